@@ -1,0 +1,5 @@
+"""`python -m kiosk` is the `pec-kiosk` command."""
+
+from kiosk.cli import main
+
+main()

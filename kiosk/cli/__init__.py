@@ -1,0 +1,99 @@
+"""The `pec-kiosk` command: the kiosk itself, and the back office's tools."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from kiosk.cli.output import EXIT_BAD_INPUT
+from kiosk.cli.runner import CliState
+from kiosk.i18n import set_language
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.option("--demo", is_flag=True, help="Usa il database dimostrativo (creato se manca).")
+@click.option("--reset", "reset_demo", is_flag=True, help="Con --demo: ricrea i dati dimostrativi.")
+@click.option("--now", metavar="ISO-DATETIME", help="Imposta l'orologio (anche KIOSK_NOW).")
+@click.option("--lang", type=click.Choice(["it", "en"]), help="Lingua dell'interfaccia.")
+@click.option("--kiosk", "kiosk_mode", is_flag=True, help="Modalità chiosco: uscita solo con PIN.")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON, per gli script.")
+@click.version_option(package_name="pec-kiosk", message="pec-kiosk %(version)s")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    demo: bool,
+    reset_demo: bool,
+    now: str | None,
+    lang: str | None,
+    kiosk_mode: bool,
+    as_json: bool,
+) -> None:
+    """Rinnovo delle caselle PEC allo sportello dell'Ordine degli Avvocati.
+
+    Senza comandi avvia il chiosco. Codici di uscita: 0 riuscito, 1 rifiutato da una regola,
+    2 uso o dati errati, 3 database non raggiungibile.
+    """
+    from kiosk.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if demo:
+        overrides["demo"] = True
+    if now:
+        overrides["now"] = now
+    if lang:
+        overrides["lang"] = lang
+    if kiosk_mode:
+        overrides["kiosk_mode"] = True
+    if reset_demo and not demo:
+        raise click.UsageError("--reset vale solo insieme a --demo.")
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise click.UsageError(f"impostazione non valida ({where}): {first['msg']}") from None
+    set_language(settings.lang)
+    ctx.obj = CliState(settings, as_json=as_json, reset_demo=reset_demo)
+    if ctx.invoked_subcommand is None:
+        from kiosk.cli.start import start
+
+        ctx.invoke(start)
+
+
+def _register() -> None:
+    from kiosk.cli import backoffice, renewal, start
+
+    for command in (
+        backoffice.db,
+        backoffice.users,
+        backoffice.import_group,
+        backoffice.account,
+        backoffice.callbacks,
+        renewal.renewal,
+        renewal.payments,
+        renewal.activate_due,
+        renewal.cancel_stale,
+        start.overview,
+    ):
+        cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="pec-kiosk", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Interrotto.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_BAD_INPUT)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

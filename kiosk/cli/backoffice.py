@@ -1,0 +1,204 @@
+"""Back-office commands: database, users, imports, accounts, callback requests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kiosk.cli.output import EXIT_BAD_INPUT, emit_json, fail, table
+from kiosk.cli.runner import run, state, wants_json
+from kiosk.domain.model import Role
+from kiosk.domain.money import parse_amount
+from kiosk.i18n import _, day, money
+from kiosk.services import Services
+from kiosk.services.setup import load_demo
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+
+
+@click.group()
+def db() -> None:
+    """Database: migrazioni e dati dimostrativi."""
+
+
+@db.command("migrate")
+@json_option
+def db_migrate(as_json: bool) -> None:
+    """Crea o aggiorna lo schema del database (idempotente)."""
+
+    async def work(services: Services) -> str:
+        return state().settings.db_url.split("://", 1)[0]
+
+    backend = run(work, as_json=as_json)  # opening the database migrates it
+    if wants_json(as_json):
+        emit_json({"migrated": True, "backend": backend})
+    else:
+        click.echo(_("Database aggiornato ({backend}).").format(backend=backend))
+
+
+@db.command("load-demo")
+@json_option
+def db_load_demo(as_json: bool) -> None:
+    """Carica i dati dimostrativi nel database corrente."""
+
+    async def work(services: Services) -> None:
+        await load_demo(services.ctx)
+
+    run(work, as_json=as_json)
+    if wants_json(as_json):
+        emit_json({"loaded": True})
+    else:
+        click.echo(_("Dati dimostrativi caricati: avv.demo, operatore.demo, admin.demo."))
+
+
+@click.group()
+def users() -> None:
+    """Utenti: iscritti, operatori dello sportello, amministrazione."""
+
+
+@users.command("add")
+@click.argument("userid")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.SUBSCRIBER.value,
+              show_default=True, help="Ruolo.")
+@click.option("--name", "nominativo", required=True, help="Nome e cognome.")
+@click.option("--cf", "codice_fiscale", required=True, help="Codice fiscale.")
+@click.option("--email", required=True, help="Indirizzo e-mail.")
+@click.option("--area", "area_code", default=None, help="Area di appartenenza (predefinita: www.lextel.it).")
+@click.password_option("--password", prompt="Password", help="Password (chiesta se omessa).",
+                       confirmation_prompt="Ripetere la password")
+@json_option
+def users_add(
+    userid: str, role: str, nominativo: str, codice_fiscale: str, email: str,
+    area_code: str | None, password: str, as_json: bool,
+) -> None:
+    """Aggiunge un utente con il ruolo indicato."""
+
+    async def work(services: Services) -> object:
+        return await services.auth.register(
+            userid=userid, nominativo=nominativo, codice_fiscale=codice_fiscale, email=email,
+            password=password, area_code=area_code, role=Role(role), actor="cli",
+        )
+
+    user = run(work, as_json=as_json)
+    if wants_json(as_json):
+        emit_json(user)
+    else:
+        click.echo(_("Utente {userid} creato ({role}).").format(userid=userid.lower(), role=role))
+
+
+@click.group("import")
+def import_group() -> None:
+    """Importazione di dati dal gestore."""
+
+
+@import_group.command("mailboxes")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def import_mailboxes(file: Path, as_json: bool) -> None:
+    """Importa iscritti e caselle da un CSV (tutto o niente).
+
+    Intestazione: userid,nominativo,codice_fiscale,email,area,pec,famiglia,data_attivazione,
+    data_scadenza. Date AAAA-MM-GG o GG/MM/AAAA.
+    """
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        fail(EXIT_BAD_INPUT, "invalid_file", _("Il file non è in UTF-8."), as_json=wants_json(as_json))
+
+    async def work(services: Services) -> object:
+        return await services.imports.import_mailboxes(text, actor="cli")
+
+    report = run(work, as_json=as_json)
+    if wants_json(as_json):
+        emit_json(report)
+    else:
+        click.echo(
+            _("Importati {s} iscritti e {m} caselle; {u} righe già presenti e invariate.").format(
+                s=report.subscribers_created, m=report.mailboxes_created, u=report.rows_unchanged  # type: ignore[attr-defined]
+            )
+        )
+
+
+@click.group()
+def account() -> None:
+    """Conti degli iscritti."""
+
+
+@account.command("show")
+@click.argument("userid")
+@json_option
+def account_show(userid: str, as_json: bool) -> None:
+    """Caselle (stato, scadenza, rinnovabilità) e credito prepagato di un iscritto."""
+
+    async def work(services: Services) -> object:
+        return await services.accounts.overview(userid)
+
+    view = run(work, as_json=as_json)
+    if wants_json(as_json):
+        data = {
+            "userid": view.userid, "nominativo": view.nominativo, "role": view.role.value,  # type: ignore[attr-defined]
+            "area": view.area_code, "balance_cents": view.balance_cents,  # type: ignore[attr-defined]
+            "mailboxes": [
+                {
+                    "address": m.address, "family": m.family.value, "state": m.state.value,
+                    "expiry": m.expiry.isoformat(), "days_left": m.days_left,
+                    "renewable": m.renewable, "window": m.window.value,
+                    "opens_on": m.opens_on.isoformat(), "pending_order": m.pending_order_code,
+                }
+                for m in view.mailboxes  # type: ignore[attr-defined]
+            ],
+        }
+        emit_json(data)
+        return
+    click.echo(f"{view.nominativo} ({view.userid}) - {view.area_code}")  # type: ignore[attr-defined]
+    click.echo(_("Credito prepagato: {amount}").format(amount=money(view.balance_cents)))  # type: ignore[attr-defined]
+    for m in view.mailboxes:  # type: ignore[attr-defined]
+        renew = _("rinnovabile") if m.renewable else _("non rinnovabile ora")
+        click.echo(f"  {m.address:<45} {m.state.label:<8} {day(m.expiry)}  {renew}")
+
+
+@account.command("topup")
+@click.argument("userid")
+@click.option("--amount", required=True, help="Importo in euro, es. 50.00")
+@click.option("--note", default="", help="Descrizione nel registro.")
+@json_option
+def account_topup(userid: str, amount: str, note: str, as_json: bool) -> None:
+    """Ricarica il conto prepagato di un iscritto."""
+    try:
+        cents = parse_amount(amount)
+    except ValueError:
+        fail(EXIT_BAD_INPUT, "invalid_input", _("Importo non valido: {amount}").format(amount=amount),
+             as_json=wants_json(as_json))
+
+    async def work(services: Services) -> int:
+        return await services.accounts.top_up(userid, cents, actor="cli", note=note)
+
+    balance = run(work, as_json=as_json)
+    if wants_json(as_json):
+        emit_json({"userid": userid.lower(), "balance_cents": balance})
+    else:
+        click.echo(_("Nuovo credito: {amount}").format(amount=money(balance)))
+
+
+@click.group()
+def callbacks() -> None:
+    """Richieste di ricontatto del Supporto Vendite."""
+
+
+@callbacks.command("add")
+@click.argument("pec")
+@click.option("--phone", default="", help="Telefono per il ricontatto.")
+@click.option("--note", default="", help="Nota.")
+@json_option
+def callbacks_add(pec: str, phone: str, note: str, as_json: bool) -> None:
+    """Registra una richiesta di ricontatto per una casella cessata."""
+
+    async def work(services: Services) -> object:
+        return await services.accounts.request_callback(pec, phone=phone, note=note)
+
+    view = run(work, as_json=as_json)
+    if wants_json(as_json):
+        emit_json(view)
+    else:
+        table([(_("Richiesta"), str(view.id)), (_("Casella"), view.pec)])  # type: ignore[attr-defined]

@@ -1,0 +1,52 @@
+"""How the CLI speaks: Italian text for people, `--json` for scripts, and its exit codes.
+
+0 success; 1 refused by a rule (the reason is printed); 2 bad usage or bad input;
+3 the database could not be reached.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, NoReturn
+
+import click
+
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_UNAVAILABLE = 0, 1, 2, 3
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, enums and dates as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k.value if isinstance(k, Enum) else k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def emit_json(payload: Any) -> None:
+    click.echo(json.dumps(plain(payload), ensure_ascii=False, indent=2))
+
+
+def fail(code: int, reason: str, message: str, *, as_json: bool, **extra: Any) -> NoReturn:
+    """Report a failure (JSON on stdout for scripts, text on stderr for people) and exit."""
+    if as_json:
+        emit_json({"error": reason, "message": message, **extra})
+    else:
+        click.echo(f"Errore: {message}", err=True)
+    sys.exit(code)
+
+
+def table(rows: list[tuple[str, str]]) -> None:
+    width = max((len(label) for label, _ in rows), default=0)
+    for label, value in rows:
+        click.echo(f"{label.ljust(width)}  {value}")

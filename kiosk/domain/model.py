@@ -1,0 +1,100 @@
+"""Vocabulary shared by every layer: mailbox families, states, payment methods, order states."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from kiosk.i18n import N_, _
+
+
+class MailboxFamily(StrEnum):
+    """The three kinds of PEC mailbox the seed distinguishes."""
+
+    CONVENZIONE_ORDINE = "convenzione_ordine"
+    DOMINIO_CONVENZIONE = "dominio_convenzione"
+    LEGALMAIL = "legalmail"
+
+    @property
+    def label(self) -> str:
+        return _(_FAMILY_LABELS[self])
+
+
+_FAMILY_LABELS = {
+    MailboxFamily.CONVENZIONE_ORDINE: N_("PEC in convenzione con l'Ordine Forense"),
+    MailboxFamily.DOMINIO_CONVENZIONE: N_("PEC con dominio in convenzione"),
+    MailboxFamily.LEGALMAIL: N_("PEC @legalmail.it"),
+}
+
+
+class MailboxState(StrEnum):
+    """attiva: today <= expiry; sospesa: expired but renewable; cessata: past the window."""
+
+    ATTIVA = "attiva"
+    SOSPESA = "sospesa"
+    CESSATA = "cessata"
+
+    @property
+    def label(self) -> str:
+        return _(_STATE_LABELS[self])
+
+
+_STATE_LABELS = {
+    MailboxState.ATTIVA: N_("attiva"),
+    MailboxState.SOSPESA: N_("sospesa"),
+    MailboxState.CESSATA: N_("cessata"),
+}
+
+
+class PaymentMethod(StrEnum):
+    PREPAID = "prepaid"
+    CARTA = "carta"
+    BONIFICO = "bonifico"
+    BOLLETTINO = "bollettino"
+    ASSEGNO = "assegno"
+
+    @property
+    def offline(self) -> bool:
+        """Paid outside the program and confirmed later by the administration."""
+        return self in (PaymentMethod.BONIFICO, PaymentMethod.BOLLETTINO, PaymentMethod.ASSEGNO)
+
+    @property
+    def label(self) -> str:
+        return _(_METHOD_LABELS[self])
+
+
+_METHOD_LABELS = {
+    PaymentMethod.PREPAID: N_("conto prepagato"),
+    PaymentMethod.CARTA: N_("carta di credito"),
+    PaymentMethod.BONIFICO: N_("bonifico"),
+    PaymentMethod.BOLLETTINO: N_("bollettino postale"),
+    PaymentMethod.ASSEGNO: N_("assegno"),
+}
+
+
+class OrderStatus(StrEnum):
+    """pending: awaiting payment; paid: invoiced, renewal due; activated; cancelled."""
+
+    PENDING = "pending"
+    PAID = "paid"
+    ACTIVATED = "activated"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (OrderStatus.PENDING, OrderStatus.PAID)
+
+
+class Role(StrEnum):
+    SUBSCRIBER = "subscriber"
+    OPERATOR = "operator"
+    ADMIN = "admin"
+
+
+class Refusal(StrEnum):
+    """Why a renewal cannot go ahead (the CLI's `reason`)."""
+
+    UNKNOWN_MAILBOX = "unknown_mailbox"
+    NOT_OWNER = "not_owner"
+    TOO_EARLY = "too_early"
+    TOO_LATE = "too_late"
+    PENDING = "pending"

@@ -1,0 +1,172 @@
+"""Input validation with clear Italian messages (translated through the catalogue).
+
+Each validator returns the normalised value or raises `InvalidInput` naming the field, so the
+screens can put the message beside the field and the CLI can print it with the line number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from stdnum import iban as stdnum_iban
+from stdnum.it import codicefiscale, iva
+
+from kiosk.domain.model import MailboxFamily
+from kiosk.i18n import _
+
+USERID_RE = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+LEGALMAIL_DOMAIN = "legalmail.it"
+
+
+class InvalidInput(ValueError):
+    """Bad input: which field and why, in words the user can act on."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def userid(value: str) -> str:
+    cleaned = value.strip().lower()
+    if not cleaned:
+        raise InvalidInput("userid", _("Inserire lo userid."))
+    if not USERID_RE.match(cleaned):
+        raise InvalidInput(
+            "userid",
+            _(
+                "Lo userid deve avere da 3 a 32 caratteri, iniziare con una lettera e contenere "
+                "solo lettere, cifre, punto, trattino o trattino basso."
+            ),
+        )
+    return cleaned
+
+
+def password(value: str, user: str | None = None) -> str:
+    """The policy: 10-128 characters with lower case, upper case, a digit and a symbol."""
+    if len(value) < PASSWORD_MIN:
+        raise InvalidInput(
+            "password", _("La password deve avere almeno {n} caratteri.").format(n=PASSWORD_MIN)
+        )
+    if len(value) > PASSWORD_MAX:
+        raise InvalidInput(
+            "password", _("La password può avere al massimo {n} caratteri.").format(n=PASSWORD_MAX)
+        )
+    missing = []
+    if not re.search(r"[a-z]", value):
+        missing.append(_("una lettera minuscola"))
+    if not re.search(r"[A-Z]", value):
+        missing.append(_("una lettera maiuscola"))
+    if not re.search(r"\d", value):
+        missing.append(_("una cifra"))
+    if not re.search(r"[^A-Za-z0-9]", value):
+        missing.append(_("un simbolo"))
+    if missing:
+        raise InvalidInput(
+            "password", _("La password deve contenere {what}.").format(what=", ".join(missing))
+        )
+    if user and user.lower() in value.lower():
+        raise InvalidInput("password", _("La password non può contenere lo userid."))
+    return value
+
+
+def email(value: str, field: str = "email") -> str:
+    """A syntactically valid address, domain lower-cased (no DNS look-up: the kiosk may be offline)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    cleaned = value.strip()
+    if not cleaned:
+        raise InvalidInput(field, _("Inserire l'indirizzo e-mail."))
+    try:
+        result = validate_email(cleaned, check_deliverability=False)
+    except EmailNotValidError:
+        raise InvalidInput(field, _("L'indirizzo e-mail non è valido.")) from None
+    return str(result.normalized)
+
+
+def pec(value: str, family: MailboxFamily, allowed_domains: Iterable[str]) -> str:
+    """A PEC address, lower-cased, whose domain fits the mailbox family.
+
+    `@legalmail.it` boxes must be on legalmail.it; the two convention families must be on one of
+    the domains configured for the subscriber's area (`allowed_domains`).
+    """
+    address = email(value.strip().lower(), field="pec").lower()
+    domain = address.rsplit("@", 1)[1]
+    if family is MailboxFamily.LEGALMAIL:
+        if domain != LEGALMAIL_DOMAIN:
+            raise InvalidInput("pec", _("Le caselle @legalmail.it devono terminare con @legalmail.it."))
+        return address
+    allowed = {d.lower() for d in allowed_domains}
+    if domain not in allowed:
+        if not allowed:
+            raise InvalidInput(
+                "pec", _("Quest'area non ha domini in convenzione per questo tipo di casella.")
+            )
+        raise InvalidInput(
+            "pec",
+            _("Il dominio {domain} non è in convenzione per questo tipo di casella ({allowed}).")
+            .format(domain=domain, allowed=", ".join(sorted(allowed))),
+        )
+    return address
+
+
+def pec_address(value: str) -> str:
+    """A PEC address typed to look a mailbox up (any family): syntax only, lower-cased."""
+    return email(value.strip().lower(), field="pec").lower()
+
+
+def codice_fiscale(value: str) -> str:
+    cleaned = codicefiscale.compact(value) if value else ""
+    if not cleaned:
+        raise InvalidInput("codice_fiscale", _("Inserire il codice fiscale."))
+    if not codicefiscale.is_valid(cleaned):
+        raise InvalidInput("codice_fiscale", _("Il codice fiscale non è valido."))
+    return cleaned.upper()
+
+
+def partita_iva(value: str) -> str:
+    cleaned = iva.compact(value) if value else ""
+    if not iva.is_valid(cleaned):
+        raise InvalidInput("partita_iva", _("La partita IVA non è valida."))
+    return cleaned
+
+
+def iban(value: str) -> str:
+    cleaned = stdnum_iban.compact(value) if value else ""
+    if not stdnum_iban.is_valid(cleaned):
+        raise InvalidInput("iban", _("L'IBAN non è valido."))
+    return cleaned
+
+
+def nominativo(value: str) -> str:
+    cleaned = " ".join(value.split())
+    if len(cleaned) < 2:
+        raise InvalidInput("nominativo", _("Inserire nome e cognome."))
+    if len(cleaned) > 120:
+        raise InvalidInput("nominativo", _("Nome e cognome: al massimo 120 caratteri."))
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+        raise InvalidInput("nominativo", _("Nome e cognome contengono caratteri non ammessi."))
+    return cleaned
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_IT = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def calendar_date(value: str, field: str = "data") -> date:
+    """`YYYY-MM-DD` or `DD/MM/YYYY`; anything else, or an impossible day, is refused."""
+    text = value.strip()
+    if m := _ISO.match(text):
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := _IT.match(text):
+        d, mo, y = (int(g) for g in m.groups())
+    else:
+        raise InvalidInput(field, _("Data non valida: usare AAAA-MM-GG oppure GG/MM/AAAA."))
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise InvalidInput(field, _("Data inesistente: {value}.").format(value=text)) from None

@@ -1,0 +1,88 @@
+"""One catalogue for every text the program shows.
+
+Source strings are Italian (the language of the help desk and of the seed FAQ); other languages
+come from `kiosk/locale/<lang>.po`, read with Babel on first use so no compile step is needed.
+The current language lives in a context variable: one kiosk process serves one person at a time,
+and tests can switch language without touching global state.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("it", "en")
+_LOCALES = {"it": "it_IT", "en": "en_GB"}
+_LOCALE_DIR = Path(__file__).parent / "locale"
+_language: ContextVar[str] = ContextVar("kiosk_language", default="it")
+
+
+def set_language(lang: str) -> None:
+    """Switch the language of everything translated from now on."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lingua non supportata: {lang}")
+    _language.set(lang)
+
+
+def get_language() -> str:
+    return _language.get()
+
+
+@cache
+def _catalogue(lang: str) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    path = _LOCALE_DIR / f"{lang}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string}
+
+
+def _(message: str) -> str:
+    """Translate an Italian source string into the current language."""
+    lang = _language.get()
+    if lang == "it":
+        return message
+    return _catalogue(lang).get(message, message)
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it yet (module-level constants)."""
+    return message
+
+
+def money(cents: int) -> str:
+    """Euro amount in the current language, e.g. `12,20 €` (with Babel's non-breaking space)."""
+    from babel.numbers import format_currency
+
+    return str(format_currency(cents / 100, "EUR", locale=_LOCALES[_language.get()]))
+
+
+def day(value: date) -> str:
+    """A calendar date as people write it: 25/11/2026 in Italian, 25/11/2026 in British English."""
+    return value.strftime("%d/%m/%Y")
+
+
+def long_day(value: date) -> str:
+    """A calendar date in words, e.g. `25 novembre 2026`."""
+    from babel.dates import format_date
+
+    return str(format_date(value, format="long", locale=_LOCALES[_language.get()]))
+
+
+def moment(value: datetime) -> str:
+    """An instant in Rome time, e.g. `25/11/2026 14:05`."""
+    from kiosk.clock import ROME
+
+    return value.astimezone(ROME).strftime("%d/%m/%Y %H:%M")
+
+
+def hour(value: datetime) -> str:
+    """The time of day in Rome, e.g. `14:05`."""
+    from kiosk.clock import ROME
+
+    return value.astimezone(ROME).strftime("%H:%M")

@@ -1,0 +1,250 @@
+"""Payments, invoices and activations.
+
+Confirming a payment records it, issues the invoice with the next gapless number of the year and
+schedules the renewal 24 hours later, all in one transaction. Numbers are gapless because the
+year's counter row is bumped inside that transaction: a rolled-back payment gives its number back,
+and concurrent payments queue on the counter (row lock on PostgreSQL, write lock on SQLite).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from kiosk.clock import ROME
+from kiosk.domain import ordercode
+from kiosk.domain.model import OrderStatus, PaymentMethod
+from kiosk.i18n import _, day, money
+from kiosk.services.context import ServiceContext
+from kiosk.services.dto import Activation, PaymentConfirmation
+from kiosk.services.errors import Refused
+from kiosk.services.tx import atomic, audit
+from kiosk.services.views import invoice_number
+from kiosk.store.models import Invoice, InvoiceCounter, Mailbox, Order, OutboxEmail, Payment
+
+
+class _Raced(Exception):
+    """Another transaction changed the order between our read and our write: look again."""
+
+
+async def next_invoice_number(year: int) -> int:
+    """Bump and return the year's counter; call inside the invoicing transaction."""
+    for _attempt in range(3):
+        if await InvoiceCounter.filter(year=year).update(last_number=F("last_number") + 1):
+            counter = await InvoiceCounter.get(year=year)
+            return counter.last_number
+        try:
+            async with in_transaction():  # a savepoint: losing the race to create is fine
+                await InvoiceCounter.create(year=year, last_number=1)
+            return 1
+        except IntegrityError:
+            continue
+    raise RuntimeError("invoice counter unavailable")  # pragma: no cover
+
+
+async def settle(
+    ctx: ServiceContext,
+    order: Order,
+    *,
+    amount_cents: int,
+    reference: str,
+    actor: str | None,
+    now: datetime,
+) -> Invoice:
+    """Mark a pending order paid: payment, invoice, activation due, e-mail, audit.
+
+    Runs inside the caller's transaction. Raises `_Raced` if the order was no longer pending.
+    """
+    due = now + ctx.activation_delay
+    changed = await Order.filter(id=order.id, status=OrderStatus.PENDING).update(
+        status=OrderStatus.PAID, paid_at=now, activation_due_at=due
+    )
+    if not changed:
+        raise _Raced
+    await order.fetch_related("subscriber", "mailbox")
+    await Payment.create(
+        order=order,
+        method=order.method,
+        amount_cents=amount_cents,
+        reference=reference,
+        received_at=now,
+        recorded_by=actor,
+    )
+    year = now.astimezone(ROME).year
+    sub = order.subscriber
+    invoice = await Invoice.create(
+        year=year,
+        number=await next_invoice_number(year),
+        order=order,
+        issued_at=now,
+        customer_name=sub.nominativo,
+        customer_cf=sub.codice_fiscale,
+        customer_email=sub.email,
+        net_cents=order.net_cents,
+        vat_cents=order.vat_cents,
+        total_cents=order.total_cents,
+    )
+    number = invoice_number(invoice)
+    await OutboxEmail.create(
+        kind="invoice",
+        to_address=sub.email,
+        subject=_("Fattura {number} - Rinnovo PEC {pec}").format(
+            number=number, pec=order.mailbox.address
+        ),
+        body=_(
+            "Gentile {name},\n\nabbiamo ricevuto il pagamento dell'ordine {code} ({total}).\n"
+            "Fattura n. {number}.\nLa casella {pec} sarà rinnovata entro 24 ore; "
+            "nuova scadenza: {expiry}.\n"
+        ).format(
+            name=sub.nominativo,
+            code=order.code,
+            total=money(order.total_cents),
+            number=number,
+            pec=order.mailbox.address,
+            expiry=day(order.next_expiry),
+        ),
+        created_at=now,
+    )
+    await audit(
+        now,
+        "payment.confirmed",
+        actor=actor,
+        subject=order.code,
+        method=str(order.method),
+        amount_cents=amount_cents,
+        reference=reference,
+    )
+    await audit(now, "invoice.issued", actor=actor, subject=number, order=order.code)
+    return invoice
+
+
+class PaymentService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    async def confirm(
+        self, code_text: str, amount_cents: int, reference: str, *, actor: str | None = None
+    ) -> PaymentConfirmation:
+        """Record an offline (or bank-notified) payment for an order. Idempotent."""
+        code = ordercode.parse(code_text)
+        if code is None:
+            raise Refused(
+                "unknown_order",
+                _("Codice ordine non valido: {code}. Controllare la causale.").format(
+                    code=code_text.strip()
+                ),
+            )
+        reference = " ".join(reference.split())[:140]
+        if not reference:
+            raise Refused("missing_reference", _("Indicare il riferimento del pagamento (CRO/TRN, numero assegno...)."))
+        for _attempt in range(3):
+            try:
+                return await atomic(lambda: self._confirm(code, amount_cents, reference, actor))
+            except (_Raced, IntegrityError):
+                continue
+        raise Refused("busy", _("Pagamento in corso di registrazione da un'altra postazione: riprovare."))
+
+    async def _confirm(
+        self, code: str, amount_cents: int, reference: str, actor: str | None
+    ) -> PaymentConfirmation:
+        now = self.ctx.now()
+        order = await Order.get_or_none(code=code)
+        if order is None:
+            raise Refused(
+                "unknown_order", _("Nessun ordine con codice {code}.").format(code=code)
+            )
+        if order.status == OrderStatus.CANCELLED:
+            raise Refused(
+                "cancelled",
+                _("L'ordine {code} è stato annullato: il pagamento va restituito o abbinato a mano.")
+                .format(code=code),
+            )
+        if order.status in (OrderStatus.PAID, OrderStatus.ACTIVATED):
+            payment = await Payment.get(order_id=order.id)
+            invoice = await Invoice.get(order_id=order.id)
+            if payment.amount_cents == amount_cents and payment.reference == reference:
+                assert order.activation_due_at is not None
+                return PaymentConfirmation(code, invoice_number(invoice), order.activation_due_at, True)
+            raise Refused(
+                "already_paid",
+                _("L'ordine {code} risulta già pagato (riferimento {ref}).").format(
+                    code=code, ref=payment.reference
+                ),
+            )
+        if order.method == PaymentMethod.PREPAID:  # pragma: no cover - prepaid orders are born paid
+            raise Refused("already_paid", _("L'ordine {code} è pagato con il conto prepagato.").format(code=code))
+        if amount_cents != order.total_cents:
+            raise Refused(
+                "wrong_amount",
+                _("Importo {amount} diverso dal totale dell'ordine {code} ({total}).").format(
+                    amount=money(amount_cents), code=code, total=money(order.total_cents)
+                ),
+            )
+        invoice = await settle(
+            self.ctx, order, amount_cents=amount_cents, reference=reference, actor=actor, now=now
+        )
+        return PaymentConfirmation(
+            code, invoice_number(invoice), now + self.ctx.activation_delay, False
+        )
+
+    async def activate_due(self, *, actor: str | None = None) -> list[Activation]:
+        """Renew every mailbox whose paid order has reached its activation time."""
+        now = self.ctx.now()
+        due = await Order.filter(status=OrderStatus.PAID, activation_due_at__lte=now).order_by(
+            "activation_due_at", "id"
+        )
+        done = []
+        for order in due:
+            activation = await atomic(lambda order=order: self._activate(order, now, actor))
+            if activation is not None:
+                done.append(activation)
+        return done
+
+    async def _activate(self, order: Order, now: datetime, actor: str | None) -> Activation | None:
+        if not await Order.filter(id=order.id, status=OrderStatus.PAID).update(
+            status=OrderStatus.ACTIVATED, activated_at=now
+        ):
+            return None  # activated by another process meanwhile
+        box = await Mailbox.get(id=order.mailbox_id)  # type: ignore[attr-defined]
+        # conditional: the expiry moves only from the one this order was priced on
+        moved = await Mailbox.filter(id=box.id, expiry_date=order.current_expiry).update(
+            expiry_date=order.next_expiry
+        )
+        if not moved:
+            raise RuntimeError(
+                f"order {order.code}: mailbox {box.address} expiry is {box.expiry_date}, "
+                f"expected {order.current_expiry}"
+            )
+        await audit(
+            now,
+            "renewal.activated",
+            actor=actor,
+            subject=box.address,
+            order=order.code,
+            old_expiry=order.current_expiry.isoformat(),
+            new_expiry=order.next_expiry.isoformat(),
+        )
+        return Activation(order.code, box.address, order.next_expiry)
+
+    async def cancel_stale(self, *, days: int | None = None, actor: str | None = None) -> list[str]:
+        """Cancel orders still unpaid `days` (default: settings) after they were placed."""
+        now = self.ctx.now()
+        limit = now - timedelta(days=self.ctx.settings.unpaid_order_days if days is None else days)
+        stale = await Order.filter(status=OrderStatus.PENDING, created_at__lt=limit).order_by("id")
+        cancelled = []
+        for order in stale:
+
+            async def work(order: Order = order) -> bool:
+                if not await Order.filter(id=order.id, status=OrderStatus.PENDING).update(
+                    status=OrderStatus.CANCELLED, cancelled_at=now
+                ):
+                    return False
+                await audit(now, "order.cancelled", actor=actor, subject=order.code, reason="unpaid")
+                return True
+
+            if await atomic(work):
+                cancelled.append(order.code)
+        return cancelled

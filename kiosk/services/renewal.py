@@ -1,0 +1,283 @@
+"""The renewal journey: look a mailbox up, quote it, place the order, follow it.
+
+The seed's lookup is Userid + PEC address; the box must belong to that user. The quote shows the
+cost and the next expiry before anything is paid; the new period runs from the old expiry date.
+"""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from kiosk.domain import ordercode, validation
+from kiosk.domain.dates import WindowStatus, next_expiry, renewal_window
+from kiosk.domain.instructions import payment_instructions
+from kiosk.domain.model import MailboxFamily, OrderStatus, PaymentMethod, Refusal, Role
+from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, price
+from kiosk.i18n import _, day, money
+from kiosk.services.context import ServiceContext
+from kiosk.services.dto import OrderView, Quote, RenewalRefusal
+from kiosk.services.errors import InvalidInput, Refused
+from kiosk.services.payments import _Raced, settle
+from kiosk.services.tx import atomic, audit
+from kiosk.services.views import fee_line, mailbox_view, order_view, renewal_line
+from kiosk.store.models import Mailbox, Order, PrepaidAccount, PrepaidEntry, Price, Subscriber
+
+OPEN = (OrderStatus.PENDING, OrderStatus.PAID)
+
+
+def refused(refusal: RenewalRefusal) -> Refused:
+    return Refused(refusal.reason.value, refusal.message, refusal=refusal)
+
+
+class RenewalService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    async def quote(self, userid: str, pec: str, *, assisted: bool = False) -> Quote | RenewalRefusal:
+        """Avanti: the cost and next expiry, or why this renewal cannot go ahead."""
+        uid = userid.strip().lower()
+        if not uid:
+            raise InvalidInput("userid", _("Inserire lo userid."))
+        address = validation.pec_address(pec)
+        box = await Mailbox.get_or_none(address=address).prefetch_related("owner")
+        if box is None:
+            return RenewalRefusal(
+                Refusal.UNKNOWN_MAILBOX,
+                _("Nessuna casella PEC {pec} risulta registrata. Controllare l'indirizzo.").format(
+                    pec=address
+                ),
+                address,
+            )
+        if box.owner.userid != uid:
+            return RenewalRefusal(
+                Refusal.NOT_OWNER,
+                _("La casella {pec} non è associata allo userid {userid}.").format(
+                    pec=address, userid=uid
+                ),
+                address,
+            )
+        pending = await Order.filter(mailbox_id=box.id, status__in=OPEN).first()
+        if pending is not None:
+            return self._pending_refusal(pending, address)
+        today = self.ctx.clock.today()
+        window = renewal_window(box.expiry_date)
+        status = window.status(today)
+        if status is WindowStatus.TOO_EARLY:
+            return RenewalRefusal(
+                Refusal.TOO_EARLY,
+                _(
+                    "La casella scade il {expiry}: il rinnovo online si apre 3 mesi prima, "
+                    "dal {opens}."
+                ).format(expiry=day(box.expiry_date), opens=day(window.opens_on)),
+                address,
+                current_expiry=box.expiry_date,
+                opens_on=window.opens_on,
+            )
+        if status is WindowStatus.TOO_LATE:
+            contacts = self.ctx.refdata.contacts
+            return RenewalRefusal(
+                Refusal.TOO_LATE,
+                _(
+                    "La casella è scaduta il {expiry}, da più di 6 mesi: non si può più rinnovare "
+                    "online. Per mantenere lo stesso indirizzo contattare il Supporto Vendite al "
+                    "numero {phone} o all'indirizzo {email}."
+                ).format(
+                    expiry=day(box.expiry_date), phone=contacts.sales_phone, email=contacts.sales_email
+                ),
+                address,
+                current_expiry=box.expiry_date,
+                contacts=contacts,
+            )
+        family = MailboxFamily(box.family)
+        row = await Price.get_or_none(area_id=box.area_id, family=family)  # type: ignore[attr-defined]
+        if row is None:
+            raise Refused(
+                "no_price",
+                _("Nessuna tariffa configurata per questa casella: rivolgersi allo sportello."),
+            )
+        lines = [renewal_line(address, family, row.net_cents)]
+        if assisted:
+            lines.append(fee_line(ASSISTED_FEE_NET_CENTS))
+        breakdown = price(lines)
+        account = await PrepaidAccount.get_or_none(subscriber_id=box.owner.id)
+        return Quote(
+            userid=uid,
+            mailbox=mailbox_view(box, today, None),
+            lines=breakdown.lines,
+            net_cents=breakdown.net_cents,
+            vat_cents=breakdown.vat_cents,
+            total_cents=breakdown.total_cents,
+            current_expiry=box.expiry_date,
+            next_expiry=next_expiry(box.anchor_date, box.expiry_date),
+            assisted=assisted,
+            balance_cents=account.balance_cents if account else 0,
+        )
+
+    def _pending_refusal(self, order: Order, address: str) -> RenewalRefusal:
+        method = PaymentMethod(order.method)
+        if order.status == OrderStatus.PAID:
+            message = _(
+                "Il rinnovo è già pagato (ordine {code}): la casella sarà rinnovata entro 24 ore "
+                "dal pagamento, con nuova scadenza {expiry}."
+            ).format(code=order.code, expiry=day(order.next_expiry))
+            instructions = None
+        else:
+            message = _(
+                "C'è già un ordine di rinnovo in attesa di pagamento: codice {code} ({method}, "
+                "{total})."
+            ).format(code=order.code, method=method.label, total=money(order.total_cents))
+            instructions = (
+                payment_instructions(
+                    method, self.ctx.refdata.payee, order.code, order.total_cents, address
+                )
+                if method.offline
+                else None
+            )
+        return RenewalRefusal(
+            Refusal.PENDING,
+            message,
+            address,
+            current_expiry=order.current_expiry,
+            order_code=order.code,
+            order_method=method,
+            instructions=instructions,
+        )
+
+    async def place_order(
+        self, userid: str, pec: str, method: PaymentMethod, *, operator: str | None = None
+    ) -> OrderView:
+        """Conferma: create the order (and its code). Prepaid is debited and invoiced at once."""
+        op = None
+        if operator is not None:
+            op = await Subscriber.get_or_none(userid=operator.strip().lower())
+            if op is None or op.role not in (Role.OPERATOR, Role.ADMIN):
+                raise Refused(
+                    "not_operator",
+                    _("{userid} non è un operatore dello sportello.").format(userid=operator),
+                )
+        for _attempt in range(4):
+            try:
+                return await atomic(lambda: self._place(userid, pec, method, op))
+            except (IntegrityError, _Raced):
+                # a concurrent order for the same box (the partial unique index) or, once in a
+                # billion, a repeated code: look again, and the quote will say which
+                continue
+        raise Refused("busy", _("Ordine in corso da un'altra postazione: riprovare."))
+
+    async def _place(
+        self, userid: str, pec: str, method: PaymentMethod, op: Subscriber | None
+    ) -> OrderView:
+        now = self.ctx.now()
+        result = await self.quote(userid, pec, assisted=op is not None)
+        if isinstance(result, RenewalRefusal):
+            raise refused(result)
+        quote = result
+        box = await Mailbox.get(address=quote.mailbox.address).prefetch_related("owner")
+        fee = sum(line.net_cents for line in quote.lines if line.code == "assisted_fee")
+        order = await Order.create(
+            code=ordercode.generate(),
+            mailbox=box,
+            subscriber=box.owner,
+            operator=op,
+            method=method,
+            status=OrderStatus.PENDING,
+            renewal_net_cents=quote.net_cents - fee,
+            fee_net_cents=fee,
+            net_cents=quote.net_cents,
+            vat_cents=quote.vat_cents,
+            total_cents=quote.total_cents,
+            current_expiry=quote.current_expiry,
+            next_expiry=quote.next_expiry,
+            created_at=now,
+        )
+        actor = op.userid if op else quote.userid
+        await audit(
+            now,
+            "order.created",
+            actor=actor,
+            subject=order.code,
+            pec=box.address,
+            method=method.value,
+            total_cents=quote.total_cents,
+            assisted=op is not None,
+        )
+        if method is PaymentMethod.PREPAID:
+            return await self._pay_from_prepaid(order, box.owner, quote.total_cents, actor)
+        instructions = (
+            payment_instructions(method, self.ctx.refdata.payee, order.code, order.total_cents, box.address)
+            if method.offline
+            else None
+        )
+        return await order_view(order, instructions=instructions)
+
+    async def _pay_from_prepaid(
+        self, order: Order, owner: Subscriber, total: int, actor: str
+    ) -> OrderView:
+        """PRELEVA DAL CONTO PREPAGATO: one conditional UPDATE, never below zero, never twice."""
+        now = self.ctx.now()
+        debited = await PrepaidAccount.filter(subscriber_id=owner.id, balance_cents__gte=total).update(
+            balance_cents=F("balance_cents") - total
+        )
+        if not debited:
+            account = await PrepaidAccount.get_or_none(subscriber_id=owner.id)
+            balance = account.balance_cents if account else 0
+            raise Refused(
+                "insufficient_balance",
+                _(
+                    "Il credito del conto prepagato ({balance}) non copre il totale ({total}). "
+                    "Scegliere EFFETTUA VERSAMENTO APPOSITO."
+                ).format(balance=money(balance), total=money(total)),
+                balance_cents=balance,
+            )
+        account = await PrepaidAccount.get(subscriber_id=owner.id)
+        await PrepaidEntry.create(
+            account=account,
+            amount_cents=-total,
+            kind="debit",
+            order_id=order.id,
+            description=_("Rinnovo PEC, ordine {code}").format(code=order.code),
+            created_at=now,
+        )
+        await audit(now, "prepaid.debit", actor=actor, subject=order.code, amount_cents=total,
+                    balance_cents=account.balance_cents)
+        await settle(self.ctx, order, amount_cents=total, reference=f"PREPAGATO {order.code}",
+                     actor=actor, now=now)
+        await order.refresh_from_db()
+        return await order_view(order, balance_after_cents=account.balance_cents)
+
+    async def order(self, code_text: str) -> OrderView | None:
+        """An order by its code (as typed: any case, spaces, dashes), for following its state."""
+        code = ordercode.parse(code_text)
+        if code is None:
+            return None
+        order = await Order.get_or_none(code=code)
+        if order is None:
+            return None
+        instructions = None
+        method = PaymentMethod(order.method)
+        if method.offline and order.status == OrderStatus.PENDING:
+            await order.fetch_related("mailbox")
+            instructions = payment_instructions(
+                method, self.ctx.refdata.payee, order.code, order.total_cents, order.mailbox.address
+            )
+        return await order_view(order, instructions=instructions)
+
+    async def cancel(self, code_text: str, *, actor: str) -> OrderView:
+        """Cancel an order still awaiting payment (the payer changed their mind)."""
+        code = ordercode.parse(code_text)
+        order = await Order.get_or_none(code=code) if code else None
+        if order is None:
+            raise Refused("unknown_order", _("Nessun ordine con codice {code}.").format(code=code_text))
+        now = self.ctx.now()
+
+        async def work() -> None:
+            if not await Order.filter(id=order.id, status=OrderStatus.PENDING).update(
+                status=OrderStatus.CANCELLED, cancelled_at=now
+            ):
+                raise Refused("not_pending", _("L'ordine {code} non è più in attesa di pagamento.").format(code=order.code))
+            await audit(now, "order.cancelled", actor=actor, subject=order.code, reason="requested")
+
+        await atomic(work)
+        await order.refresh_from_db()
+        return await order_view(order)

@@ -1,0 +1,118 @@
+"""Reference data into the database, and the demo dataset."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from kiosk.domain.dates import expiry_after
+from kiosk.domain.model import MailboxFamily, Role
+from kiosk.i18n import _
+from kiosk.services.context import ServiceContext
+from kiosk.services.dto import Quote
+from kiosk.services.errors import Refused
+from kiosk.services.passwords import hash_secret
+from kiosk.services.renewal import RenewalService
+from kiosk.services.tx import atomic, audit
+from kiosk.store.models import Area, KioskFact, Mailbox, PrepaidAccount, PrepaidEntry, Price, Subscriber
+
+DEMO_FACT = "demo_built_for"
+
+
+async def sync_reference_data(ctx: ServiceContext) -> bool:
+    """Write areas and prices from `data/areas.toml`; audit what changed. True if anything did."""
+    refdata = ctx.refdata
+
+    async def work() -> bool:
+        changes: list[str] = []
+        areas = {a.code: a for a in await Area.all()}
+        for spec in refdata.areas:
+            values: dict[str, Any] = {
+                "name": spec.name,
+                "ordine": spec.ordine,
+                "ordine_domains": list(spec.ordine_domains),
+                "convention_domains": list(spec.convention_domains),
+                "is_default": spec.code == refdata.default_area,
+            }
+            row = areas.get(spec.code)
+            if row is None:
+                await Area.create(code=spec.code, **values)
+                changes.append(f"area+{spec.code}")
+            elif any(getattr(row, k) != v for k, v in values.items()):
+                await Area.filter(code=spec.code).update(**values)
+                changes.append(f"area~{spec.code}")
+        prices = {(p.area_id, p.family): p for p in await Price.all()}  # type: ignore[attr-defined]
+        for spec in refdata.areas:
+            for family, cents in spec.prices.items():
+                current = prices.get((spec.code, family))
+                if current is None:
+                    await Price.create(area_id=spec.code, family=family, net_cents=cents)
+                    changes.append(f"price+{spec.code}/{family.value}={cents}")
+                elif current.net_cents != cents:
+                    await Price.filter(id=current.id).update(net_cents=cents)
+                    changes.append(f"price~{spec.code}/{family.value}:{current.net_cents}->{cents}")
+        if changes:
+            await audit(ctx.now(), "refdata.synced", changes=changes)
+        return bool(changes)
+
+    return await atomic(work)
+
+
+async def demo_built_for() -> date | None:
+    fact = await KioskFact.get_or_none(key=DEMO_FACT)
+    return date.fromisoformat(fact.value) if fact else None
+
+
+async def load_demo(ctx: ServiceContext, path: Path | None = None) -> None:
+    """Load `data/demo.toml`, its dates taken relative to the clock's today."""
+    path = path or ctx.settings.refdata_dir / "demo.toml"
+    with path.open("rb") as fh:
+        doc = tomllib.load(fh)
+    users = doc.get("user", [])
+    today = ctx.clock.today()
+    hashes = {u["userid"]: await hash_secret(u["password"]) for u in users if u.get("password")}
+    now = ctx.now()
+
+    async def work() -> None:
+        taken = await Subscriber.filter(userid__in=[u["userid"] for u in users]).values_list("userid", flat=True)
+        if taken:
+            raise Refused("demo_present", _("Dati dimostrativi già presenti: {users}.").format(users=", ".join(sorted(taken))))
+        for raw in users:
+            area = await Area.get(code=raw["area"])
+            sub = await Subscriber.create(
+                userid=raw["userid"], nominativo=raw["nominativo"], codice_fiscale=raw["codice_fiscale"],
+                email=raw["email"], area=area, role=Role(raw["role"]),
+                password_hash=hashes.get(raw["userid"]), created_at=now,
+            )
+            await PrepaidAccount.create(subscriber=sub)
+            for box in raw.get("mailbox", []):
+                years = int(box["years_active"])
+                expiry = today + relativedelta(days=int(box["expires_in_days"]))
+                anchor = expiry - relativedelta(years=years)
+                expiry = expiry_after(anchor, years)  # 29 Feb: keep expiry an anniversary
+                await Mailbox.create(
+                    address=box["pec"], family=MailboxFamily(box["famiglia"]), area=area,
+                    owner=sub, anchor_date=anchor, expiry_date=expiry, created_at=now,
+                )
+        renewals = RenewalService(ctx)
+        for raw in users:
+            covers = raw.get("prepaid_covers")
+            if not covers:
+                continue
+            quote = await renewals.quote(raw["userid"], covers)
+            if not isinstance(quote, Quote):
+                raise RuntimeError(f"demo: {covers} is not renewable today: {quote.message}")
+            account = await PrepaidAccount.get(subscriber__userid=raw["userid"])
+            await PrepaidAccount.filter(id=account.id).update(balance_cents=quote.total_cents)
+            await PrepaidEntry.create(
+                account=account, amount_cents=quote.total_cents, kind="topup",
+                description=_("Ricarica dimostrativa"), created_at=now,
+            )
+        await KioskFact.update_or_create(key=DEMO_FACT, defaults={"value": today.isoformat()})
+        await audit(now, "demo.loaded", users=[u["userid"] for u in users], day=today.isoformat())
+
+    await atomic(work)

@@ -1,0 +1,97 @@
+"""The one settings object: `KIOSK_*` environment variables, an optional TOML file, defaults.
+
+The TOML file is `$KIOSK_CONFIG` if set, else `config.toml` in the data directory if present.
+Built once by the CLI (or a test) and passed down; nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from kiosk.clock import Clock, ShiftedClock, SystemClock, parse_now
+
+
+def _default_refdata_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "data", here / "_data"):  # checkout, then installed wheel
+        if (candidate / "areas.toml").exists():
+            return candidate
+    return here.parent / "data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KIOSK_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(default_factory=lambda: platformdirs.user_data_path("pec-kiosk"))
+    database_url: str | None = None
+    refdata_dir: Path = Field(default_factory=_default_refdata_dir)
+    demo: bool = False
+    now: datetime | None = None
+    lang: Literal["it", "en"] = "it"
+
+    idle_timeout: float = 120.0  # seconds without input before the session is wiped
+    idle_warning: float = 20.0  # the countdown shown before the wipe
+    kiosk_mode: bool = False
+    operator_pin: SecretStr | None = None
+
+    activation_delay_hours: int = 24
+    unpaid_order_days: int = 10
+    card_wait_seconds: float = 600.0
+    recovery_code_minutes: int = 15
+    recovery_requests_per_hour: int = 3
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+
+    @field_validator("now", mode="before")
+    @classmethod
+    def _parse_now(cls, value: object) -> object:
+        return parse_now(value) if isinstance(value, str) and value.strip() else value or None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml = _config_file()
+        if toml is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
+        return tuple(sources)
+
+    @property
+    def db_url(self) -> str:
+        """PostgreSQL or SQLite URL. Demo mode always has a database file of its own."""
+        if self.demo:
+            return f"sqlite://{self.data_dir / 'demo.sqlite3'}"
+        if self.database_url:
+            return self.database_url
+        return f"sqlite://{self.data_dir / 'pec-kiosk.sqlite3'}"
+
+    def clock(self) -> Clock:
+        return ShiftedClock(self.now) if self.now else SystemClock()
+
+
+def _config_file() -> Path | None:
+    explicit = os.environ.get("KIOSK_CONFIG")
+    if explicit:
+        return Path(explicit)
+    data_dir = os.environ.get("KIOSK_DATA_DIR")
+    base = Path(data_dir) if data_dir else platformdirs.user_data_path("pec-kiosk")
+    candidate = base / "config.toml"
+    return candidate if candidate.exists() else None

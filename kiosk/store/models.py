@@ -1,0 +1,277 @@
+"""Tortoise models. Only `kiosk.services` uses them; screens see frozen dataclasses.
+
+Invariants live in the schema as well as in the services: unique order codes, unique invoice
+(year, number), one payment and one invoice per order here; the ones Tortoise cannot declare
+portably (at most one open order per mailbox, a balance never below zero, append-only ledger and
+audit) are created by migration 0002 from `kiosk.store.invariants`.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from kiosk.domain.model import MailboxFamily, OrderStatus, PaymentMethod, Role
+
+
+
+class Area(Model):
+    """A subscriber area: www.lextel.it or a convention area of an Ordine Forense."""
+
+    code = fields.CharField(max_length=100, primary_key=True)
+    name = fields.CharField(max_length=200)
+    ordine = fields.CharField(max_length=200, default="")
+    ordine_domains: fields.Field[list[str]] = fields.JSONField(default=list)
+    convention_domains: fields.Field[list[str]] = fields.JSONField(default=list)
+    is_default = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "area"
+
+
+class Price(Model):
+    """Net price in cents of a one-year renewal, per area and mailbox family."""
+
+    id = fields.IntField(primary_key=True)
+    area: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "models.Area", related_name="prices", on_delete=fields.RESTRICT
+    )
+    family = fields.CharEnumField(MailboxFamily, max_length=32)
+    net_cents = fields.IntField()
+
+    class Meta:
+        table = "price"
+        unique_together = (("area", "family"),)
+
+
+class Subscriber(Model):
+    """Anyone who logs in: lawyers (subscriber), help-desk operators, administration."""
+
+    id = fields.IntField(primary_key=True)
+    userid = fields.CharField(max_length=32, unique=True)
+    nominativo = fields.CharField(max_length=120)
+    codice_fiscale = fields.CharField(max_length=16, null=True, db_index=True)
+    email = fields.CharField(max_length=254)
+    area: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "models.Area", related_name="subscribers", on_delete=fields.RESTRICT
+    )
+    role = fields.CharEnumField(Role, max_length=16, default=Role.SUBSCRIBER)
+    password_hash = fields.CharField(max_length=200, null=True)
+    failed_logins = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "subscriber"
+
+
+class Mailbox(Model):
+    id = fields.IntField(primary_key=True)
+    address = fields.CharField(max_length=254, unique=True)
+    family = fields.CharEnumField(MailboxFamily, max_length=32)
+    area: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "models.Area", related_name="mailboxes", on_delete=fields.RESTRICT
+    )
+    owner: fields.ForeignKeyRelation[Subscriber] = fields.ForeignKeyField(
+        "models.Subscriber", related_name="mailboxes", on_delete=fields.RESTRICT
+    )
+    anchor_date = fields.DateField()  # activation: every expiry is anchor + N years
+    expiry_date = fields.DateField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "mailbox"
+
+
+class PrepaidAccount(Model):
+    id = fields.IntField(primary_key=True)
+    subscriber: fields.OneToOneRelation[Subscriber] = fields.OneToOneField(
+        "models.Subscriber", related_name="prepaid", on_delete=fields.RESTRICT
+    )
+    balance_cents = fields.IntField(default=0)
+
+    class Meta:
+        table = "prepaid_account"
+
+
+class PrepaidEntry(Model):
+    """The append-only ledger: the balance is always the sum of its entries."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[PrepaidAccount] = fields.ForeignKeyField(
+        "models.PrepaidAccount", related_name="entries", on_delete=fields.RESTRICT
+    )
+    amount_cents = fields.IntField()  # + top-up, - debit
+    kind = fields.CharField(max_length=16)  # topup | debit | refund
+    order_id = fields.IntField(null=True)
+    description = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "prepaid_entry"
+
+
+class Order(Model):
+    """A renewal order for one mailbox, one year."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=10, unique=True)
+    mailbox: fields.ForeignKeyRelation[Mailbox] = fields.ForeignKeyField(
+        "models.Mailbox", related_name="orders", on_delete=fields.RESTRICT
+    )
+    subscriber: fields.ForeignKeyRelation[Subscriber] = fields.ForeignKeyField(
+        "models.Subscriber", related_name="orders", on_delete=fields.RESTRICT
+    )
+    operator: fields.ForeignKeyNullableRelation[Subscriber] = fields.ForeignKeyField(
+        "models.Subscriber", related_name="assisted_orders", null=True, on_delete=fields.RESTRICT
+    )
+    method = fields.CharEnumField(PaymentMethod, max_length=16)
+    status = fields.CharEnumField(OrderStatus, max_length=16, default=OrderStatus.PENDING)
+    renewal_net_cents = fields.IntField()
+    fee_net_cents = fields.IntField(default=0)
+    net_cents = fields.IntField()
+    vat_cents = fields.IntField()
+    total_cents = fields.IntField()
+    current_expiry = fields.DateField()
+    next_expiry = fields.DateField()
+    created_at = fields.DatetimeField()
+    paid_at = fields.DatetimeField(null=True)
+    activation_due_at = fields.DatetimeField(null=True)
+    activated_at = fields.DatetimeField(null=True)
+    cancelled_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "renewal_order"
+        indexes = (("status", "activation_due_at"),)
+
+
+class Payment(Model):
+    id = fields.IntField(primary_key=True)
+    order: fields.OneToOneRelation[Order] = fields.OneToOneField(
+        "models.Order", related_name="payment", on_delete=fields.RESTRICT
+    )
+    method = fields.CharEnumField(PaymentMethod, max_length=16)
+    amount_cents = fields.IntField()
+    reference = fields.CharField(max_length=140)
+    received_at = fields.DatetimeField()
+    recorded_by = fields.CharField(max_length=32, null=True)
+
+    class Meta:
+        table = "payment"
+
+
+class InvoiceCounter(Model):
+    """The last invoice number of each year, bumped inside the invoicing transaction."""
+
+    id = fields.IntField(primary_key=True)
+    year = fields.IntField(unique=True)
+    last_number = fields.IntField(default=0)
+
+    class Meta:
+        table = "invoice_counter"
+
+
+class Invoice(Model):
+    id = fields.IntField(primary_key=True)
+    year = fields.IntField()
+    number = fields.IntField()
+    order: fields.OneToOneRelation[Order] = fields.OneToOneField(
+        "models.Order", related_name="invoice", on_delete=fields.RESTRICT
+    )
+    issued_at = fields.DatetimeField()
+    customer_name = fields.CharField(max_length=120)
+    customer_cf = fields.CharField(max_length=16, null=True)
+    customer_email = fields.CharField(max_length=254)
+    net_cents = fields.IntField()
+    vat_cents = fields.IntField()
+    total_cents = fields.IntField()
+
+    class Meta:
+        table = "invoice"
+        unique_together = (("year", "number"),)
+
+
+class RecoveryCode(Model):
+    """A single-use credential-recovery code, stored as an argon2 hash."""
+
+    id = fields.IntField(primary_key=True)
+    subscriber: fields.ForeignKeyRelation[Subscriber] = fields.ForeignKeyField(
+        "models.Subscriber", related_name="recovery_codes", on_delete=fields.CASCADE
+    )
+    code_hash = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0)
+
+    class Meta:
+        table = "recovery_code"
+
+
+class RecoveryRequest(Model):
+    """Every recovery request, existing account or not: the rate limit counts these."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=64, db_index=True)  # sha256 of the normalised identifier
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "recovery_request"
+
+
+class CallbackRequest(Model):
+    """A request to be called back by Supporto Vendite about a mailbox past the window."""
+
+    id = fields.IntField(primary_key=True)
+    subscriber: fields.ForeignKeyNullableRelation[Subscriber] = fields.ForeignKeyField(
+        "models.Subscriber", related_name="callbacks", null=True, on_delete=fields.RESTRICT
+    )
+    pec_address = fields.CharField(max_length=254)
+    phone = fields.CharField(max_length=32, default="")
+    note = fields.CharField(max_length=500, default="")
+    status = fields.CharField(max_length=16, default="open")  # open | done
+    created_at = fields.DatetimeField()
+    handled_at = fields.DatetimeField(null=True)
+    handled_by = fields.CharField(max_length=32, null=True)
+
+    class Meta:
+        table = "callback_request"
+
+
+class OutboxEmail(Model):
+    """E-mails waiting to be sent, written in the transaction of the change they report."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharField(max_length=32)
+    to_address = fields.CharField(max_length=254)
+    subject = fields.CharField(max_length=200)
+    body = fields.TextField()
+    created_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0)
+    last_error = fields.CharField(max_length=500, null=True)
+
+    class Meta:
+        table = "outbox_email"
+
+
+class AuditEvent(Model):
+    id = fields.IntField(primary_key=True)
+    at = fields.DatetimeField()
+    actor = fields.CharField(max_length=32, null=True)
+    action = fields.CharField(max_length=48, db_index=True)
+    subject = fields.CharField(max_length=254, default="")
+    details: fields.Field[dict[str, object]] = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "audit_event"
+
+
+class KioskFact(Model):
+    """Small key-value facts about the database itself (e.g. the day the demo was built for)."""
+
+    key = fields.CharField(max_length=64, primary_key=True)
+    value = fields.CharField(max_length=200)
+
+    class Meta:
+        table = "kiosk_meta"
