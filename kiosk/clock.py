@@ -1,7 +1,8 @@
 """The one source of "now" for the whole program.
 
 Business dates (expiry, renewal windows) are Italian calendar dates, so `today()` is taken in
-Europe/Rome; instants (orders, payments, audit) are timezone-aware and stored in UTC.
+Europe/Rome; instants (orders, payments, audit) are timezone-aware and always in UTC: SQLite keeps
+datetimes as text and compares them as text, so every instant must carry the same offset.
 Tests and demos pass a `FixedClock` or a `ShiftedClock` instead of reading the system time.
 """
 
@@ -47,7 +48,7 @@ class FixedClock(_RomeDay):
         self._at = at
 
     def now(self) -> datetime:
-        return self._at
+        return self._at.astimezone(UTC)
 
     def set(self, at: datetime) -> None:
         self._at = at if at.tzinfo else at.replace(tzinfo=ROME)
@@ -66,7 +67,7 @@ class ShiftedClock(_RomeDay):
         self._t0 = time.monotonic()
 
     def now(self) -> datetime:
-        return self._start + timedelta(seconds=time.monotonic() - self._t0)
+        return (self._start + timedelta(seconds=time.monotonic() - self._t0)).astimezone(UTC)
 
 
 def parse_now(text: str) -> datetime:

@@ -39,7 +39,11 @@ def _catalogue(lang: str) -> dict[str, str]:
         return {}
     with path.open("rb") as fh:
         catalog = read_po(fh)
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string}
+    return {
+        m.id: m.string
+        for m in catalog
+        if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
+    }
 
 
 def _(message: str) -> str:

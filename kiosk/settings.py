@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     card_wait_seconds: float = 600.0
     recovery_code_minutes: int = 15
     recovery_requests_per_hour: int = 3
+    password_time_cost: int = 3  # argon2id, RFC 9106 low-memory profile
+    password_memory_kib: int = 65536
     max_failed_logins: int = 5
     lockout_minutes: int = 15
 

@@ -12,6 +12,7 @@ from kiosk.domain.model import Role
 from kiosk.domain.money import parse_amount
 from kiosk.i18n import _, day, money
 from kiosk.services import Services
+from kiosk.services.dto import AccountView, CallbackView, ImportReport, SessionUser
 from kiosk.services.setup import load_demo
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Output JSON.")
@@ -59,25 +60,48 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("userid")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.SUBSCRIBER.value,
-              show_default=True, help="Ruolo.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.SUBSCRIBER.value,
+    show_default=True,
+    help="Ruolo.",
+)
 @click.option("--name", "nominativo", required=True, help="Nome e cognome.")
 @click.option("--cf", "codice_fiscale", required=True, help="Codice fiscale.")
 @click.option("--email", required=True, help="Indirizzo e-mail.")
-@click.option("--area", "area_code", default=None, help="Area di appartenenza (predefinita: www.lextel.it).")
-@click.password_option("--password", prompt="Password", help="Password (chiesta se omessa).",
-                       confirmation_prompt="Ripetere la password")
+@click.option(
+    "--area", "area_code", default=None, help="Area di appartenenza (predefinita: www.lextel.it)."
+)
+@click.password_option(
+    "--password",
+    prompt="Password",
+    help="Password (chiesta se omessa).",
+    confirmation_prompt="Ripetere la password",
+)
 @json_option
 def users_add(
-    userid: str, role: str, nominativo: str, codice_fiscale: str, email: str,
-    area_code: str | None, password: str, as_json: bool,
+    userid: str,
+    role: str,
+    nominativo: str,
+    codice_fiscale: str,
+    email: str,
+    area_code: str | None,
+    password: str,
+    as_json: bool,
 ) -> None:
     """Aggiunge un utente con il ruolo indicato."""
 
-    async def work(services: Services) -> object:
+    async def work(services: Services) -> SessionUser:
         return await services.auth.register(
-            userid=userid, nominativo=nominativo, codice_fiscale=codice_fiscale, email=email,
-            password=password, area_code=area_code, role=Role(role), actor="cli",
+            userid=userid,
+            nominativo=nominativo,
+            codice_fiscale=codice_fiscale,
+            email=email,
+            password=password,
+            area_code=area_code,
+            role=Role(role),
+            actor="cli",
         )
 
     user = run(work, as_json=as_json)
@@ -104,9 +128,14 @@ def import_mailboxes(file: Path, as_json: bool) -> None:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        fail(EXIT_BAD_INPUT, "invalid_file", _("Il file non è in UTF-8."), as_json=wants_json(as_json))
+        fail(
+            EXIT_BAD_INPUT,
+            "invalid_file",
+            _("Il file non è in UTF-8."),
+            as_json=wants_json(as_json),
+        )
 
-    async def work(services: Services) -> object:
+    async def work(services: Services) -> ImportReport:
         return await services.imports.import_mailboxes(text, actor="cli")
 
     report = run(work, as_json=as_json)
@@ -115,7 +144,9 @@ def import_mailboxes(file: Path, as_json: bool) -> None:
     else:
         click.echo(
             _("Importati {s} iscritti e {m} caselle; {u} righe già presenti e invariate.").format(
-                s=report.subscribers_created, m=report.mailboxes_created, u=report.rows_unchanged  # type: ignore[attr-defined]
+                s=report.subscribers_created,
+                m=report.mailboxes_created,
+                u=report.rows_unchanged,
             )
         )
 
@@ -131,29 +162,37 @@ def account() -> None:
 def account_show(userid: str, as_json: bool) -> None:
     """Caselle (stato, scadenza, rinnovabilità) e credito prepagato di un iscritto."""
 
-    async def work(services: Services) -> object:
+    async def work(services: Services) -> AccountView:
         return await services.accounts.overview(userid)
 
     view = run(work, as_json=as_json)
     if wants_json(as_json):
         data = {
-            "userid": view.userid, "nominativo": view.nominativo, "role": view.role.value,  # type: ignore[attr-defined]
-            "area": view.area_code, "balance_cents": view.balance_cents,  # type: ignore[attr-defined]
+            "userid": view.userid,
+            "nominativo": view.nominativo,
+            "role": view.role.value,
+            "area": view.area_code,
+            "balance_cents": view.balance_cents,
             "mailboxes": [
                 {
-                    "address": m.address, "family": m.family.value, "state": m.state.value,
-                    "expiry": m.expiry.isoformat(), "days_left": m.days_left,
-                    "renewable": m.renewable, "window": m.window.value,
-                    "opens_on": m.opens_on.isoformat(), "pending_order": m.pending_order_code,
+                    "address": m.address,
+                    "family": m.family.value,
+                    "state": m.state.value,
+                    "expiry": m.expiry.isoformat(),
+                    "days_left": m.days_left,
+                    "renewable": m.renewable,
+                    "window": m.window.value,
+                    "opens_on": m.opens_on.isoformat(),
+                    "pending_order": m.pending_order_code,
                 }
-                for m in view.mailboxes  # type: ignore[attr-defined]
+                for m in view.mailboxes
             ],
         }
         emit_json(data)
         return
-    click.echo(f"{view.nominativo} ({view.userid}) - {view.area_code}")  # type: ignore[attr-defined]
-    click.echo(_("Credito prepagato: {amount}").format(amount=money(view.balance_cents)))  # type: ignore[attr-defined]
-    for m in view.mailboxes:  # type: ignore[attr-defined]
+    click.echo(f"{view.nominativo} ({view.userid}) - {view.area_code}")
+    click.echo(_("Credito prepagato: {amount}").format(amount=money(view.balance_cents)))
+    for m in view.mailboxes:
         renew = _("rinnovabile") if m.renewable else _("non rinnovabile ora")
         click.echo(f"  {m.address:<45} {m.state.label:<8} {day(m.expiry)}  {renew}")
 
@@ -168,8 +207,12 @@ def account_topup(userid: str, amount: str, note: str, as_json: bool) -> None:
     try:
         cents = parse_amount(amount)
     except ValueError:
-        fail(EXIT_BAD_INPUT, "invalid_input", _("Importo non valido: {amount}").format(amount=amount),
-             as_json=wants_json(as_json))
+        fail(
+            EXIT_BAD_INPUT,
+            "invalid_input",
+            _("Importo non valido: {amount}").format(amount=amount),
+            as_json=wants_json(as_json),
+        )
 
     async def work(services: Services) -> int:
         return await services.accounts.top_up(userid, cents, actor="cli", note=note)
@@ -194,11 +237,11 @@ def callbacks() -> None:
 def callbacks_add(pec: str, phone: str, note: str, as_json: bool) -> None:
     """Registra una richiesta di ricontatto per una casella cessata."""
 
-    async def work(services: Services) -> object:
+    async def work(services: Services) -> CallbackView:
         return await services.accounts.request_callback(pec, phone=phone, note=note)
 
     view = run(work, as_json=as_json)
     if wants_json(as_json):
         emit_json(view)
     else:
-        table([(_("Richiesta"), str(view.id)), (_("Casella"), view.pec)])  # type: ignore[attr-defined]
+        table([(_("Richiesta"), str(view.id)), (_("Casella"), view.pec)])

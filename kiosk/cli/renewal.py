@@ -26,40 +26,70 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Output JSON.
 def quote_json(result: Quote | RenewalRefusal) -> dict[str, Any]:
     if isinstance(result, Quote):
         return {
-            "renewable": True, "reason": None, "message": None, "pec": result.mailbox.address,
-            "userid": result.userid, "state": result.mailbox.state.value,
+            "renewable": True,
+            "reason": None,
+            "message": None,
+            "pec": result.mailbox.address,
+            "userid": result.userid,
+            "state": result.mailbox.state.value,
             "current_expiry": result.current_expiry.isoformat(),
-            "next_expiry": result.next_expiry.isoformat(), "opens_on": result.mailbox.opens_on.isoformat(),
-            "net_cents": result.net_cents, "vat_cents": result.vat_cents, "total_cents": result.total_cents,
-            "lines": plain(result.lines), "assisted": result.assisted, "order_code": None,
+            "next_expiry": result.next_expiry.isoformat(),
+            "opens_on": result.mailbox.opens_on.isoformat(),
+            "net_cents": result.net_cents,
+            "vat_cents": result.vat_cents,
+            "total_cents": result.total_cents,
+            "lines": plain(result.lines),
+            "assisted": result.assisted,
+            "order_code": None,
             "balance_cents": result.balance_cents,
         }
     contacts = result.contacts
     return {
-        "renewable": False, "reason": result.reason.value, "message": result.message, "pec": result.pec,
+        "renewable": False,
+        "reason": result.reason.value,
+        "message": result.message,
+        "pec": result.pec,
         "current_expiry": result.current_expiry.isoformat() if result.current_expiry else None,
-        "next_expiry": None, "opens_on": result.opens_on.isoformat() if result.opens_on else None,
-        "net_cents": None, "vat_cents": None, "total_cents": None, "order_code": result.order_code,
-        "sales_support": {"phone": contacts.sales_phone, "email": contacts.sales_email} if contacts else None,
+        "next_expiry": None,
+        "opens_on": result.opens_on.isoformat() if result.opens_on else None,
+        "net_cents": None,
+        "vat_cents": None,
+        "total_cents": None,
+        "order_code": result.order_code,
+        "sales_support": {"phone": contacts.sales_phone, "email": contacts.sales_email}
+        if contacts
+        else None,
     }
 
 
 def order_json(order: OrderView) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "order_code": order.code, "status": order.status.value, "method": order.method.value,
-        "userid": order.userid, "pec": order.pec, "net_cents": order.net_cents,
-        "vat_cents": order.vat_cents, "total_cents": order.total_cents,
-        "current_expiry": order.current_expiry.isoformat(), "next_expiry": order.next_expiry.isoformat(),
-        "assisted": order.assisted, "operator": order.operator, "invoice_number": order.invoice_number,
-        "activation_due_at": order.activation_due_at.isoformat() if order.activation_due_at else None,
-        "balance_after_cents": order.balance_after_cents, "lines": plain(order.lines),
+        "order_code": order.code,
+        "status": order.status.value,
+        "method": order.method.value,
+        "userid": order.userid,
+        "pec": order.pec,
+        "net_cents": order.net_cents,
+        "vat_cents": order.vat_cents,
+        "total_cents": order.total_cents,
+        "current_expiry": order.current_expiry.isoformat(),
+        "next_expiry": order.next_expiry.isoformat(),
+        "assisted": order.assisted,
+        "operator": order.operator,
+        "invoice_number": order.invoice_number,
+        "activation_due_at": order.activation_due_at.isoformat()
+        if order.activation_due_at
+        else None,
+        "balance_after_cents": order.balance_after_cents,
+        "lines": plain(order.lines),
     }
     if order.instructions is not None:
         ins = order.instructions
         data["instructions"] = {
             "causale": ins.causale,
             "details": [{"label": k, "value": v} for k, v in ins.details],
-            "admin_email": ins.admin_email, "text": ins.text,
+            "admin_email": ins.admin_email,
+            "text": ins.text,
         }
         data["epc_payload"] = ins.qr_payload if order.method is PaymentMethod.BONIFICO else None
     return data
@@ -124,15 +154,21 @@ def quote(userid: str, pec: str, assisted: bool, as_json: bool) -> None:
 @renewal.command("order")
 @click.argument("userid")
 @click.argument("pec")
-@click.option("--method", required=True, type=click.Choice([m.value for m in PaymentMethod]),
-              help="prepaid = PRELEVA DAL CONTO PREPAGATO; gli altri: EFFETTUA VERSAMENTO APPOSITO.")
+@click.option(
+    "--method",
+    required=True,
+    type=click.Choice([m.value for m in PaymentMethod]),
+    help="prepaid = PRELEVA DAL CONTO PREPAGATO; gli altri: EFFETTUA VERSAMENTO APPOSITO.",
+)
 @click.option("--operator", default=None, help="Userid dell'operatore (rinnovo assistito).")
 @json_option
 def order(userid: str, pec: str, method: str, operator: str | None, as_json: bool) -> None:
     """Conferma il rinnovo: crea l'ordine e il suo codice RLM."""
 
     async def work(services: Services) -> OrderView:
-        return await services.renewals.place_order(userid, pec, PaymentMethod(method), operator=operator)
+        return await services.renewals.place_order(
+            userid, pec, PaymentMethod(method), operator=operator
+        )
 
     result = run(work, as_json=as_json)
     if wants_json(as_json):
@@ -152,8 +188,12 @@ def show(code: str, as_json: bool) -> None:
 
     result = run(work, as_json=as_json)
     if result is None:
-        fail(EXIT_REFUSED, "unknown_order", _("Nessun ordine con codice {code}.").format(code=code),
-             as_json=wants_json(as_json))
+        fail(
+            EXIT_REFUSED,
+            "unknown_order",
+            _("Nessun ordine con codice {code}.").format(code=code),
+            as_json=wants_json(as_json),
+        )
     if wants_json(as_json):
         emit_json(order_json(result))
     else:
@@ -191,8 +231,12 @@ def confirm(code: str, amount: str, reference: str, as_json: bool) -> None:
     try:
         cents = parse_amount(amount)
     except ValueError:
-        fail(EXIT_BAD_INPUT, "invalid_input", _("Importo non valido: {amount}").format(amount=amount),
-             as_json=wants_json(as_json))
+        fail(
+            EXIT_BAD_INPUT,
+            "invalid_input",
+            _("Importo non valido: {amount}").format(amount=amount),
+            as_json=wants_json(as_json),
+        )
 
     async def work(services: Services) -> PaymentConfirmation:
         return await services.payments.confirm(code, cents, reference, actor="cli")
@@ -203,11 +247,13 @@ def confirm(code: str, amount: str, reference: str, as_json: bool) -> None:
         return
     if result.already_confirmed:
         click.echo(_("Pagamento già registrato: nessuna modifica."))
-    table([
-        (_("Codice ordine"), result.order_code),
-        (_("Fattura"), result.invoice_number),
-        (_("Rinnovo previsto"), moment(result.activation_due_at)),
-    ])
+    table(
+        [
+            (_("Codice ordine"), result.order_code),
+            (_("Fattura"), result.invoice_number),
+            (_("Rinnovo previsto"), moment(result.activation_due_at)),
+        ]
+    )
 
 
 @click.command("activate-due")
@@ -223,14 +269,21 @@ def activate_due(as_json: bool) -> None:
         emit_json({"activated": done})
         return
     for a in done:
-        click.echo(_("{pec}: rinnovata fino al {expiry} (ordine {code})").format(
-            pec=a.pec, expiry=day(a.new_expiry), code=a.order_code))
+        click.echo(
+            _("{pec}: rinnovata fino al {expiry} (ordine {code})").format(
+                pec=a.pec, expiry=day(a.new_expiry), code=a.order_code
+            )
+        )
     click.echo(_("Caselle rinnovate: {n}").format(n=len(done)))
 
 
 @click.command("cancel-stale")
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Giorni senza pagamento (predefinito: impostazione unpaid_order_days).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Giorni senza pagamento (predefinito: impostazione unpaid_order_days).",
+)
 @json_option
 def cancel_stale(days: int | None, as_json: bool) -> None:
     """Annulla gli ordini rimasti senza pagamento."""
@@ -242,4 +295,7 @@ def cancel_stale(days: int | None, as_json: bool) -> None:
     if wants_json(as_json):
         emit_json({"cancelled": codes})
     else:
-        click.echo(_("Ordini annullati: {n}").format(n=len(codes)) + (f" ({', '.join(codes)})" if codes else ""))
+        click.echo(
+            _("Ordini annullati: {n}").format(n=len(codes))
+            + (f" ({', '.join(codes)})" if codes else "")
+        )

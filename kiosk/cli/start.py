@@ -24,11 +24,16 @@ def overview(as_json: bool) -> None:
         emit_json(accounts)
         return
     settings = state().settings
-    click.echo(_("pec-kiosk - database {url} - oggi {today}").format(
-        url=settings.db_url, today=day(settings.clock().today())))
+    click.echo(
+        _("pec-kiosk - database {url} - oggi {today}").format(
+            url=settings.db_url, today=day(settings.clock().today())
+        )
+    )
     for acc in accounts:
-        click.echo(f"\n{acc.nominativo} [{acc.userid}, {acc.role.value}] - "
-                   + _("credito {amount}").format(amount=money(acc.balance_cents)))
+        click.echo(
+            f"\n{acc.nominativo} [{acc.userid}, {acc.role.value}] - "
+            + _("credito {amount}").format(amount=money(acc.balance_cents))
+        )
         for m in acc.mailboxes:
             flag = _("rinnovabile") if m.renewable else ""
             click.echo(f"  {m.address:<45} {m.state.label:<8} {day(m.expiry)} {flag}")

@@ -76,9 +76,7 @@ class EpcError(ValueError):
     """A field does not fit the EPC QR specification."""
 
 
-def epc_payload(
-    bank: BankCoordinates, amount_cents: int, remittance: str, info: str = ""
-) -> str:
+def epc_payload(bank: BankCoordinates, amount_cents: int, remittance: str, info: str = "") -> str:
     """The EPC069-12 v002 payload for a SEPA credit transfer, with an unstructured remittance."""
     name = " ".join(bank.beneficiary.split())
     if not name or len(name) > EPC_NAME_MAX:

@@ -75,7 +75,7 @@ def password(value: str, user: str | None = None) -> str:
 
 
 def email(value: str, field: str = "email") -> str:
-    """A syntactically valid address, domain lower-cased (no DNS look-up: the kiosk may be offline)."""
+    """A syntactically valid address, domain lower-cased (no DNS look-up: may be offline)."""
     from email_validator import EmailNotValidError, validate_email
 
     cleaned = value.strip()
@@ -98,7 +98,9 @@ def pec(value: str, family: MailboxFamily, allowed_domains: Iterable[str]) -> st
     domain = address.rsplit("@", 1)[1]
     if family is MailboxFamily.LEGALMAIL:
         if domain != LEGALMAIL_DOMAIN:
-            raise InvalidInput("pec", _("Le caselle @legalmail.it devono terminare con @legalmail.it."))
+            raise InvalidInput(
+                "pec", _("Le caselle @legalmail.it devono terminare con @legalmail.it.")
+            )
         return address
     allowed = {d.lower() for d in allowed_domains}
     if domain not in allowed:
@@ -108,8 +110,9 @@ def pec(value: str, family: MailboxFamily, allowed_domains: Iterable[str]) -> st
             )
         raise InvalidInput(
             "pec",
-            _("Il dominio {domain} non è in convenzione per questo tipo di casella ({allowed}).")
-            .format(domain=domain, allowed=", ".join(sorted(allowed))),
+            _(
+                "Il dominio {domain} non è in convenzione per questo tipo di casella ({allowed})."
+            ).format(domain=domain, allowed=", ".join(sorted(allowed))),
         )
     return address
 

@@ -13,7 +13,14 @@ from kiosk.services.dto import AccountView, CallbackView
 from kiosk.services.errors import InvalidInput, Refused
 from kiosk.services.tx import atomic, audit
 from kiosk.services.views import mailbox_view
-from kiosk.store.models import CallbackRequest, Mailbox, Order, PrepaidAccount, PrepaidEntry, Subscriber
+from kiosk.store.models import (
+    CallbackRequest,
+    Mailbox,
+    Order,
+    PrepaidAccount,
+    PrepaidEntry,
+    Subscriber,
+)
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ./-]{5,20}$")
 
@@ -25,7 +32,9 @@ class AccountService:
     async def overview(self, userid: str) -> AccountView:
         user = await Subscriber.get_or_none(userid=userid.strip().lower())
         if user is None:
-            raise Refused("unknown_user", _("Nessun utente con userid {userid}.").format(userid=userid))
+            raise Refused(
+                "unknown_user", _("Nessun utente con userid {userid}.").format(userid=userid)
+            )
         boxes = await Mailbox.filter(owner_id=user.id).order_by("expiry_date", "address")
         open_orders = await Order.filter(
             mailbox_id__in=[b.id for b in boxes], status__in=(OrderStatus.PENDING, OrderStatus.PAID)
@@ -38,7 +47,7 @@ class AccountService:
             nominativo=user.nominativo,
             email=user.email,
             role=Role(user.role),
-            area_code=user.area_id,  # type: ignore[attr-defined]
+            area_code=user.area_id,
             balance_cents=account.balance_cents if account else 0,
             mailboxes=tuple(mailbox_view(b, today, pending.get(b.id)) for b in boxes),
         )
@@ -54,7 +63,9 @@ class AccountService:
             raise InvalidInput("amount", _("L'importo della ricarica deve essere positivo."))
         user = await Subscriber.get_or_none(userid=userid.strip().lower())
         if user is None:
-            raise Refused("unknown_user", _("Nessun utente con userid {userid}.").format(userid=userid))
+            raise Refused(
+                "unknown_user", _("Nessun utente con userid {userid}.").format(userid=userid)
+            )
         now = self.ctx.now()
 
         async def work() -> int:
@@ -72,8 +83,14 @@ class AccountService:
                 created_at=now,
             )
             await account.refresh_from_db()
-            await audit(now, "prepaid.topup", actor=actor, subject=user.userid,
-                        amount_cents=amount_cents, balance_cents=account.balance_cents)
+            await audit(
+                now,
+                "prepaid.topup",
+                actor=actor,
+                subject=user.userid,
+                amount_cents=amount_cents,
+                balance_cents=account.balance_cents,
+            )
             return account.balance_cents
 
         return await atomic(work)
@@ -88,11 +105,24 @@ class AccountService:
             raise InvalidInput("phone", _("Numero di telefono non valido."))
         box = await Mailbox.get_or_none(address=address).prefetch_related("owner")
         if box is None:
-            raise Refused("unknown_mailbox", _("Nessuna casella PEC {pec} risulta registrata.").format(pec=address))
+            raise Refused(
+                "unknown_mailbox",
+                _("Nessuna casella PEC {pec} risulta registrata.").format(pec=address),
+            )
         if userid is not None and box.owner.userid != userid.strip().lower():
-            raise Refused("not_owner", _("La casella {pec} non è associata allo userid {userid}.").format(pec=address, userid=userid))
-        if renewal_window(box.expiry_date).status(self.ctx.clock.today()) is not WindowStatus.TOO_LATE:
-            raise Refused("renewable", _("La casella {pec} si può rinnovare online.").format(pec=address))
+            raise Refused(
+                "not_owner",
+                _("La casella {pec} non è associata allo userid {userid}.").format(
+                    pec=address, userid=userid
+                ),
+            )
+        if (
+            renewal_window(box.expiry_date).status(self.ctx.clock.today())
+            is not WindowStatus.TOO_LATE
+        ):
+            raise Refused(
+                "renewable", _("La casella {pec} si può rinnovare online.").format(pec=address)
+            )
         now = self.ctx.now()
         note = " ".join(note.split())[:500]
 
@@ -103,9 +133,12 @@ class AccountService:
             request = await CallbackRequest.create(
                 subscriber=box.owner, pec_address=address, phone=phone, note=note, created_at=now
             )
-            await audit(now, "callback.requested", actor=userid or box.owner.userid, subject=address)
+            await audit(
+                now, "callback.requested", actor=userid or box.owner.userid, subject=address
+            )
             return request
 
         request = await atomic(work)
-        return CallbackView(request.id, address, box.owner.userid, request.phone,
-                            request.created_at, request.status)
+        return CallbackView(
+            request.id, address, box.owner.userid, request.phone, request.created_at, request.status
+        )

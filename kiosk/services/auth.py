@@ -20,7 +20,6 @@ from kiosk.i18n import _, hour
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import SessionUser
 from kiosk.services.errors import InvalidInput, Refused
-from kiosk.services.passwords import hash_secret, verify_secret
 from kiosk.services.tx import atomic, audit
 from kiosk.store.models import (
     Area,
@@ -36,7 +35,7 @@ RECOVERY_CODE_ATTEMPTS = 5
 
 
 def _session(sub: Subscriber) -> SessionUser:
-    return SessionUser(sub.userid, sub.nominativo, Role(sub.role), sub.area_id)  # type: ignore[attr-defined]
+    return SessionUser(sub.userid, sub.nominativo, Role(sub.role), sub.area_id)
 
 
 def bad_credentials() -> Refused:
@@ -52,14 +51,14 @@ class AuthService:
         now = self.ctx.now()
         user = await Subscriber.get_or_none(userid=userid.strip().lower())
         if user is not None and user.locked_until is not None and user.locked_until > now:
-            await verify_secret(None, password)  # same cost as a real attempt
+            await self.ctx.passwords.verify(None, password)  # same cost as a real attempt
             raise Refused(
                 "locked",
                 _("Troppi tentativi falliti: accesso bloccato fino alle {time}.").format(
                     time=hour(user.locked_until)
                 ),
             )
-        ok = await verify_secret(user.password_hash if user else None, password)
+        ok = await self.ctx.passwords.verify(user.password_hash if user else None, password)
         if user is None:
             raise bad_credentials()
         if ok:
@@ -114,12 +113,16 @@ class AuthService:
             raise InvalidInput("password_confirm", _("Le due password non coincidono."))
         area = area_code or self.ctx.refdata.default_area
         if self.ctx.refdata.area(area) is None:
-            raise InvalidInput("area", _("Area di appartenenza sconosciuta: {area}.").format(area=area))
-        password_hash = await hash_secret(password)
+            raise InvalidInput(
+                "area", _("Area di appartenenza sconosciuta: {area}.").format(area=area)
+            )
+        password_hash = await self.ctx.passwords.hash(password)
 
         async def work() -> Subscriber:
             if await Subscriber.exists(userid=uid):
-                raise InvalidInput("userid", _("Lo userid {userid} è già in uso.").format(userid=uid))
+                raise InvalidInput(
+                    "userid", _("Lo userid {userid} è già in uso.").format(userid=uid)
+                )
             if role is Role.SUBSCRIBER and await Subscriber.exists(codice_fiscale=cf):
                 raise InvalidInput(
                     "codice_fiscale",
@@ -139,13 +142,17 @@ class AuthService:
                 created_at=self.ctx.now(),
             )
             await PrepaidAccount.create(subscriber=sub, balance_cents=0)
-            await audit(self.ctx.now(), "register", actor=actor or uid, subject=uid, role=role.value)
+            await audit(
+                self.ctx.now(), "register", actor=actor or uid, subject=uid, role=role.value
+            )
             return sub
 
         try:
             return _session(await atomic(work))
         except IntegrityError:
-            raise InvalidInput("userid", _("Lo userid {userid} è già in uso.").format(userid=uid)) from None
+            raise InvalidInput(
+                "userid", _("Lo userid {userid} è già in uso.").format(userid=uid)
+            ) from None
 
     # --- credential recovery ------------------------------------------------------------
 
@@ -163,7 +170,7 @@ class AuthService:
             raise InvalidInput("identifier", _("Inserire lo userid o l'indirizzo e-mail."))
         key = hashlib.sha256(key_text.encode()).hexdigest()
         code = f"{secrets.randbelow(10**RECOVERY_CODE_DIGITS):0{RECOVERY_CODE_DIGITS}d}"
-        code_hash = await hash_secret(code)  # always hashed: the cost does not tell
+        code_hash = await self.ctx.passwords.hash(code)  # always hashed: the cost does not tell
         now = self.ctx.now()
         minutes = self.ctx.settings.recovery_code_minutes
 
@@ -224,12 +231,12 @@ class AuthService:
                 .first()
             )
         if record is None or record.attempts >= RECOVERY_CODE_ATTEMPTS:
-            await verify_secret(None, code)
+            await self.ctx.passwords.verify(None, code)
             raise invalid
-        if not await verify_secret(record.code_hash, code.strip()):
+        if not await self.ctx.passwords.verify(record.code_hash, code.strip()):
             await RecoveryCode.filter(id=record.id).update(attempts=F("attempts") + 1)
             raise invalid
-        new_hash = await hash_secret(new_password)
+        new_hash = await self.ctx.passwords.hash(new_password)
         assert user is not None
 
         async def work() -> bool:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from kiosk.clock import Clock
 from kiosk.refdata import ReferenceData
+from kiosk.services.passwords import Passwords
 from kiosk.settings import Settings
 
 
@@ -15,6 +16,12 @@ class ServiceContext:
     clock: Clock
     refdata: ReferenceData
     settings: Settings
+    passwords: Passwords
+
+    @classmethod
+    def build(cls, clock: Clock, refdata: ReferenceData, settings: Settings) -> ServiceContext:
+        passwords = Passwords(settings.password_time_cost, settings.password_memory_kib)
+        return cls(clock, refdata, settings, passwords)
 
     def now(self) -> datetime:
         return self.clock.now()

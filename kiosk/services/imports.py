@@ -23,8 +23,15 @@ from kiosk.services.tx import atomic, audit
 from kiosk.store.models import Area, Mailbox, PrepaidAccount, Subscriber
 
 HEADER = (
-    "userid", "nominativo", "codice_fiscale", "email", "area", "pec", "famiglia",
-    "data_attivazione", "data_scadenza",
+    "userid",
+    "nominativo",
+    "codice_fiscale",
+    "email",
+    "area",
+    "pec",
+    "famiglia",
+    "data_attivazione",
+    "data_scadenza",
 )
 
 
@@ -46,7 +53,12 @@ class ImportRejected(InvalidInput):
     """The file has errors; `errors` lists (line, reason). Nothing was imported."""
 
     def __init__(self, errors: list[tuple[int, str]]) -> None:
-        super().__init__("file", _("Il file contiene {n} righe non valide: nessuna riga importata.").format(n=len(errors)))
+        super().__init__(
+            "file",
+            _("Il file contiene {n} righe non valide: nessuna riga importata.").format(
+                n=len(errors)
+            ),
+        )
         self.errors = errors
 
 
@@ -62,14 +74,21 @@ class ImportService:
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         header = next(reader, None)
         if header is None or tuple(h.strip().lower() for h in header) != HEADER:
-            raise ImportRejected([(1, _("Intestazione attesa: {header}").format(header=",".join(HEADER)))])
+            raise ImportRejected(
+                [(1, _("Intestazione attesa: {header}").format(header=",".join(HEADER)))]
+            )
         rows: list[_Row] = []
         for record in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(HEADER):
-                errors.append((line, _("attese {n} colonne, trovate {m}").format(n=len(HEADER), m=len(record))))
+                errors.append(
+                    (
+                        line,
+                        _("attese {n} colonne, trovate {m}").format(n=len(HEADER), m=len(record)),
+                    )
+                )
                 continue
             values = dict(zip(HEADER, (cell.strip() for cell in record), strict=True))
             try:
@@ -94,7 +113,12 @@ class ImportService:
                 ),
             ) from None
         if family not in area.prices:
-            raise InvalidInput("famiglia", _("l'area {area} non prevede caselle {family}").format(area=area_code, family=family.value))
+            raise InvalidInput(
+                "famiglia",
+                _("l'area {area} non prevede caselle {family}").format(
+                    area=area_code, family=family.value
+                ),
+            )
         anchor = validation.calendar_date(v["data_attivazione"], "data_attivazione")
         expiry = validation.calendar_date(v["data_scadenza"], "data_scadenza")
         if not is_anniversary(anchor, expiry):
@@ -122,11 +146,28 @@ class ImportService:
         for row in rows:
             first = seen_users.setdefault(row.userid, row)
             if (first.nominativo, first.codice_fiscale, first.email, first.area) != (
-                row.nominativo, row.codice_fiscale, row.email, row.area
+                row.nominativo,
+                row.codice_fiscale,
+                row.email,
+                row.area,
             ):
-                errors.append((row.line, _("dati di {userid} diversi da quelli della riga {first}").format(userid=row.userid, first=first.line)))
+                errors.append(
+                    (
+                        row.line,
+                        _("dati di {userid} diversi da quelli della riga {first}").format(
+                            userid=row.userid, first=first.line
+                        ),
+                    )
+                )
             if row.pec in seen_pecs:
-                errors.append((row.line, _("PEC {pec} già presente alla riga {first}").format(pec=row.pec, first=seen_pecs[row.pec])))
+                errors.append(
+                    (
+                        row.line,
+                        _("PEC {pec} già presente alla riga {first}").format(
+                            pec=row.pec, first=seen_pecs[row.pec]
+                        ),
+                    )
+                )
             seen_pecs.setdefault(row.pec, row.line)
         if errors:
             raise ImportRejected(sorted(errors))
@@ -141,24 +182,57 @@ class ImportService:
             }
             for uid, row in seen_users.items():
                 user = users.get(uid)
-                if user is not None and (user.nominativo, user.codice_fiscale, user.email, user.area_id) != (  # type: ignore[attr-defined]
-                    row.nominativo, row.codice_fiscale, row.email, row.area
+                if user is not None and (
+                    user.nominativo,
+                    user.codice_fiscale,
+                    user.email,
+                    user.area_id,
+                ) != (
+                    row.nominativo,
+                    row.codice_fiscale,
+                    row.email,
+                    row.area,
                 ):
-                    problems.append((row.line, _("lo userid {userid} esiste già con dati diversi").format(userid=uid)))
+                    problems.append(
+                        (
+                            row.line,
+                            _("lo userid {userid} esiste già con dati diversi").format(userid=uid),
+                        )
+                    )
                 elif user is not None and user.role != Role.SUBSCRIBER:
-                    problems.append((row.line, _("lo userid {userid} appartiene a un operatore").format(userid=uid)))
+                    problems.append(
+                        (
+                            row.line,
+                            _("lo userid {userid} appartiene a un operatore").format(userid=uid),
+                        )
+                    )
             unchanged = 0
             new_boxes: list[_Row] = []
             for row in rows:
                 box = boxes.get(row.pec)
                 if box is None:
                     new_boxes.append(row)
-                elif (box.owner.userid, box.family, box.area_id, box.anchor_date, box.expiry_date) == (  # type: ignore[attr-defined]
-                    row.userid, row.family, row.area, row.anchor, row.expiry
+                elif (
+                    box.owner.userid,
+                    box.family,
+                    box.area_id,
+                    box.anchor_date,
+                    box.expiry_date,
+                ) == (
+                    row.userid,
+                    row.family,
+                    row.area,
+                    row.anchor,
+                    row.expiry,
                 ):
                     unchanged += 1
                 else:
-                    problems.append((row.line, _("la casella {pec} esiste già con dati diversi").format(pec=row.pec)))
+                    problems.append(
+                        (
+                            row.line,
+                            _("la casella {pec} esiste già con dati diversi").format(pec=row.pec),
+                        )
+                    )
             if problems:
                 raise ImportRejected(sorted(problems))
             areas = {a.code: a for a in await Area.all()}
@@ -167,21 +241,37 @@ class ImportService:
                 if uid in users:
                     continue
                 users[uid] = await Subscriber.create(
-                    userid=uid, nominativo=row.nominativo, codice_fiscale=row.codice_fiscale,
-                    email=row.email, area=areas[row.area], role=Role.SUBSCRIBER,
-                    password_hash=None, created_at=now,
+                    userid=uid,
+                    nominativo=row.nominativo,
+                    codice_fiscale=row.codice_fiscale,
+                    email=row.email,
+                    area=areas[row.area],
+                    role=Role.SUBSCRIBER,
+                    password_hash=None,
+                    created_at=now,
                 )
                 await PrepaidAccount.create(subscriber=users[uid])
                 created_users += 1
             for row in new_boxes:
                 await Mailbox.create(
-                    address=row.pec, family=row.family, area=areas[row.area], owner=users[row.userid],
-                    anchor_date=row.anchor, expiry_date=row.expiry, created_at=now,
+                    address=row.pec,
+                    family=row.family,
+                    area=areas[row.area],
+                    owner=users[row.userid],
+                    anchor_date=row.anchor,
+                    expiry_date=row.expiry,
+                    created_at=now,
                 )
             report = ImportReport(created_users, len(new_boxes), unchanged)
             if created_users or new_boxes:
-                await audit(now, "import.mailboxes", actor=actor, subscribers=created_users,
-                            mailboxes=len(new_boxes), unchanged=unchanged)
+                await audit(
+                    now,
+                    "import.mailboxes",
+                    actor=actor,
+                    subscribers=created_users,
+                    mailboxes=len(new_boxes),
+                    unchanged=unchanged,
+                )
             return report
 
         return await atomic(work)

@@ -139,13 +139,18 @@ class PaymentService:
             )
         reference = " ".join(reference.split())[:140]
         if not reference:
-            raise Refused("missing_reference", _("Indicare il riferimento del pagamento (CRO/TRN, numero assegno...)."))
+            raise Refused(
+                "missing_reference",
+                _("Indicare il riferimento del pagamento (CRO/TRN, numero assegno...)."),
+            )
         for _attempt in range(3):
             try:
                 return await atomic(lambda: self._confirm(code, amount_cents, reference, actor))
             except (_Raced, IntegrityError):
                 continue
-        raise Refused("busy", _("Pagamento in corso di registrazione da un'altra postazione: riprovare."))
+        raise Refused(
+            "busy", _("Pagamento in corso di registrazione da un'altra postazione: riprovare.")
+        )
 
     async def _confirm(
         self, code: str, amount_cents: int, reference: str, actor: str | None
@@ -153,21 +158,23 @@ class PaymentService:
         now = self.ctx.now()
         order = await Order.get_or_none(code=code)
         if order is None:
-            raise Refused(
-                "unknown_order", _("Nessun ordine con codice {code}.").format(code=code)
-            )
+            raise Refused("unknown_order", _("Nessun ordine con codice {code}.").format(code=code))
         if order.status == OrderStatus.CANCELLED:
             raise Refused(
                 "cancelled",
-                _("L'ordine {code} è stato annullato: il pagamento va restituito o abbinato a mano.")
-                .format(code=code),
+                _(
+                    "L'ordine {code} è stato annullato: il pagamento va restituito o abbinato "
+                    "a mano."
+                ).format(code=code),
             )
         if order.status in (OrderStatus.PAID, OrderStatus.ACTIVATED):
             payment = await Payment.get(order_id=order.id)
             invoice = await Invoice.get(order_id=order.id)
             if payment.amount_cents == amount_cents and payment.reference == reference:
                 assert order.activation_due_at is not None
-                return PaymentConfirmation(code, invoice_number(invoice), order.activation_due_at, True)
+                return PaymentConfirmation(
+                    code, invoice_number(invoice), order.activation_due_at, True
+                )
             raise Refused(
                 "already_paid",
                 _("L'ordine {code} risulta già pagato (riferimento {ref}).").format(
@@ -175,7 +182,10 @@ class PaymentService:
                 ),
             )
         if order.method == PaymentMethod.PREPAID:  # pragma: no cover - prepaid orders are born paid
-            raise Refused("already_paid", _("L'ordine {code} è pagato con il conto prepagato.").format(code=code))
+            raise Refused(
+                "already_paid",
+                _("L'ordine {code} è pagato con il conto prepagato.").format(code=code),
+            )
         if amount_cents != order.total_cents:
             raise Refused(
                 "wrong_amount",
@@ -198,7 +208,11 @@ class PaymentService:
         )
         done = []
         for order in due:
-            activation = await atomic(lambda order=order: self._activate(order, now, actor))
+
+            async def work(order: Order = order) -> Activation | None:
+                return await self._activate(order, now, actor)
+
+            activation = await atomic(work)
             if activation is not None:
                 done.append(activation)
         return done
@@ -208,7 +222,7 @@ class PaymentService:
             status=OrderStatus.ACTIVATED, activated_at=now
         ):
             return None  # activated by another process meanwhile
-        box = await Mailbox.get(id=order.mailbox_id)  # type: ignore[attr-defined]
+        box = await Mailbox.get(id=order.mailbox_id)
         # conditional: the expiry moves only from the one this order was priced on
         moved = await Mailbox.filter(id=box.id, expiry_date=order.current_expiry).update(
             expiry_date=order.next_expiry
@@ -242,7 +256,9 @@ class PaymentService:
                     status=OrderStatus.CANCELLED, cancelled_at=now
                 ):
                     return False
-                await audit(now, "order.cancelled", actor=actor, subject=order.code, reason="unpaid")
+                await audit(
+                    now, "order.cancelled", actor=actor, subject=order.code, reason="unpaid"
+                )
                 return True
 
             if await atomic(work):

@@ -34,7 +34,9 @@ class RenewalService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    async def quote(self, userid: str, pec: str, *, assisted: bool = False) -> Quote | RenewalRefusal:
+    async def quote(
+        self, userid: str, pec: str, *, assisted: bool = False
+    ) -> Quote | RenewalRefusal:
         """Avanti: the cost and next expiry, or why this renewal cannot go ahead."""
         uid = userid.strip().lower()
         if not uid:
@@ -83,14 +85,16 @@ class RenewalService:
                     "online. Per mantenere lo stesso indirizzo contattare il Supporto Vendite al "
                     "numero {phone} o all'indirizzo {email}."
                 ).format(
-                    expiry=day(box.expiry_date), phone=contacts.sales_phone, email=contacts.sales_email
+                    expiry=day(box.expiry_date),
+                    phone=contacts.sales_phone,
+                    email=contacts.sales_email,
                 ),
                 address,
                 current_expiry=box.expiry_date,
                 contacts=contacts,
             )
         family = MailboxFamily(box.family)
-        row = await Price.get_or_none(area_id=box.area_id, family=family)  # type: ignore[attr-defined]
+        row = await Price.get_or_none(area_id=box.area_id, family=family)
         if row is None:
             raise Refused(
                 "no_price",
@@ -205,7 +209,9 @@ class RenewalService:
         if method is PaymentMethod.PREPAID:
             return await self._pay_from_prepaid(order, box.owner, quote.total_cents, actor)
         instructions = (
-            payment_instructions(method, self.ctx.refdata.payee, order.code, order.total_cents, box.address)
+            payment_instructions(
+                method, self.ctx.refdata.payee, order.code, order.total_cents, box.address
+            )
             if method.offline
             else None
         )
@@ -216,9 +222,9 @@ class RenewalService:
     ) -> OrderView:
         """PRELEVA DAL CONTO PREPAGATO: one conditional UPDATE, never below zero, never twice."""
         now = self.ctx.now()
-        debited = await PrepaidAccount.filter(subscriber_id=owner.id, balance_cents__gte=total).update(
-            balance_cents=F("balance_cents") - total
-        )
+        debited = await PrepaidAccount.filter(
+            subscriber_id=owner.id, balance_cents__gte=total
+        ).update(balance_cents=F("balance_cents") - total)
         if not debited:
             account = await PrepaidAccount.get_or_none(subscriber_id=owner.id)
             balance = account.balance_cents if account else 0
@@ -239,10 +245,22 @@ class RenewalService:
             description=_("Rinnovo PEC, ordine {code}").format(code=order.code),
             created_at=now,
         )
-        await audit(now, "prepaid.debit", actor=actor, subject=order.code, amount_cents=total,
-                    balance_cents=account.balance_cents)
-        await settle(self.ctx, order, amount_cents=total, reference=f"PREPAGATO {order.code}",
-                     actor=actor, now=now)
+        await audit(
+            now,
+            "prepaid.debit",
+            actor=actor,
+            subject=order.code,
+            amount_cents=total,
+            balance_cents=account.balance_cents,
+        )
+        await settle(
+            self.ctx,
+            order,
+            amount_cents=total,
+            reference=f"PREPAGATO {order.code}",
+            actor=actor,
+            now=now,
+        )
         await order.refresh_from_db()
         return await order_view(order, balance_after_cents=account.balance_cents)
 
@@ -268,14 +286,19 @@ class RenewalService:
         code = ordercode.parse(code_text)
         order = await Order.get_or_none(code=code) if code else None
         if order is None:
-            raise Refused("unknown_order", _("Nessun ordine con codice {code}.").format(code=code_text))
+            raise Refused(
+                "unknown_order", _("Nessun ordine con codice {code}.").format(code=code_text)
+            )
         now = self.ctx.now()
 
         async def work() -> None:
             if not await Order.filter(id=order.id, status=OrderStatus.PENDING).update(
                 status=OrderStatus.CANCELLED, cancelled_at=now
             ):
-                raise Refused("not_pending", _("L'ordine {code} non è più in attesa di pagamento.").format(code=order.code))
+                raise Refused(
+                    "not_pending",
+                    _("L'ordine {code} non è più in attesa di pagamento.").format(code=order.code),
+                )
             await audit(now, "order.cancelled", actor=actor, subject=order.code, reason="requested")
 
         await atomic(work)

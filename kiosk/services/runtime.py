@@ -17,7 +17,9 @@ from kiosk.store.db import database
 
 
 def make_context(settings: Settings, clock: Clock | None = None) -> ServiceContext:
-    return ServiceContext(clock or settings.clock(), refdata.load(settings.refdata_dir), settings)
+    return ServiceContext.build(
+        clock or settings.clock(), refdata.load(settings.refdata_dir), settings
+    )
 
 
 def demo_path(settings: Settings) -> Path:
@@ -27,7 +29,9 @@ def demo_path(settings: Settings) -> Path:
 def _demo_day_on_disk(path: Path) -> date | None:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            row = conn.execute("SELECT value FROM kiosk_meta WHERE key = ?", (DEMO_FACT,)).fetchone()
+            row = conn.execute(
+                "SELECT value FROM kiosk_meta WHERE key = ?", (DEMO_FACT,)
+            ).fetchone()
     except sqlite3.Error:
         return None
     return date.fromisoformat(row[0]) if row else None

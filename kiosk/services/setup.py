@@ -15,10 +15,17 @@ from kiosk.i18n import _
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import Quote
 from kiosk.services.errors import Refused
-from kiosk.services.passwords import hash_secret
 from kiosk.services.renewal import RenewalService
 from kiosk.services.tx import atomic, audit
-from kiosk.store.models import Area, KioskFact, Mailbox, PrepaidAccount, PrepaidEntry, Price, Subscriber
+from kiosk.store.models import (
+    Area,
+    KioskFact,
+    Mailbox,
+    PrepaidAccount,
+    PrepaidEntry,
+    Price,
+    Subscriber,
+)
 
 DEMO_FACT = "demo_built_for"
 
@@ -45,7 +52,7 @@ async def sync_reference_data(ctx: ServiceContext) -> bool:
             elif any(getattr(row, k) != v for k, v in values.items()):
                 await Area.filter(code=spec.code).update(**values)
                 changes.append(f"area~{spec.code}")
-        prices = {(p.area_id, p.family): p for p in await Price.all()}  # type: ignore[attr-defined]
+        prices = {(p.area_id, p.family): p for p in await Price.all()}
         for spec in refdata.areas:
             for family, cents in spec.prices.items():
                 current = prices.get((spec.code, family))
@@ -74,19 +81,31 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> None:
         doc = tomllib.load(fh)
     users = doc.get("user", [])
     today = ctx.clock.today()
-    hashes = {u["userid"]: await hash_secret(u["password"]) for u in users if u.get("password")}
+    hashes = {u["userid"]: await ctx.passwords.hash(u["password"]) for u in users if u.get("password")}
     now = ctx.now()
 
     async def work() -> None:
-        taken = await Subscriber.filter(userid__in=[u["userid"] for u in users]).values_list("userid", flat=True)
+        taken = await Subscriber.filter(userid__in=[u["userid"] for u in users]).values_list(
+            "userid", flat=True
+        )
         if taken:
-            raise Refused("demo_present", _("Dati dimostrativi già presenti: {users}.").format(users=", ".join(sorted(taken))))
+            raise Refused(
+                "demo_present",
+                _("Dati dimostrativi già presenti: {users}.").format(
+                    users=", ".join(sorted(str(t) for t in taken))
+                ),
+            )
         for raw in users:
             area = await Area.get(code=raw["area"])
             sub = await Subscriber.create(
-                userid=raw["userid"], nominativo=raw["nominativo"], codice_fiscale=raw["codice_fiscale"],
-                email=raw["email"], area=area, role=Role(raw["role"]),
-                password_hash=hashes.get(raw["userid"]), created_at=now,
+                userid=raw["userid"],
+                nominativo=raw["nominativo"],
+                codice_fiscale=raw["codice_fiscale"],
+                email=raw["email"],
+                area=area,
+                role=Role(raw["role"]),
+                password_hash=hashes.get(raw["userid"]),
+                created_at=now,
             )
             await PrepaidAccount.create(subscriber=sub)
             for box in raw.get("mailbox", []):
@@ -95,8 +114,13 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> None:
                 anchor = expiry - relativedelta(years=years)
                 expiry = expiry_after(anchor, years)  # 29 Feb: keep expiry an anniversary
                 await Mailbox.create(
-                    address=box["pec"], family=MailboxFamily(box["famiglia"]), area=area,
-                    owner=sub, anchor_date=anchor, expiry_date=expiry, created_at=now,
+                    address=box["pec"],
+                    family=MailboxFamily(box["famiglia"]),
+                    area=area,
+                    owner=sub,
+                    anchor_date=anchor,
+                    expiry_date=expiry,
+                    created_at=now,
                 )
         renewals = RenewalService(ctx)
         for raw in users:
@@ -109,8 +133,11 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> None:
             account = await PrepaidAccount.get(subscriber__userid=raw["userid"])
             await PrepaidAccount.filter(id=account.id).update(balance_cents=quote.total_cents)
             await PrepaidEntry.create(
-                account=account, amount_cents=quote.total_cents, kind="topup",
-                description=_("Ricarica dimostrativa"), created_at=now,
+                account=account,
+                amount_cents=quote.total_cents,
+                kind="topup",
+                description=_("Ricarica dimostrativa"),
+                created_at=now,
             )
         await KioskFact.update_or_create(key=DEMO_FACT, defaults={"value": today.isoformat()})
         await audit(now, "demo.loaded", users=[u["userid"] for u in users], day=today.isoformat())

@@ -17,7 +17,7 @@ def mailbox_view(box: Mailbox, today: date, pending_code: str | None) -> Mailbox
     return MailboxView(
         address=box.address,
         family=MailboxFamily(box.family),
-        area_code=box.area_id,  # type: ignore[attr-defined]
+        area_code=box.area_id,
         anchor_date=box.anchor_date,
         expiry=box.expiry_date,
         state=mailbox_state(box.expiry_date, today),

@@ -22,14 +22,18 @@ APP = "models"
 def tortoise_config(url: str) -> dict[str, Any]:
     """The Tortoise config for a `sqlite://PATH` or `postgres://...` URL."""
     connection = expand_db_url(url)
+    # Tortoise caches compiled INSERT/DELETE statements per connection *name* (EXECUTOR_CACHE):
+    # naming the connection after its dialect keeps SQLite's "?" statements away from PostgreSQL
+    # when one process opens both (the test suite does).
+    name = "sqlite" if connection["engine"] == "tortoise.backends.sqlite" else "postgres"
     if connection["engine"] == "tortoise.backends.sqlite":
         connection["engine"] = "kiosk.store.sqlite_engine"
         path = connection["credentials"]["file_path"]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
     return {
-        "connections": {"default": connection},
-        "apps": {APP: {"models": [MODELS], "migrations": MIGRATIONS, "default_connection": "default"}},
+        "connections": {name: connection},
+        "apps": {APP: {"models": [MODELS], "migrations": MIGRATIONS, "default_connection": name}},
         "use_tz": True,
         "timezone": "UTC",
     }

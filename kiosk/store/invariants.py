@@ -20,7 +20,11 @@ OPEN_ORDER_INDEX = (
 _SQLITE_CHECKS = {
     # name: (table, events, condition)
     "balance_not_negative": ("prepaid_account", "INSERT OR UPDATE", "NEW.balance_cents < 0"),
-    "order_total": ("renewal_order", "INSERT OR UPDATE", "NEW.total_cents <> NEW.net_cents + NEW.vat_cents"),
+    "order_total": (
+        "renewal_order",
+        "INSERT OR UPDATE",
+        "NEW.total_cents <> NEW.net_cents + NEW.vat_cents",
+    ),
     "price_positive": ("price", "INSERT OR UPDATE", "NEW.net_cents <= 0"),
 }
 APPEND_ONLY = ("prepaid_entry", "audit_event")
@@ -32,7 +36,8 @@ def sqlite_sql() -> list[str]:
         for event in events.split(" OR "):
             statements.append(
                 f"CREATE TRIGGER {name}_{event.lower()} BEFORE {event} ON {table} "
-                f"WHEN {condition} BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END"
+                f"WHEN {condition} "
+                f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END"
             )
     for table in APPEND_ONLY:
         for event in ("UPDATE", "DELETE"):
@@ -46,7 +51,8 @@ def sqlite_sql() -> list[str]:
 def postgres_sql() -> list[str]:
     statements = [
         OPEN_ORDER_INDEX,
-        "ALTER TABLE prepaid_account ADD CONSTRAINT balance_not_negative CHECK (balance_cents >= 0)",
+        "ALTER TABLE prepaid_account ADD CONSTRAINT balance_not_negative "
+        "CHECK (balance_cents >= 0)",
         "ALTER TABLE renewal_order ADD CONSTRAINT order_total "
         "CHECK (total_cents = net_cents + vat_cents)",
         "ALTER TABLE price ADD CONSTRAINT price_positive CHECK (net_cents > 0)",

@@ -14,7 +14,6 @@ from tortoise.models import Model
 from kiosk.domain.model import MailboxFamily, OrderStatus, PaymentMethod, Role
 
 
-
 class Area(Model):
     """A subscriber area: www.lextel.it or a convention area of an Ordine Forense."""
 
@@ -38,6 +37,7 @@ class Price(Model):
     )
     family = fields.CharEnumField(MailboxFamily, max_length=32)
     net_cents = fields.IntField()
+    area_id: str  # the foreign keys' columns, for the type checker
 
     class Meta:
         table = "price"
@@ -60,6 +60,7 @@ class Subscriber(Model):
     failed_logins = fields.IntField(default=0)
     locked_until = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
+    area_id: str
 
     class Meta:
         table = "subscriber"
@@ -78,6 +79,8 @@ class Mailbox(Model):
     anchor_date = fields.DateField()  # activation: every expiry is anchor + N years
     expiry_date = fields.DateField()
     created_at = fields.DatetimeField()
+    area_id: str
+    owner_id: int
 
     class Meta:
         table = "mailbox"
@@ -89,6 +92,7 @@ class PrepaidAccount(Model):
         "models.Subscriber", related_name="prepaid", on_delete=fields.RESTRICT
     )
     balance_cents = fields.IntField(default=0)
+    subscriber_id: int
 
     class Meta:
         table = "prepaid_account"
@@ -139,6 +143,9 @@ class Order(Model):
     activation_due_at = fields.DatetimeField(null=True)
     activated_at = fields.DatetimeField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
+    mailbox_id: int
+    subscriber_id: int
+    operator_id: int | None
 
     class Meta:
         table = "renewal_order"

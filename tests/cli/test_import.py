@@ -1,0 +1,183 @@
+"""`pec-kiosk import mailboxes`: all or nothing, every bad line reported, idempotent."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.cli.helpers import GOOD_ROWS, HEADER, Kiosk, mailbox
+
+# Each bad row has exactly one fault; lines 2 and 11 are good and must not be imported either.
+BAD_ROWS = {
+    2: "enrico.neri,Avv. Enrico Neri,NRENRC75T10A509L,enrico.neri@example.org,"
+    "avvocatisalerno.lextel.it,enrico.neri@pec.ordineavvocatisalerno.it,convenzione_ordine,"
+    "2021-12-01,2026-12-01",
+    3: "paolo.rossi,Avv. Paolo Rossi,RSSMRA80A01H501X,paolo.rossi@example.org,,"
+    "paolo.rossi@legalmail.it,legalmail,2023-01-10,2027-01-10",
+    4: "anna.gialli,Avv. Anna Gialli,RSSMRA80A01H501U,anna.gialli@example.org,,"
+    "anna.gialli@legalmail.it,premium,2023-01-10,2027-01-10",
+    5: "carla.blu,Avv. Carla Blu,RSSMRA80A01H501U,carla.blu@example.org,"
+    "avvocatinocera.lextel.it,carla.blu@pec.avvocatinocera.it,legalmail,2023-01-10,2027-01-10",
+    6: "dario.viola,Avv. Dario Viola,RSSMRA80A01H501U,dario.viola@example.org,,"
+    "dario.viola@legalmail.it,legalmail,31/02/2021,2027-02-28",
+    7: "elena.rosa,Avv. Elena Rosa,RSSMRA80A01H501U,elena.rosa@example.org,,"
+    "elena.rosa@legalmail.it,legalmail,2020-05-10,2026-05-11",
+    8: "fabio.grigi,Avv. Fabio Grigi,RSSMRA80A01H501U,fabio.grigi@example.org,"
+    "avvocatimilano.lextel.it,fabio.grigi@legalmail.it,legalmail,2023-01-10,2027-01-10",
+    9: "gino.bruni,Avv. Gino Bruni,RSSMRA80A01H501U,gino.bruni@example.org,,"
+    "gino.bruni@legalmail.it,legalmail,2023-01-10",
+    10: "",  # blank lines are skipped, and do not shift the numbering
+    11: "enrico.neri,Avv. Enrico Neri,NRENRC75T10A509L,enrico.neri@example.org,"
+    "avvocatisalerno.lextel.it,enrico.neri@legalmail.it,legalmail,2022-12-01,01/12/2026",
+}
+# line -> fragments its reason must contain
+EXPECTED_REASONS = {
+    3: ("codice_fiscale", "codice fiscale non è valido"),
+    4: ("famiglia", "premium"),
+    5: ("pec", "@legalmail.it"),
+    6: ("data_attivazione", "31/02/2021"),
+    7: ("data_scadenza", "anni"),
+    8: ("area", "avvocatimilano.lextel.it"),
+    9: ("attese 9 colonne, trovate 8",),
+}
+
+
+def write(path: Path, *lines: str) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_good_file_is_imported_with_both_date_formats_and_the_default_area(
+    cli: Kiosk, good_csv: Path, sqlite_url: str
+) -> None:
+    report = cli.ok("import", "mailboxes", str(good_csv))
+    assert report["subscribers_created"] == 2
+    assert report["mailboxes_created"] == 4
+    assert report["rows_unchanged"] == 0
+
+    mario = cli.ok("account", "show", "mario.bianchi")
+    assert mario["area"] == "avvocatinocera.lextel.it"
+    assert mario["role"] == "subscriber"
+    assert mario["balance_cents"] == 0
+    assert len(mario["mailboxes"]) == 2
+    box = mailbox(mario, "mario.bianchi@pec.avvocatinocera.it")
+    assert (box["family"], box["state"], box["expiry"], box["renewable"]) == (
+        "convenzione_ordine",
+        "attiva",
+        "2026-12-10",
+        True,
+    )
+    box = mailbox(mario, "m.bianchi@legalmail.it")  # DD/MM/YYYY dates
+    assert (box["family"], box["state"], box["expiry"], box["renewable"]) == (
+        "legalmail",
+        "attiva",
+        "2027-03-15",
+        False,
+    )
+
+    lucia = cli.ok("account", "show", "lucia.verdi")
+    assert lucia["area"] == "www.lextel.it"  # empty area column
+    box = mailbox(lucia, "lucia.verdi@pec.studilegaliassociati.it")  # mixed formats
+    assert (box["family"], box["state"], box["expiry"], box["renewable"]) == (
+        "dominio_convenzione",
+        "sospesa",
+        "2026-10-01",
+        True,
+    )
+    box = mailbox(lucia, "l.verdi@legalmail.it")
+    assert (box["state"], box["expiry"], box["renewable"]) == ("cessata", "2026-04-30", False)
+
+    # the default area's price list applies: dominio_convenzione 32,00 + IVA
+    quote = cli.ok("renewal", "quote", "lucia.verdi", "lucia.verdi@pec.studilegaliassociati.it")
+    assert (quote["net_cents"], quote["vat_cents"], quote["total_cents"]) == (3200, 704, 3904)
+    assert quote["next_expiry"] == "2027-10-01"  # from the old expiry, not from today
+
+    # imported subscribers have no password (they register or recover at the kiosk)
+    path = sqlite_url.removeprefix("sqlite://")
+    with sqlite3.connect(path) as conn:
+        hashes = conn.execute(
+            "SELECT userid, password_hash FROM subscriber ORDER BY userid"
+        ).fetchall()
+    assert hashes == [("lucia.verdi", None), ("mario.bianchi", None)]
+
+
+def test_reimporting_the_same_file_changes_nothing(cli: Kiosk, good_csv: Path) -> None:
+    cli.ok("import", "mailboxes", str(good_csv))
+    before = [cli.ok("account", "show", u) for u in ("mario.bianchi", "lucia.verdi")]
+
+    again = cli("import", "mailboxes", str(good_csv), expect=0)
+    assert "Importati 0 iscritti e 0 caselle; 4 righe già presenti e invariate." in again.stdout
+    report = cli.ok("import", "mailboxes", str(good_csv))
+    assert report == {
+        "subscribers_created": 0,
+        "mailboxes_created": 0,
+        "rows_unchanged": 4,
+        "errors": [],
+    }
+    after = [cli.ok("account", "show", u) for u in ("mario.bianchi", "lucia.verdi")]
+    assert after == before
+    assert len(cli.ok("overview")) == 2
+
+
+def test_bad_file_reports_every_bad_line_and_imports_nothing(cli: Kiosk, tmp_path: Path) -> None:
+    assert list(BAD_ROWS) == list(range(2, 12))
+    path = write(tmp_path / "bad.csv", HEADER, *BAD_ROWS.values())
+
+    result = cli("import", "mailboxes", str(path), "--json", expect=2)
+    data = result.json
+    assert data["error"] == "invalid_file"
+    assert "nessuna riga importata" in data["message"]
+    reported = {e["line"]: e["reason"] for e in data["errors"]}
+    assert sorted(reported) == sorted(EXPECTED_REASONS), reported
+    for line, fragments in EXPECTED_REASONS.items():
+        for fragment in fragments:
+            assert fragment in reported[line], (line, reported[line])
+
+    # for people: one Italian line per bad row, on stderr
+    text = cli("import", "mailboxes", str(path), expect=2)
+    for line in EXPECTED_REASONS:
+        assert f"riga {line}: " in text.stderr, text
+    assert "Il file contiene 7 righe non valide: nessuna riga importata." in text.stderr
+
+    # nothing of the file is in the database, not even its good rows
+    assert cli.refused("account", "show", "enrico.neri")["error"] == "unknown_user"
+    quote = cli.refused("renewal", "quote", "enrico.neri", "enrico.neri@pec.ordineavvocatisalerno.it")
+    assert quote["reason"] == "unknown_mailbox"
+    assert cli.ok("overview") == []
+
+
+def test_wrong_header_is_refused(cli: Kiosk, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "header.csv",
+        HEADER.replace("codice_fiscale", "cf"),
+        GOOD_ROWS[0],
+    )
+    data = cli.refused("import", "mailboxes", str(path), code=2)
+    assert data["error"] == "invalid_file"
+    assert [e["line"] for e in data["errors"]] == [1]
+    assert "Intestazione attesa" in data["errors"][0]["reason"]
+    assert cli.ok("overview") == []
+
+
+def test_a_row_contradicting_the_database_rejects_the_whole_file(
+    cli: Kiosk, good_csv: Path, tmp_path: Path
+) -> None:
+    cli.ok("import", "mailboxes", str(good_csv))
+    changed = GOOD_ROWS[2].replace("01/10/2025,2026-10-01", "01/10/2024,2026-10-01")
+    new_row = BAD_ROWS[2]
+    path = write(tmp_path / "second.csv", HEADER, new_row, changed)
+
+    data = cli.refused("import", "mailboxes", str(path), code=2)
+    assert [e["line"] for e in data["errors"]] == [3]
+    assert "lucia.verdi@pec.studilegaliassociati.it" in data["errors"][0]["reason"]
+    assert cli.refused("account", "show", "enrico.neri")["error"] == "unknown_user"
+    box = mailbox(cli.ok("account", "show", "lucia.verdi"), "lucia.verdi@pec.studilegaliassociati.it")
+    assert box["expiry"] == "2026-10-01"
+
+
+def test_file_problems_are_bad_input(cli: Kiosk, tmp_path: Path) -> None:
+    cli("import", "mailboxes", str(tmp_path / "missing.csv"), expect=2)
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes((HEADER + "\n" + GOOD_ROWS[0].replace("Mario", "Mariò") + "\n").encode("latin-1"))
+    assert cli.refused("import", "mailboxes", str(latin1), code=2)["error"] == "invalid_file"
+    assert cli.ok("overview") == []

@@ -1,0 +1,99 @@
+"""Shared fixtures: a fixed clock, settings, and services on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.clock import ROME, FixedClock
+from kiosk.i18n import set_language
+from kiosk.services import Services
+from kiosk.services.runtime import open_services
+from kiosk.settings import Settings
+from tests import dbs
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+# a Wednesday morning, well inside 2026: far from year ends and DST changes
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ROME)
+
+
+def pytest_report_header() -> str:
+    url = dbs.pg_base_url()
+    return f"PostgreSQL tests: {'on ' + url if url else 'skipped (KIOSK_TEST_POSTGRES_URL unset)'}"
+
+
+@pytest.fixture(autouse=True)
+def _italian() -> Iterator[None]:
+    set_language("it")
+    yield
+    set_language("it")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Nothing a test does may read or write the real user data directory or config."""
+    for var in ("KIOSK_DATABASE_URL", "KIOSK_DEMO", "KIOSK_NOW", "KIOSK_CONFIG", "KIOSK_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "kiosk-data"))
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return dbs.make_sqlite_template(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    base = dbs.pg_base_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL not configured: set {dbs.PG_ENV} to run these variants")
+    dbs.make_pg_template(base)  # fails loudly if the server is unreachable
+    yield base
+    dbs.drop_pg_template(base)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def template(backend: str, request: pytest.FixtureRequest) -> Path | str:
+    """The migrated template of this backend (built once per session, outside any loop)."""
+    return request.getfixturevalue("sqlite_template" if backend == "sqlite" else "pg_template")
+
+
+@pytest.fixture
+async def db_url(backend: str, template: Path | str, tmp_path: Path) -> AsyncIterator[str]:
+    if isinstance(template, Path):
+        yield dbs.clone_sqlite(template, tmp_path / "kiosk.sqlite3")
+        return
+    url = dbs.with_database(template, dbs.PG_TEMPLATE)
+    await dbs.truncate_pg(url)
+    yield url
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "kiosk-data",
+        database_url=db_url,
+        refdata_dir=DATA,
+        password_time_cost=1,  # argon2id still, at a cost the suite can afford
+        password_memory_kib=1024,
+    )
+
+
+@pytest.fixture
+async def services(settings: Settings, clock: FixedClock) -> AsyncIterator[Services]:
+    async with open_services(settings, clock) as svc:
+        yield svc

@@ -1,0 +1,6 @@
+from kiosk.services import Services
+
+
+async def test_reference_data_is_synced(services: Services) -> None:
+    view = await services.accounts.all_accounts()
+    assert view == []
