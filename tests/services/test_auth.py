@@ -81,9 +81,13 @@ async def test_success_resets_the_failure_count(demo: Services) -> None:
 
 
 async def test_register_then_log_in(demo: Services, good: dict[str, str]) -> None:
-    user = await demo.auth.register(**good, password_confirm=good["password"], area_code="avvocatinocera.lextel.it")
+    user = await demo.auth.register(
+        **good, password_confirm=good["password"], area_code="avvocatinocera.lextel.it"
+    )
     assert user.userid == "avv.nuovo" and user.area_code == "avvocatinocera.lextel.it"
-    assert (await demo.auth.login("avv.nuovo", good["password"])).nominativo == "Avv. Nuovo Iscritto"
+    assert (
+        await demo.auth.login("avv.nuovo", good["password"])
+    ).nominativo == "Avv. Nuovo Iscritto"
     stored = await Subscriber.get(userid="avv.nuovo")
     assert stored.password_hash is not None and stored.password_hash.startswith("$argon2id$")
     assert (await demo.accounts.overview("avv.nuovo")).balance_cents == 0
@@ -105,7 +109,9 @@ async def test_register_then_log_in(demo: Services, good: dict[str, str]) -> Non
         ({"area_code": "www.altrove.it"}, "area"),
     ],
 )
-async def test_register_field_errors(demo: Services, good: dict[str, str], change: dict[str, str], field: str) -> None:
+async def test_register_field_errors(
+    demo: Services, good: dict[str, str], change: dict[str, str], field: str
+) -> None:
     data: dict[str, str] = {**good, "password_confirm": good["password"], **change}
     if "password" in change and "password_confirm" not in change:
         data["password_confirm"] = change["password"]
@@ -115,7 +121,6 @@ async def test_register_field_errors(demo: Services, good: dict[str, str], chang
     assert err.value.field == field
     assert err.value.message
     assert await Subscriber.all().count() == before
-
 
 
 async def _last_code(to: str) -> str:
@@ -161,7 +166,9 @@ async def test_recovery_lets_an_imported_user_set_a_password_and_unlocks(demo: S
     assert (await demo.auth.login("avv.rossi", "Prima-Password-1")).userid == "avv.rossi"
 
 
-async def test_recovery_code_expires_and_wrong_codes_are_limited(demo: Services, clock: FixedClock) -> None:
+async def test_recovery_code_expires_and_wrong_codes_are_limited(
+    demo: Services, clock: FixedClock
+) -> None:
     await demo.auth.request_recovery("avv.demo")
     code = await _last_code("avv.demo@example.org")
     wrong = f"{(int(code) + 1) % 10**8:08d}"
@@ -190,7 +197,9 @@ async def test_a_new_code_replaces_the_old_one(demo: Services) -> None:
     await demo.auth.reset_password("avv.demo", second, "Nuova-Password-1")
 
 
-async def test_recovery_is_rate_limited_for_any_identifier(demo: Services, clock: FixedClock) -> None:
+async def test_recovery_is_rate_limited_for_any_identifier(
+    demo: Services, clock: FixedClock
+) -> None:
     for who in ("avv.demo", "nessuno.qui"):
         for _ in range(3):
             await demo.auth.request_recovery(who)

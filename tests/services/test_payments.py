@@ -15,26 +15,42 @@ from kiosk.store.models import AuditEvent, Invoice, Mailbox, OutboxEmail, Paymen
 from tests.services.conftest import CESSATA, RENEWABLE, ROSSI, SOSPESA
 
 
-async def test_confirm_issues_invoice_and_schedules_activation(demo: Services, clock: FixedClock) -> None:
+async def test_confirm_issues_invoice_and_schedules_activation(
+    demo: Services, clock: FixedClock
+) -> None:
     order = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
-    result = await demo.payments.confirm(f" {order.code[:5].lower()}-{order.code[5:]} ", 3050, "CRO 0001")
+    result = await demo.payments.confirm(
+        f" {order.code[:5].lower()}-{order.code[5:]} ", 3050, "CRO 0001"
+    )
     assert result.order_code == order.code
     assert result.invoice_number == "2026/000001"
     assert result.activation_due_at == clock.now() + timedelta(hours=24)
     assert not result.already_confirmed
     view = await demo.renewals.order(order.code)
-    assert view is not None and view.status is OrderStatus.PAID and view.invoice_number == "2026/000001"
+    assert (
+        view is not None
+        and view.status is OrderStatus.PAID
+        and view.invoice_number == "2026/000001"
+    )
     assert await OutboxEmail.filter(kind="invoice", to_address="avv.demo@example.org").count() == 1
 
 
 async def test_confirm_twice_changes_nothing(demo: Services) -> None:
     order = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BOLLETTINO)
     first = await demo.payments.confirm(order.code, 3050, "BOLL-77")
-    counts = (await Payment.all().count(), await Invoice.all().count(), await AuditEvent.all().count())
+    counts = (
+        await Payment.all().count(),
+        await Invoice.all().count(),
+        await AuditEvent.all().count(),
+    )
     second = await demo.payments.confirm(order.code, 3050, "BOLL-77")
     assert second.already_confirmed and second.invoice_number == first.invoice_number
     assert second.activation_due_at == first.activation_due_at
-    assert (await Payment.all().count(), await Invoice.all().count(), await AuditEvent.all().count()) == counts
+    assert (
+        await Payment.all().count(),
+        await Invoice.all().count(),
+        await AuditEvent.all().count(),
+    ) == counts
     with pytest.raises(Refused) as err:  # same order, another payment: a person must look
         await demo.payments.confirm(order.code, 3050, "BOLL-78")
     assert err.value.reason == "already_paid"
@@ -74,12 +90,16 @@ async def test_invoice_numbers_are_consecutive_and_restart_each_year(
     b = await demo.renewals.place_order("avv.rossi", ROSSI, PaymentMethod.BONIFICO)
     c = await demo.renewals.place_order("avv.demo", RENEWABLE, PaymentMethod.PREPAID)
     assert c.invoice_number == "2026/000001"
-    assert (await demo.payments.confirm(b.code, b.total_cents, "X1")).invoice_number == "2026/000002"
+    assert (
+        await demo.payments.confirm(b.code, b.total_cents, "X1")
+    ).invoice_number == "2026/000002"
     # a refused confirmation in between consumes no number
     with pytest.raises(Refused):
         await demo.payments.confirm(a.code, 1, "X2")
     clock.advance(timedelta(days=40))  # into 2027 (Rome time)
-    assert (await demo.payments.confirm(a.code, a.total_cents, "X3")).invoice_number == "2027/000001"
+    assert (
+        await demo.payments.confirm(a.code, a.total_cents, "X3")
+    ).invoice_number == "2027/000001"
 
 
 async def test_activation_happens_24_hours_after_payment(demo: Services, clock: FixedClock) -> None:
@@ -89,7 +109,9 @@ async def test_activation_happens_24_hours_after_payment(demo: Services, clock: 
     assert await demo.payments.activate_due() == []
     clock.advance(timedelta(minutes=1))
     done = await demo.payments.activate_due()
-    assert [(a.order_code, a.pec, a.new_expiry) for a in done] == [(order.code, SOSPESA, order.next_expiry)]
+    assert [(a.order_code, a.pec, a.new_expiry) for a in done] == [
+        (order.code, SOSPESA, order.next_expiry)
+    ]
     box = await Mailbox.get(address=SOSPESA)
     assert box.expiry_date == order.next_expiry
     # idempotent: nothing left to do, and the box is attiva again and not renewable yet
@@ -100,10 +122,14 @@ async def test_activation_happens_24_hours_after_payment(demo: Services, clock: 
     assert await AuditEvent.filter(action="renewal.activated", subject=SOSPESA).count() == 1
 
 
-async def test_renewal_expiry_counts_from_the_anchor_through_29_february(demo: Services, clock: FixedClock) -> None:
+async def test_renewal_expiry_counts_from_the_anchor_through_29_february(
+    demo: Services, clock: FixedClock
+) -> None:
     # a box activated on 29 Feb 2024 expiring 28 Feb 2027 renews to 29 Feb 2028
     box = await Mailbox.get(address=ROSSI)
-    await Mailbox.filter(id=box.id).update(anchor_date=date(2024, 2, 29), expiry_date=date(2027, 2, 28))
+    await Mailbox.filter(id=box.id).update(
+        anchor_date=date(2024, 2, 29), expiry_date=date(2027, 2, 28)
+    )
     clock.advance(timedelta(days=3))  # the window opens on 28 Nov 2026
     quote = await demo.renewals.quote("avv.rossi", ROSSI)
     assert isinstance(quote, Quote)

@@ -123,7 +123,9 @@ async def test_prepaid_order_debits_invoices_and_schedules(demo: Services) -> No
     assert order.status is OrderStatus.PAID
     assert order.balance_after_cents == 0
     assert order.invoice_number == "2026/000001"
-    assert order.paid_at is not None and order.activation_due_at == order.paid_at + timedelta(hours=24)
+    assert order.paid_at is not None and order.activation_due_at == order.paid_at + timedelta(
+        hours=24
+    )
     account = await demo.accounts.overview("avv.demo")
     assert account.balance_cents == 0
     entries = await PrepaidEntry.all().order_by("id").values_list("amount_cents", "kind")
@@ -150,8 +152,12 @@ async def test_prepaid_refused_when_balance_does_not_cover(demo: Services) -> No
     assert isinstance(await demo.renewals.quote("avv.demo", SOSPESA), Quote)
 
 
-@pytest.mark.parametrize("method", [PaymentMethod.BONIFICO, PaymentMethod.BOLLETTINO, PaymentMethod.ASSEGNO])
-async def test_offline_order_gives_code_and_instructions(demo: Services, method: PaymentMethod) -> None:
+@pytest.mark.parametrize(
+    "method", [PaymentMethod.BONIFICO, PaymentMethod.BOLLETTINO, PaymentMethod.ASSEGNO]
+)
+async def test_offline_order_gives_code_and_instructions(
+    demo: Services, method: PaymentMethod
+) -> None:
     order = await demo.renewals.place_order("avv.demo", SOSPESA, method)
     assert order.status is OrderStatus.PENDING
     assert order.instructions is not None
@@ -182,7 +188,9 @@ async def test_assisted_order_records_operator_and_fee(demo: Services) -> None:
     assert order.assisted and order.operator == "operatore.demo"
     assert order.total_cents == 3050 + 1220
     with pytest.raises(Refused) as err:
-        await demo.renewals.place_order("avv.demo", RENEWABLE, PaymentMethod.BONIFICO, operator="avv.rossi")
+        await demo.renewals.place_order(
+            "avv.demo", RENEWABLE, PaymentMethod.BONIFICO, operator="avv.rossi"
+        )
     assert err.value.reason == "not_operator"
 
 
