@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.clock import ROME, FixedClock
 from kiosk.i18n import set_language
-from kiosk.services import Services
+from kiosk.services.facade import Services
 from kiosk.services.runtime import open_services
 from kiosk.settings import Settings
 from tests import dbs

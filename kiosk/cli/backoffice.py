@@ -11,8 +11,8 @@ from kiosk.cli.runner import run, state, wants_json
 from kiosk.domain.model import Role
 from kiosk.domain.money import parse_amount
 from kiosk.i18n import _, day, money
-from kiosk.services import Services
 from kiosk.services.dto import AccountView, CallbackView, ImportReport, SessionUser
+from kiosk.services.facade import Services
 from kiosk.services.setup import load_demo
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Output JSON.")

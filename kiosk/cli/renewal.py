@@ -11,7 +11,6 @@ from kiosk.cli.runner import run, wants_json
 from kiosk.domain.model import PaymentMethod
 from kiosk.domain.money import parse_amount
 from kiosk.i18n import _, day, moment, money
-from kiosk.services import Services
 from kiosk.services.dto import (
     Activation,
     OrderView,
@@ -19,6 +18,7 @@ from kiosk.services.dto import (
     Quote,
     RenewalRefusal,
 )
+from kiosk.services.facade import Services
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 

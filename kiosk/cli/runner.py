@@ -12,8 +12,8 @@ from tortoise.exceptions import ConfigurationError, DBConnectionError, Operation
 
 from kiosk.cli.output import EXIT_BAD_INPUT, EXIT_REFUSED, EXIT_UNAVAILABLE, fail
 from kiosk.i18n import _
-from kiosk.services import Services
 from kiosk.services.errors import InvalidInput, Refused, Unavailable
+from kiosk.services.facade import Services
 from kiosk.services.imports import ImportRejected
 from kiosk.services.runtime import open_services
 from kiosk.settings import Settings

@@ -7,8 +7,8 @@ import click
 from kiosk.cli.output import emit_json
 from kiosk.cli.runner import run, state, wants_json
 from kiosk.i18n import _, day, money
-from kiosk.services import Services
 from kiosk.services.dto import AccountView
+from kiosk.services.facade import Services
 
 
 async def _accounts(services: Services) -> list[AccountView]:

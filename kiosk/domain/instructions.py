@@ -91,6 +91,7 @@ def epc_payload(bank: BankCoordinates, amount_cents: int, remittance: str, info:
     remittance = " ".join(remittance.split())
     if len(remittance) > EPC_REMITTANCE_MAX:
         raise EpcError(f"remittance must be at most {EPC_REMITTANCE_MAX} characters")
+    info = " ".join(info.split())  # one field, one line: no newline may add a 13th line
     if len(info) > EPC_INFO_MAX:
         raise EpcError(f"information must be at most {EPC_INFO_MAX} characters")
     fields = [

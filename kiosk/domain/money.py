@@ -47,18 +47,20 @@ def price(lines: tuple[PriceLine, ...] | list[PriceLine]) -> PriceBreakdown:
     return PriceBreakdown(tuple(lines), net, vat, net + vat)
 
 
-_AMOUNT = re.compile(r"^\s*(\d{1,9}|\d{1,3}(?:\.\d{3}){1,2})(?:[.,](\d{1,2}))?\s*$")
+_PLAIN = re.compile(r"^(\d{1,9})(?:[.,](\d{1,2}))?$")
+_GROUPED = re.compile(r"^(\d{1,3}(?:\.\d{3}){1,2}),(\d{1,2})$")
 
 
 def parse_amount(text: str) -> int:
-    """Read `12.20`, `12,20`, `12,2`, `1.234,50` or `12` as cents; ValueError otherwise."""
+    """Read `12.20`, `12,20`, `12,2`, `12` or `1.234,50` as cents; ValueError otherwise.
+
+    A dot is a thousands separator only beside decimal comma (`1.234,50`); alone it is the
+    decimal point, so `12.999` is refused rather than read as twelve thousand euro.
+    """
     cleaned = text.strip().removeprefix("€").removesuffix("€").strip()
     if cleaned.upper().startswith("EUR"):
         cleaned = cleaned[3:].strip()
-    # "1.234,50": dots are thousands separators when a comma marks the decimals
-    if "," in cleaned and "." in cleaned:
-        cleaned = cleaned.replace(".", "")
-    match = _AMOUNT.match(cleaned)
+    match = _GROUPED.match(cleaned) or _PLAIN.match(cleaned)
     if not match:
         raise ValueError(f"importo non valido: {text!r}")
     euros = int(match.group(1).replace(".", ""))

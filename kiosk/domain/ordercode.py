@@ -93,10 +93,19 @@ def near_misses(text: str) -> list[str]:
 
 
 def _candidates(text: str) -> list[str]:
-    # tried at every "R" so that "RLM RLM4K7..." still finds the second, real code
-    found = []
+    """Every code-shaped run, tried at each "R" so "RLM RLM4K7..." reaches the second one.
+
+    A run that contains the start of another run borrowed that run's "RLM" as its body (real
+    bodies never hold an `L`), so it is dropped: "RLM RLMA221HGJ" must not yield "RLMR1MA221".
+    """
+    matches = []
     for start in (m.start() for m in re.finditer("r", text, re.IGNORECASE)):
         match = _IN_TEXT.match(text, start)
         if match:
-            found.append(normalize(PREFIX + "".join(match.groups())))
-    return found
+            matches.append(match)
+    starts = [m.start() for m in matches]
+    return [
+        normalize(PREFIX + "".join(m.groups()))
+        for m in matches
+        if not any(m.start() < s < m.end() for s in starts)
+    ]

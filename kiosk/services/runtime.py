@@ -1,7 +1,14 @@
-"""Opening the program's database: the one place the CLI, the app and the tests start from."""
+"""Opening the program's database: the one path the CLI, the kiosk and the tests start from.
+
+Tortoise 1.x keeps its connections in a context variable, so the context is *entered* in the
+task that runs the program (around `app.run_async()` or around a test), may be *connected* later
+from any task that inherited it (the kiosk paints first and connects from a worker), and is
+*closed* in the task that entered it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,10 +17,8 @@ from pathlib import Path
 
 from kiosk import refdata
 from kiosk.clock import Clock
-from kiosk.services import ServiceContext, Services
-from kiosk.services.setup import DEMO_FACT, demo_built_for, load_demo, sync_reference_data
+from kiosk.services.context import ServiceContext
 from kiosk.settings import Settings
-from kiosk.store.db import database
 
 
 def make_context(settings: Settings, clock: Clock | None = None) -> ServiceContext:
@@ -30,7 +35,7 @@ def _demo_day_on_disk(path: Path) -> date | None:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
             row = conn.execute(
-                "SELECT value FROM kiosk_meta WHERE key = ?", (DEMO_FACT,)
+                "SELECT value FROM kiosk_meta WHERE key = 'demo_built_for'"
             ).fetchone()
     except sqlite3.Error:
         return None
@@ -42,22 +47,68 @@ def remove_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+class ServiceHandle:
+    """The database and services of one process, opened in three steps (see module doc)."""
+
+    def __init__(
+        self, settings: Settings, clock: Clock | None = None, *, reset_demo: bool = False
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.reset_demo = reset_demo
+        self._tortoise: object | None = None
+
+    def enter(self) -> None:
+        from tortoise.context import TortoiseContext
+
+        tortoise = TortoiseContext()
+        tortoise.__enter__()
+        self._tortoise = tortoise
+
+    async def connect(self) -> Services:
+        """Migrate, sync the reference data, build the demo if needed; return the services."""
+        from tortoise.context import TortoiseContext
+
+        from kiosk.services.facade import Services
+        from kiosk.services.setup import demo_built_for, load_demo, sync_reference_data
+        from kiosk.store.db import migrate, tortoise_config
+
+        assert isinstance(self._tortoise, TortoiseContext), "enter() first"
+        ctx = make_context(self.settings, self.clock)
+        if self.settings.demo:
+            path = demo_path(self.settings)
+            if self.reset_demo or (path.exists() and _demo_day_on_disk(path) != ctx.clock.today()):
+                remove_sqlite(path)
+        await migrate(self.settings.db_url)
+        await self._tortoise.init(config=tortoise_config(self.settings.db_url))
+        await sync_reference_data(ctx)
+        if self.settings.demo and await demo_built_for() is None:
+            await load_demo(ctx)
+        return Services(ctx)
+
+    async def close(self) -> None:
+        from tortoise.context import TortoiseContext
+
+        tortoise, self._tortoise = self._tortoise, None
+        if not isinstance(tortoise, TortoiseContext):
+            return
+        await tortoise.close_connections()
+        # closed from a copy of the entering context (pytest fixtures): that copy is discarded
+        with contextlib.suppress(ValueError):
+            tortoise.__exit__(None, None, None)
+
+
 @asynccontextmanager
 async def open_services(
     settings: Settings, clock: Clock | None = None, *, reset_demo: bool = False
 ) -> AsyncIterator[Services]:
-    """Migrate, sync reference data, (demo) build the demo dataset, and yield the services.
+    """The database for the life of the block (CLI commands, tests)."""
+    handle = ServiceHandle(settings, clock, reset_demo=reset_demo)
+    handle.enter()
+    try:
+        yield await handle.connect()
+    finally:
+        await handle.close()
 
-    The demo database is rebuilt when asked (`--reset`) or when it was built for another day, so
-    its story (one box renewable now, one too early, one sospesa, one cessata) is always true.
-    """
-    ctx = make_context(settings, clock)
-    if settings.demo:
-        path = demo_path(settings)
-        if reset_demo or (path.exists() and _demo_day_on_disk(path) != ctx.clock.today()):
-            remove_sqlite(path)
-    async with database(settings.db_url):
-        await sync_reference_data(ctx)
-        if settings.demo and await demo_built_for() is None:
-            await load_demo(ctx)
-        yield Services(ctx)
+
+from kiosk.services.facade import Services  # noqa: E402  (for the annotations above)

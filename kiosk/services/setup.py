@@ -81,7 +81,9 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> None:
         doc = tomllib.load(fh)
     users = doc.get("user", [])
     today = ctx.clock.today()
-    hashes = {u["userid"]: await ctx.passwords.hash(u["password"]) for u in users if u.get("password")}
+    hashes = {
+        u["userid"]: await ctx.passwords.hash(u["password"]) for u in users if u.get("password")
+    }
     now = ctx.now()
 
     async def work() -> None:

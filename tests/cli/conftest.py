@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import Kiosk
+from tests.cli.helpers import DEMO_USER, Kiosk
 
 
 def _subprocess_everywhere() -> bool:
@@ -51,16 +52,39 @@ def proc(make_kiosk: Callable[..., Kiosk], sqlite_url: str) -> Kiosk:
     return make_kiosk(subprocess_mode=True, KIOSK_DATABASE_URL=sqlite_url)
 
 
+def copy_sqlite(source: Path, target: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database as `pec-kiosk --demo` builds it on NOW, built once per session.
+
+    (Building it costs about a second: migrations plus three argon2 hashes. The tests about
+    building it - `--demo` on a missing database, `--reset`, `db load-demo` - build their own.)
+    """
+    base = tmp_path_factory.mktemp("demo-template")
+    kiosk = Kiosk({"KIOSK_DATA_DIR": str(base)}, subprocess_mode=False, prefix=("--demo",))
+    kiosk("account", "show", DEMO_USER, expect=0)
+    return base / "demo.sqlite3"
+
+
 @pytest.fixture
-def demo(make_kiosk: Callable[..., Kiosk]) -> Kiosk:
-    """In process, with `--demo`: the demo database in KIOSK_DATA_DIR, built on first use."""
+def demo(make_kiosk: Callable[..., Kiosk], data_dir: Path, demo_template: Path) -> Kiosk:
+    """In process, with `--demo`: the demo database of this test (a copy of the template)."""
+    copy_sqlite(demo_template, data_dir / "demo.sqlite3")
     return make_kiosk(prefix=("--demo",))
 
 
 @pytest.fixture
-def demo_db(cli: Kiosk) -> Kiosk:
-    """The demo dataset loaded (on NOW) into this test's own database: the clock can move on."""
-    cli("db", "load-demo", expect=0)
+def demo_db(cli: Kiosk, sqlite_url: str, demo_template: Path) -> Kiosk:
+    """The demo dataset (as of NOW) in this test's own database, where the clock can move on.
+
+    (With `--demo`, a clock on another day rebuilds the demo database for that day.)
+    """
+    copy_sqlite(demo_template, Path(sqlite_url.removeprefix("sqlite://")))
     return cli
 
 

@@ -39,9 +39,7 @@ SOSPESA = "studio.demo@avvocatinocera.legalmail.it"  # expired 2026-10-16; 25,00
 CESSATA = "archivio.demo@legalmail.it"  # expired 2026-03-20: past the six months
 ROSSI = "giuseppe.rossi@pec.ordineavvocatisalerno.it"  # expires 2027-01-09; 12,00 + IVA = 14,64
 
-HEADER = (
-    "userid,nominativo,codice_fiscale,email,area,pec,famiglia,data_attivazione,data_scadenza"
-)
+HEADER = "userid,nominativo,codice_fiscale,email,area,pec,famiglia,data_attivazione,data_scadenza"
 # A good provider file, seen on NOW: both date formats, an empty area (the default area).
 GOOD_ROWS = (
     # attiva, renewable: Nocera, convenzione_ordine 15,00 + IVA; next expiry 2027-12-10

@@ -141,7 +141,9 @@ def test_bad_file_reports_every_bad_line_and_imports_nothing(cli: Kiosk, tmp_pat
 
     # nothing of the file is in the database, not even its good rows
     assert cli.refused("account", "show", "enrico.neri")["error"] == "unknown_user"
-    quote = cli.refused("renewal", "quote", "enrico.neri", "enrico.neri@pec.ordineavvocatisalerno.it")
+    quote = cli.refused(
+        "renewal", "quote", "enrico.neri", "enrico.neri@pec.ordineavvocatisalerno.it"
+    )
     assert quote["reason"] == "unknown_mailbox"
     assert cli.ok("overview") == []
 
@@ -171,13 +173,17 @@ def test_a_row_contradicting_the_database_rejects_the_whole_file(
     assert [e["line"] for e in data["errors"]] == [3]
     assert "lucia.verdi@pec.studilegaliassociati.it" in data["errors"][0]["reason"]
     assert cli.refused("account", "show", "enrico.neri")["error"] == "unknown_user"
-    box = mailbox(cli.ok("account", "show", "lucia.verdi"), "lucia.verdi@pec.studilegaliassociati.it")
+    box = mailbox(
+        cli.ok("account", "show", "lucia.verdi"), "lucia.verdi@pec.studilegaliassociati.it"
+    )
     assert box["expiry"] == "2026-10-01"
 
 
 def test_file_problems_are_bad_input(cli: Kiosk, tmp_path: Path) -> None:
     cli("import", "mailboxes", str(tmp_path / "missing.csv"), expect=2)
     latin1 = tmp_path / "latin1.csv"
-    latin1.write_bytes((HEADER + "\n" + GOOD_ROWS[0].replace("Mario", "Mariò") + "\n").encode("latin-1"))
+    latin1.write_bytes(
+        (HEADER + "\n" + GOOD_ROWS[0].replace("Mario", "Mariò") + "\n").encode("latin-1")
+    )
     assert cli.refused("import", "mailboxes", str(latin1), code=2)["error"] == "invalid_file"
     assert cli.ok("overview") == []

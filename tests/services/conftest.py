@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.services import Services
+from kiosk.services.facade import Services
 from kiosk.services.setup import load_demo
 
 RENEWABLE = "maria.demo@pec.avvocatinocera.it"  # attiva, expires in 20 days

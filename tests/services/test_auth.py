@@ -10,8 +10,8 @@ import pytest
 
 from kiosk.clock import FixedClock
 from kiosk.domain.model import Role
-from kiosk.services import Services
 from kiosk.services.errors import InvalidInput, Refused
+from kiosk.services.facade import Services
 from kiosk.store.models import AuditEvent, OutboxEmail, RecoveryCode, Subscriber
 
 GOOD = {

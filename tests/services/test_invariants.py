@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.expressions import F
 
 from kiosk.domain.model import OrderStatus, PaymentMethod
-from kiosk.services import Services
+from kiosk.services.facade import Services
 from kiosk.store.models import AuditEvent, Invoice, Mailbox, Order, PrepaidAccount, PrepaidEntry
 from tests.services.conftest import SOSPESA
 

@@ -8,9 +8,9 @@ import pytest
 
 from kiosk.clock import FixedClock
 from kiosk.domain.model import OrderStatus, PaymentMethod
-from kiosk.services import Services
 from kiosk.services.dto import Quote
 from kiosk.services.errors import InvalidInput, Refused
+from kiosk.services.facade import Services
 from kiosk.store.models import AuditEvent, Invoice, Mailbox, OutboxEmail, Payment
 from tests.services.conftest import CESSATA, RENEWABLE, ROSSI, SOSPESA
 

@@ -9,9 +9,9 @@ import pytest
 from kiosk.clock import FixedClock
 from kiosk.domain import ordercode
 from kiosk.domain.model import MailboxState, OrderStatus, PaymentMethod, Refusal
-from kiosk.services import Services
 from kiosk.services.dto import Quote, RenewalRefusal
 from kiosk.services.errors import InvalidInput, Refused
+from kiosk.services.facade import Services
 from kiosk.store.models import AuditEvent, Order, OutboxEmail, PrepaidEntry
 from tests.services.conftest import CESSATA, RENEWABLE, ROSSI, SOSPESA, TOO_EARLY
 

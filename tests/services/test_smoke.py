@@ -1,4 +1,4 @@
-from kiosk.services import Services
+from kiosk.services.facade import Services
 
 
 async def test_reference_data_is_synced(services: Services) -> None:

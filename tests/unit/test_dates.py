@@ -59,9 +59,7 @@ def test_window_three_months_before_to_six_after() -> None:
         (date(2024, 2, 29), date(2023, 11, 29), date(2024, 8, 29)),
     ],
 )
-def test_window_dates_and_month_end_clamping(
-    expiry: date, opens_on: date, closes_on: date
-) -> None:
+def test_window_dates_and_month_end_clamping(expiry: date, opens_on: date, closes_on: date) -> None:
     window = renewal_window(expiry)
     assert window.opens_on == opens_on
     assert window.closes_on == closes_on
@@ -69,7 +67,13 @@ def test_window_dates_and_month_end_clamping(
 
 @pytest.mark.parametrize(
     "expiry",
-    [date(2026, 11, 25), date(2026, 5, 31), date(2028, 5, 31), date(2025, 8, 31), date(2024, 2, 29)],
+    [
+        date(2026, 11, 25),
+        date(2026, 5, 31),
+        date(2028, 5, 31),
+        date(2025, 8, 31),
+        date(2024, 2, 29),
+    ],
 )
 def test_window_edges_are_inclusive(expiry: date) -> None:
     window = renewal_window(expiry)
@@ -234,7 +238,7 @@ def test_days_left() -> None:
     assert days_left(date(2026, 11, 24), date(2026, 11, 25)) == -1
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(anchor=dates, n=st.integers(min_value=1, max_value=60))
 def test_next_expiry_is_anchor_plus_n_plus_one_years(anchor: date, n: int) -> None:
     current = expiry_after(anchor, n)
@@ -268,7 +272,7 @@ def test_years_paid_only_for_exact_anniversaries(anchor: date, expiry: date) -> 
     if expected:
         assert years_paid(anchor, expiry) == years
     else:
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not an anniversary"):
             years_paid(anchor, expiry)
 
 

@@ -50,7 +50,7 @@ def test_rate_is_22_percent() -> None:
         (1500, 330),
         (2500, 550),
         (4000, 880),
-        (99_999_999_999, 21_999_999_999 + 1),  # 21999999999.78 -> ...00
+        (99_999_999_999, 22_000_000_000),  # 21999999999.78 rounds up
     ],
 )
 def test_vat_examples(net: int, vat: int) -> None:
@@ -79,7 +79,7 @@ def test_other_rates() -> None:
     assert vat_cents(1000, rate_percent=0) == 0
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=-(10**12), max_value=10**12))
 def test_vat_equals_decimal_half_up(net: int) -> None:
     assert vat_cents(net) == _decimal_vat(net)
@@ -204,13 +204,8 @@ def test_parse_amount_rejects(text: str) -> None:
         parse_amount(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG? parse_amount('12.999') is read as 12.999 euro thousands (1299900 cents) "
-    "instead of being refused as an ambiguous amount with three decimals",
-)
 def test_parse_amount_rejects_three_decimals() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="importo non valido"):
         parse_amount("12.999")
 
 

@@ -1,0 +1,20 @@
+"""`Services`: every use case around one `ServiceContext`."""
+
+from __future__ import annotations
+
+from kiosk.services.accounts import AccountService
+from kiosk.services.auth import AuthService
+from kiosk.services.context import ServiceContext
+from kiosk.services.imports import ImportService
+from kiosk.services.payments import PaymentService
+from kiosk.services.renewal import RenewalService
+
+
+class Services:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.auth = AuthService(ctx)
+        self.accounts = AccountService(ctx)
+        self.renewals = RenewalService(ctx)
+        self.payments = PaymentService(ctx)
+        self.imports = ImportService(ctx)
