@@ -63,7 +63,7 @@ class PaymentInstructions:
     causale: str
     details: tuple[tuple[str, str], ...]  # (label, value) rows, in display order
     admin_email: str
-    qr_payload: str
+    qr_payload: str  # EPC for bonifico; the essentials as text for bollettino and assegno
 
     @property
     def text(self) -> str:
@@ -114,17 +114,24 @@ def epc_payload(bank: BankCoordinates, amount_cents: int, remittance: str, info:
     return payload
 
 
-def causale(order_code: str, pec: str) -> str:
-    """The payment reason: the order code first, so a truncated causale still carries it."""
-    text = f"{order_code} Rinnovo PEC {pec}"
-    return text if len(text) <= EPC_REMITTANCE_MAX else text[:EPC_REMITTANCE_MAX]
+def causale(order_code: str) -> str:
+    """The payment reason: the order code first, so even a truncated causale carries it.
+
+    Kept short on purpose: the order code identifies everything else, and a short payload keeps
+    the QR small enough (version 5, 45×45 modules with the quiet zone) to fit an 80×24 terminal.
+    """
+    return f"{order_code} RINNOVO PEC"
+
+
+def _plain_euro(cents: int) -> str:
+    return "EUR " + plain_amount(cents).replace(".", ",")
 
 
 def payment_instructions(
-    method: PaymentMethod, payee: Payee, order_code: str, amount_cents: int, pec: str
+    method: PaymentMethod, payee: Payee, order_code: str, amount_cents: int
 ) -> PaymentInstructions:
     """Instructions for bonifico, bollettino or assegno."""
-    reason = causale(order_code, pec)
+    reason = causale(order_code)
     amount = money(amount_cents)
     details: list[tuple[str, str]]
     if method is PaymentMethod.BONIFICO:
@@ -153,14 +160,27 @@ def payment_instructions(
         ]
     else:
         raise ValueError(f"{method} is not an offline payment method")
-    result = PaymentInstructions(
-        method, order_code, amount_cents, reason, tuple(details), payee.admin_email, ""
-    )
-    qr = (
-        epc_payload(payee.bank, amount_cents, reason)
-        if method is PaymentMethod.BONIFICO
-        else result.text
-    )
+    if method is PaymentMethod.BONIFICO:
+        qr = epc_payload(payee.bank, amount_cents, reason)
+    elif method is PaymentMethod.BOLLETTINO:
+        qr = "\n".join(
+            [
+                _("BOLLETTINO POSTALE"),
+                f"C/C {payee.postal.account_number}",
+                payee.postal.holder,
+                _plain_euro(amount_cents),
+                reason,
+            ]
+        )
+    else:
+        qr = "\n".join(
+            [
+                _("ASSEGNO NON TRASFERIBILE"),
+                payee.cheque.payee,
+                _plain_euro(amount_cents),
+                _("Sul retro: {causale}").format(causale=reason),
+            ]
+        )
     return PaymentInstructions(
         method, order_code, amount_cents, reason, tuple(details), payee.admin_email, qr
     )

@@ -132,9 +132,7 @@ class RenewalService:
                 "{total})."
             ).format(code=order.code, method=method.label, total=money(order.total_cents))
             instructions = (
-                payment_instructions(
-                    method, self.ctx.refdata.payee, order.code, order.total_cents, address
-                )
+                payment_instructions(method, self.ctx.refdata.payee, order.code, order.total_cents)
                 if method.offline
                 else None
             )
@@ -209,9 +207,7 @@ class RenewalService:
         if method is PaymentMethod.PREPAID:
             return await self._pay_from_prepaid(order, box.owner, quote.total_cents, actor)
         instructions = (
-            payment_instructions(
-                method, self.ctx.refdata.payee, order.code, order.total_cents, box.address
-            )
+            payment_instructions(method, self.ctx.refdata.payee, order.code, order.total_cents)
             if method.offline
             else None
         )
@@ -277,7 +273,7 @@ class RenewalService:
         if method.offline and order.status == OrderStatus.PENDING:
             await order.fetch_related("mailbox")
             instructions = payment_instructions(
-                method, self.ctx.refdata.payee, order.code, order.total_cents, order.mailbox.address
+                method, self.ctx.refdata.payee, order.code, order.total_cents
             )
         return await order_view(order, instructions=instructions)
 

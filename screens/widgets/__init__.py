@@ -1,0 +1,1 @@
+"""Reusable widgets (their styles live in DEFAULT_CSS, as reusable widgets' should)."""

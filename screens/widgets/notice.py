@@ -1,0 +1,55 @@
+"""An inline message: errors, warnings, confirmations. Never colour alone: each kind has a word."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from rich.text import Text
+from textual.widgets import Static
+
+from kiosk.i18n import _
+
+Kind = Literal["error", "warning", "info", "success"]
+_PREFIX: dict[Kind, str] = {
+    "error": "✖ {}",
+    "warning": "⚠ {}",
+    "info": "ℹ {}",
+    "success": "✔ {}",
+}
+
+
+def _label(kind: Kind) -> str:
+    return {
+        "error": _("Errore"),
+        "warning": _("Attenzione"),
+        "info": _("Informazione"),
+        "success": _("Fatto"),
+    }[kind]
+
+
+class Notice(Static):
+    DEFAULT_CSS = """
+    Notice {
+        width: 100%;
+        height: auto;
+        padding: 0 1;
+        margin: 1 0 0 0;
+        display: none;
+    }
+    Notice.-shown { display: block; }
+    Notice.-error { background: $error 25%; border-left: thick $error; }
+    Notice.-warning { background: $warning 20%; border-left: thick $warning; }
+    Notice.-info { background: $primary 15%; border-left: thick $primary; }
+    Notice.-success { background: $success 20%; border-left: thick $success; }
+    """
+
+    def show(self, message: str, kind: Kind = "info") -> None:
+        """Show `message` literally (user data never becomes markup)."""
+        text = Text(_PREFIX[kind].format(_label(kind) + ": "), style="bold")
+        text.append(message, style="not bold")
+        self.update(text)
+        self.set_classes(f"-shown -{kind}")
+
+    def clear(self) -> None:
+        self.update("")
+        self.set_classes("")
