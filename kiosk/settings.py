@@ -48,7 +48,9 @@ class Settings(BaseSettings):
 
     activation_delay_hours: int = 24
     unpaid_order_days: int = 10
-    card_wait_seconds: float = 600.0
+    card_wait_seconds: float = 600.0  # how long the kiosk waits for the bank's confirmation
+    card_poll_seconds: float = 2.0
+    bank_url: str = "http://127.0.0.1:8770/pagamento/{order_code}?importo={amount}"
     recovery_code_minutes: int = 15
     recovery_requests_per_hour: int = 3
     password_time_cost: int = 3  # argon2id, RFC 9106 low-memory profile

@@ -42,4 +42,8 @@ def overview(as_json: bool) -> None:
 @click.command()
 def start() -> None:
     """Avvia il chiosco."""
-    click.get_current_context().invoke(overview)
+    from kiosk.factory import build_app
+
+    st = state()
+    app = build_app(st.settings, reset_demo=st.reset_demo)
+    app.run()

@@ -184,3 +184,14 @@ def payment_instructions(
     return PaymentInstructions(
         method, order_code, amount_cents, reason, tuple(details), payee.admin_email, qr
     )
+
+
+def coordinates(
+    method: PaymentMethod, payee: Payee, amount_cents: int
+) -> tuple[tuple[str, str], ...]:
+    """Where and how to pay, before the order (and its code) exists: the rows without causale."""
+    return tuple(
+        (label, value)
+        for label, value in payment_instructions(method, payee, "RLM0000000", amount_cents).details
+        if label not in (_("Causale"), _("Causale (sul retro)"))
+    )

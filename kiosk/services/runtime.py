@@ -13,17 +13,25 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import refdata
 from kiosk.clock import Clock
+from kiosk.refdata import ReferenceData
 from kiosk.services.context import ServiceContext
 from kiosk.settings import Settings
 
+if TYPE_CHECKING:
+    from kiosk.services.facade import Services
 
-def make_context(settings: Settings, clock: Clock | None = None) -> ServiceContext:
+
+def make_context(
+    settings: Settings, clock: Clock | None = None, reference: ReferenceData | None = None
+) -> ServiceContext:
     return ServiceContext.build(
-        clock or settings.clock(), refdata.load(settings.refdata_dir), settings
+        clock or settings.clock(), reference or refdata.load(settings.refdata_dir), settings
     )
 
 
@@ -58,6 +66,11 @@ class ServiceHandle:
         self.reset_demo = reset_demo
         self._tortoise: object | None = None
 
+    @cached_property
+    def refdata(self) -> ReferenceData:
+        """Areas, prices, payee and contacts (the welcome screen shows them before connecting)."""
+        return refdata.load(self.settings.refdata_dir)
+
     def enter(self) -> None:
         from tortoise.context import TortoiseContext
 
@@ -74,7 +87,7 @@ class ServiceHandle:
         from kiosk.store.db import migrate, tortoise_config
 
         assert isinstance(self._tortoise, TortoiseContext), "enter() first"
-        ctx = make_context(self.settings, self.clock)
+        ctx = make_context(self.settings, self.clock, self.refdata)
         if self.settings.demo:
             path = demo_path(self.settings)
             if self.reset_demo or (path.exists() and _demo_day_on_disk(path) != ctx.clock.today()):
@@ -109,6 +122,3 @@ async def open_services(
         yield await handle.connect()
     finally:
         await handle.close()
-
-
-from kiosk.services.facade import Services  # noqa: E402  (for the annotations above)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import DEMO_USER, Kiosk
+from tests.cli.helpers import DEMO_USER, FAST_HASHING, Kiosk
 
 
 def _subprocess_everywhere() -> bool:
@@ -32,7 +32,7 @@ def sqlite_url(tmp_path: Path) -> str:
 def make_kiosk(data_dir: Path) -> Callable[..., Kiosk]:
     def make(*, subprocess_mode: bool = False, prefix: tuple[str, ...] = (), **env: str) -> Kiosk:
         return Kiosk(
-            {"KIOSK_DATA_DIR": str(data_dir), **env},
+            {"KIOSK_DATA_DIR": str(data_dir), **FAST_HASHING, **env},
             subprocess_mode=subprocess_mode or _subprocess_everywhere(),
             prefix=prefix,
         )
@@ -66,7 +66,9 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     building it - `--demo` on a missing database, `--reset`, `db load-demo` - build their own.)
     """
     base = tmp_path_factory.mktemp("demo-template")
-    kiosk = Kiosk({"KIOSK_DATA_DIR": str(base)}, subprocess_mode=False, prefix=("--demo",))
+    kiosk = Kiosk(
+        {"KIOSK_DATA_DIR": str(base), **FAST_HASHING}, subprocess_mode=False, prefix=("--demo",)
+    )
     kiosk("account", "show", DEMO_USER, expect=0)
     return base / "demo.sqlite3"
 

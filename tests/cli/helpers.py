@@ -27,6 +27,8 @@ from kiosk.i18n import set_language
 from tests.conftest import NOW
 
 NOW_ARG = NOW.isoformat()  # 2026-11-25T10:00:00+01:00
+# argon2id still, at a cost the suite can afford (as in tests/conftest.py)
+FAST_HASHING = {"KIOSK_PASSWORD_TIME_COST": "1", "KIOSK_PASSWORD_MEMORY_KIB": "1024"}
 ROOT = Path(__file__).resolve().parents[2]
 
 # The demo dataset (data/demo.toml) as loaded on NOW.
@@ -68,13 +70,13 @@ def instant(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-@dataclass
+@dataclass(repr=False)
 class Result:
     args: tuple[str, ...]
     code: int
     stdout: str
     stderr: str
-    _json: Any = field(default=None, repr=False)
+    _json: Any = field(default=None)
 
     @property
     def json(self) -> Any:
@@ -90,6 +92,8 @@ class Result:
             f"pec-kiosk {' '.join(self.args)} -> exit {self.code}\n"
             f"--- stdout ---\n{self.stdout}\n--- stderr ---\n{self.stderr}"
         )
+
+    __repr__ = __str__  # what pytest shows when an assertion about a result fails
 
 
 class Kiosk:

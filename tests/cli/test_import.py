@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -101,9 +102,29 @@ def test_good_file_is_imported_with_both_date_formats_and_the_default_area(
     assert hashes == [("lucia.verdi", None), ("mario.bianchi", None)]
 
 
-def test_reimporting_the_same_file_changes_nothing(cli: Kiosk, good_csv: Path) -> None:
+def table_rows(sqlite_url: str) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite://")) as conn:
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+            for table in ("subscriber", "mailbox", "prepaid_account", "prepaid_entry")
+        }
+
+
+def other_date_format(text: str) -> str:
+    """`2026-12-10` <-> `10/12/2026` in every date of the file: the same data, written otherwise."""
+    return re.sub(
+        r"(\d{4})-(\d{2})-(\d{2})|(\d{2})/(\d{2})/(\d{4})",
+        lambda m: f"{m[3]}/{m[2]}/{m[1]}" if m[1] else f"{m[6]}-{m[5]}-{m[4]}",
+        text,
+    )
+
+
+def test_reimporting_the_same_file_changes_nothing(
+    cli: Kiosk, good_csv: Path, sqlite_url: str, tmp_path: Path
+) -> None:
     cli.ok("import", "mailboxes", str(good_csv))
     before = [cli.ok("account", "show", u) for u in ("mario.bianchi", "lucia.verdi")]
+    rows_before = table_rows(sqlite_url)
 
     again = cli("import", "mailboxes", str(good_csv), expect=0)
     assert "Importati 0 iscritti e 0 caselle; 4 righe già presenti e invariate." in again.stdout
@@ -114,8 +135,17 @@ def test_reimporting_the_same_file_changes_nothing(cli: Kiosk, good_csv: Path) -
         "rows_unchanged": 4,
         "errors": [],
     }
+    # the same data with the dates written the other way is the same data
+    swapped = tmp_path / "swapped.csv"
+    swapped.write_text(other_date_format(good_csv.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "15/03/2024" not in swapped.read_text(encoding="utf-8")
+    report = cli.ok("import", "mailboxes", str(swapped))
+    assert (report["subscribers_created"], report["mailboxes_created"]) == (0, 0)
+    assert report["rows_unchanged"] == 4
+
     after = [cli.ok("account", "show", u) for u in ("mario.bianchi", "lucia.verdi")]
     assert after == before
+    assert table_rows(sqlite_url) == rows_before
     assert len(cli.ok("overview")) == 2
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 from kiosk.domain import ordercode
@@ -25,7 +26,9 @@ def place(kiosk: Kiosk, userid: str, pec: str, method: str, **kw: str) -> str:
     return code
 
 
-def test_confirm_issues_consecutive_invoices_and_is_idempotent(demo_db: Kiosk) -> None:
+def test_confirm_issues_consecutive_invoices_and_is_idempotent(
+    demo_db: Kiosk, sqlite_url: str
+) -> None:
     first = place(demo_db, DEMO_USER, RENEWABLE, "bonifico")
     second = place(demo_db, ROSSI_USER, ROSSI, "bollettino")
 
@@ -50,6 +53,39 @@ def test_confirm_issues_consecutive_invoices_and_is_idempotent(demo_db: Kiosk) -
 
     order = demo_db.ok("renewal", "show", first)
     assert (order["status"], order["invoice_number"]) == ("paid", "2026/000001")
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite://")) as conn:
+        invoices = conn.execute("SELECT year, number FROM invoice ORDER BY number").fetchall()
+        payments = conn.execute("SELECT count(*) FROM payment").fetchone()[0]
+    assert invoices == [(2026, 1), (2026, 2)]
+    assert payments == 2
+
+
+def test_invoice_numbers_restart_with_the_italian_year(demo_db: Kiosk) -> None:
+    """The year is Rome's: 00:30 on 1 January in Rome is still 31 December in UTC."""
+    first = place(demo_db, DEMO_USER, RENEWABLE, "bonifico")
+    second = place(demo_db, ROSSI_USER, ROSSI, "bollettino")
+    paid = demo_db.ok(
+        "payments",
+        "confirm",
+        first,
+        "--amount",
+        "18.30",
+        "--reference",
+        "CRO 1",
+        now="2026-12-31T23:59:00+01:00",
+    )
+    assert paid["invoice_number"] == "2026/000001"
+    paid = demo_db.ok(
+        "payments",
+        "confirm",
+        second,
+        "--amount",
+        "14.64",
+        "--reference",
+        "BOL 2",
+        now="2027-01-01T00:30:00+01:00",
+    )
+    assert paid["invoice_number"] == "2027/000001"
 
 
 def test_confirm_refusals(demo_db: Kiosk) -> None:

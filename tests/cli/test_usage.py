@@ -88,8 +88,9 @@ def test_demo_database_is_separate_created_when_missing_and_reset(
 ) -> None:
     """--demo builds its own database in KIOSK_DATA_DIR, leaving KIOSK_DATABASE_URL alone."""
     kiosk: Kiosk = make_kiosk(KIOSK_DATABASE_URL=sqlite_url)
+    real: Kiosk = make_kiosk(subprocess_mode=True, KIOSK_DATABASE_URL=sqlite_url)
     assert not (data_dir / "demo.sqlite3").exists()
-    account = kiosk.ok("--demo", "account", "show", DEMO_USER)
+    account = real.ok("--demo", "account", "show", DEMO_USER)
     assert (data_dir / "demo.sqlite3").exists()
     assert account["balance_cents"] == 1830
     assert {m["state"] for m in account["mailboxes"]} == {"attiva", "sospesa", "cessata"}
@@ -109,3 +110,13 @@ def test_demo_database_is_separate_created_when_missing_and_reset(
     month_later = at(timedelta(days=30))
     account = kiosk.ok("--demo", "account", "show", DEMO_USER, now=month_later)
     assert mailbox(account, RENEWABLE)["days_left"] == 20
+
+
+def test_usage_errors_are_reported_in_italian(cli: Kiosk) -> None:
+    """The contract's "messages are Italian" holds for bad usage and bad input (exit 2) too."""
+    missing = cli("import", "mailboxes", "caselle-mancanti.csv", expect=2)
+    unknown = cli("renewal", "quote", DEMO_USER, RENEWABLE, "--bogus", expect=2)
+    for result in (missing, unknown):
+        assert "Errore" in result.stderr, result
+        for english in ("Error:", "does not exist", "No such option", "Try '"):
+            assert english not in result.stderr, result

@@ -101,7 +101,8 @@ def test_users_add_refusals_are_bad_input_in_italian(cli: Kiosk) -> None:
 
 def test_users_add_asks_for_the_password_when_omitted(cli: Kiosk) -> None:
     result = cli(*add("enrico.neri"), input=f"{PASSWORD}\n{PASSWORD}\n", expect=0)
-    assert "Password" in result.stdout
+    assert "Ripetere la password" in result.stdout + result.stderr  # the prompt, not the password
+    assert PASSWORD not in result.stdout + result.stderr
     assert cli.ok("account", "show", "enrico.neri")["userid"] == "enrico.neri"
 
 

@@ -1,0 +1,207 @@
+"""Carta di credito: confirm, then COLLEGAMENTO A BANCA, then wait for the bank.
+
+The order becomes paid only through the bank's server-to-server notification; this screen just
+follows the order's state in the database, shows the time left, and lets the payer give up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widgets import Button, Static
+
+from kiosk.domain.model import OrderStatus
+from kiosk.i18n import _, money
+from kiosk.payments.gateway import UrlTemplateGateway
+from kiosk.services.dto import OrderView, Quote
+from screens.base import KioskScreen
+from screens.widgets.qr import QRCode
+
+
+class CardPaymentScreen(KioskScreen[None]):
+    CSS_PATH = "card_payment.tcss"
+    SCREEN_TITLE = "Pagamento con carta di credito"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+
+    order: OrderView | None = None
+    remaining: reactive[int] = reactive(0)
+
+    def __init__(self, quote: Quote) -> None:
+        super().__init__()
+        self.quote = quote
+
+    def compose_body(self) -> ComposeResult:
+        q = self.quote
+        yield Static(_("Pagamento con carta di credito"), classes="heading")
+        yield Static(
+            Text(
+                _("Rinnovo di {pec}: totale {total}.").format(
+                    pec=q.mailbox.address, total=money(q.total_cents)
+                )
+            ),
+            classes="lead",
+        )
+        with Vertical(id="step-confirm"):
+            yield Static(
+                _(
+                    "Confermare l'operazione: verrà registrato l'ordine e si potrà "
+                    "passare al sito protetto della banca."
+                ),
+                classes="lead",
+            )
+            with Horizontal(classes="actions"):
+                yield Button(_("Conferma"), id="confirm", variant="primary")
+                yield Button(_("Indietro"), id="back")
+        with Vertical(id="step-bank"):
+            yield Static("", id="order-line", classes="lead")
+            with Horizontal(classes="actions"):
+                yield Button(_("COLLEGAMENTO A BANCA"), id="bank", variant="primary")
+                yield Button(_("Annulla il pagamento"), id="cancel", variant="error")
+        with Vertical(id="step-wait"):
+            yield Static("", id="link", classes="lead")
+            yield Static("", id="status", classes="box")
+            yield Horizontal(id="qr-holder")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Button).focus()
+
+    def on_unmount(self) -> None:
+        self.kiosk.idle_held = False
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        match event.button.id:
+            case "confirm":
+                self.place()
+            case "bank":
+                await self.open_bank()
+            case "cancel":
+                self.cancel_order()
+            case "done":
+                self.finish()
+            case _:
+                self.action_back()
+
+    def action_back(self) -> None:
+        if self.order is None:
+            self.dismiss()
+
+    @work(exclusive=True)
+    async def place(self) -> None:
+        from kiosk.domain.model import PaymentMethod
+
+        services = await self.services()
+        self.order = await services.renewals.place_order(
+            self.quote.userid, self.quote.mailbox.address, PaymentMethod.CARTA
+        )
+        self.query_one("#order-line", Static).update(
+            Text(
+                _(
+                    "Ordine {code} registrato. Premere COLLEGAMENTO A BANCA per pagare sul sito "
+                    "protetto della banca."
+                ).format(code=self.order.code)
+            )
+        )
+        self.add_class("-bank")
+        self.query_one("#bank", Button).focus()
+
+    async def open_bank(self) -> None:
+        assert self.order is not None
+        gateway = UrlTemplateGateway(self.kiosk.settings.bank_url)
+        url = gateway.checkout_url(self.order.code, self.order.total_cents)
+        self.query_one("#link", Static).update(
+            Text(
+                _("Aprire il collegamento alla banca (o inquadrare il codice QR con il telefono):")
+                + "\n"
+                + url
+            )
+        )
+        holder = self.query_one("#qr-holder")
+        await holder.remove_children()
+        await holder.mount(QRCode(url, id="bank-qr"))
+        self.add_class("-wait")
+        self.query_one("#bank", Button).disabled = True
+        self.wait_for_bank(self.order.code)
+
+    def watch_remaining(self, remaining: int) -> None:
+        if self.order is None or not self.has_class("-wait"):
+            return
+        minutes, seconds = divmod(max(remaining, 0), 60)
+        self.query_one("#status", Static).update(
+            Text(
+                _("In attesa della conferma della banca… tempo rimasto {m}:{s:02d}").format(
+                    m=minutes, s=seconds
+                )
+            )
+        )
+
+    @work(exclusive=True, group="bank")
+    async def wait_for_bank(self, code: str) -> None:
+        from screens.result import ResultScreen
+
+        settings = self.kiosk.settings
+        services = await self.services()
+        self.kiosk.idle_held = True  # the payer is on the bank's page, maybe on a phone
+        deadline = time.monotonic() + settings.card_wait_seconds
+        try:
+            while True:
+                self.remaining = int(deadline - time.monotonic() + 0.999)
+                order = await services.renewals.order(code)
+                if order is not None and order.status in (OrderStatus.PAID, OrderStatus.ACTIVATED):
+                    self.order = order
+                    self.app.push_screen(ResultScreen(order))
+                    return
+                if order is not None and order.status is OrderStatus.CANCELLED:
+                    self.say(_("L'ordine è stato annullato."), "warning")
+                    return
+                if time.monotonic() >= deadline:
+                    self.timed_out()
+                    return
+                await asyncio.sleep(settings.card_poll_seconds)
+        finally:
+            self.kiosk.idle_held = False
+
+    def timed_out(self) -> None:
+        assert self.order is not None
+        self.say(
+            _(
+                "La banca non ha ancora confermato il pagamento. Se è andato a buon fine, la "
+                "fattura arriverà per e-mail e il rinnovo sarà automatico (ordine {code})."
+            ).format(code=self.order.code),
+            "warning",
+        )
+        actions = self.query_one("#step-bank .actions")
+        actions.mount(Button(_("Fine"), id="done", variant="primary"))
+
+    @work(exclusive=True)
+    async def cancel_order(self) -> None:
+        assert self.order is not None
+        services = await self.services()
+        self.workers.cancel_group(self, "bank")
+        self.order = await services.renewals.cancel(self.order.code, actor=self.quote.userid)
+        self.say(
+            _("Pagamento annullato: l'ordine {code} non è più valido.").format(
+                code=self.order.code
+            ),
+            "info",
+        )
+        self.remove_class("-wait", "-bank")
+        self.query_one("#step-confirm").display = False
+        back = Button(_("Torna alle mie caselle"), id="done", variant="primary")
+        await self.query_one("#step-wait").mount(back)
+        back.focus()
+
+    def finish(self) -> None:
+        from screens.result import ResultScreen
+
+        if self.order is not None and self.order.status is OrderStatus.PENDING:
+            self.app.push_screen(ResultScreen(self.order))
+        else:
+            self.kiosk.back_to_mailboxes()

@@ -1,0 +1,164 @@
+"""Bonifico, bollettino, assegno: coordinates first; Conferma creates the order and its code."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Static
+
+from kiosk.domain.instructions import PaymentInstructions, coordinates
+from kiosk.domain.model import PaymentMethod
+from kiosk.i18n import _, money
+from kiosk.services.dto import OrderView, Quote
+from screens.base import KioskScreen
+from screens.widgets.qr import QRCode
+
+SIDE_TEXT_MIN = 46  # columns the instructions need beside the QR
+
+
+def rows_table(rows: tuple[tuple[str, str], ...]) -> Table:
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    table.add_column(style="bold")
+    table.add_column()
+    for label, value in rows:
+        table.add_row(Text(label), Text(value))
+    return table
+
+
+class OfflinePaymentScreen(KioskScreen[None]):
+    CSS_PATH = "offline_payment.tcss"
+    SCREEN_TITLE = "Versamento"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Indietro")),
+        Binding("q", "show_qr", _("Codice QR")),
+    ]
+
+    order: OrderView | None = None
+
+    def __init__(self, quote: Quote, method: PaymentMethod) -> None:
+        super().__init__()
+        self.quote = quote
+        self.method = method
+
+    def title_text(self) -> str:
+        return _("Pagamento: {method}").format(method=self.method.label)
+
+    def compose_body(self) -> ComposeResult:
+        payee = self.kiosk.handle.refdata.payee
+        yield Static(_("Coordinate per il versamento"), classes="heading")
+        yield Static(
+            rows_table(coordinates(self.method, payee, self.quote.total_cents)),
+            classes="box",
+            id="coordinates",
+        )
+        with Vertical(id="before"):
+            yield Static(
+                _(
+                    "Premendo Conferma verrà generato il codice dell'ordine (RLM…) da riportare "
+                    "nella causale del versamento."
+                ),
+                classes="lead",
+            )
+            with Horizontal(classes="actions"):
+                yield Button(_("Conferma"), id="confirm", variant="primary")
+                yield Button(_("Indietro"), id="back")
+        yield Vertical(id="after")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        match event.button.id:
+            case "confirm":
+                self.confirm()
+            case "show-qr":
+                self.action_show_qr()
+            case "next":
+                self.finish()
+            case _:
+                self.action_back()
+
+    def action_back(self) -> None:
+        if self.order is None:  # once the order exists, leaving goes forward, not back
+            self.dismiss()
+        else:
+            self.finish()
+
+    @work(exclusive=True)
+    async def confirm(self) -> None:
+        services = await self.services()
+        order = await services.renewals.place_order(
+            self.quote.userid, self.quote.mailbox.address, self.method
+        )
+        self.order = order
+        assert order.instructions is not None
+        await self.show_order(order, order.instructions)
+
+    async def show_order(self, order: OrderView, ins: PaymentInstructions) -> None:
+        self.query_one("#before").remove()
+        self.query_one("#coordinates").remove()
+        after = self.query_one("#after", Vertical)
+        text = Vertical(
+            Static(_("Ordine registrato. Codice dell'ordine:"), classes="heading"),
+            Static(Text(order.code), classes="code", id="order-code"),
+            Static(
+                Text(
+                    _("Causale da riportare nel versamento: {causale}").format(causale=ins.causale)
+                ),
+                classes="lead",
+                id="causale",
+            ),
+            Static(rows_table(ins.details), id="instructions"),
+            Static(
+                Text(
+                    _("Dopo il pagamento inviare copia del versamento a {email}.").format(
+                        email=ins.admin_email
+                    )
+                ),
+                classes="lead",
+                id="mail-copy",
+            ),
+            id="pay-text",
+        )
+        await after.mount(Horizontal(text, QRCode(ins.qr_payload, id="qr-inline"), id="pay-row"))
+        await after.mount(
+            Horizontal(
+                Button(_("Mostra codice QR"), id="show-qr"),
+                Button(_("Avanti"), id="next", variant="primary"),
+                classes="actions",
+            )
+        )
+        self.fit_qr()
+        self.query_one("#next", Button).focus()
+
+    def on_resize(self) -> None:
+        self.fit_qr()
+
+    def fit_qr(self) -> None:
+        """The QR goes beside the text when there is room, else behind "Mostra codice QR"."""
+        qrs = self.query(QRCode)
+        if not qrs:
+            return
+        panel = self.query_one("#panel")
+        self.set_class(panel.size.width < qrs.first().cells.width + SIDE_TEXT_MIN, "-narrow")
+
+    def action_show_qr(self) -> None:
+        from screens.qr_view import QrScreen
+
+        if self.order is not None and self.order.instructions is not None:
+            caption = _("{method} · {total} · {code}").format(
+                method=self.method.label, total=money(self.order.total_cents), code=self.order.code
+            )
+            self.app.push_screen(QrScreen(self.order.instructions.qr_payload, caption))
+
+    def finish(self) -> None:
+        from screens.result import ResultScreen
+
+        if self.order is not None:
+            self.app.push_screen(ResultScreen(self.order))

@@ -1,0 +1,122 @@
+"""How to pay: PRELEVA DAL CONTO PREPAGATO, or EFFETTUA VERSAMENTO APPOSITO and its menu."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kiosk.domain.model import PaymentMethod
+from kiosk.i18n import _, day, money
+from kiosk.services.dto import Quote
+from screens.base import KioskScreen
+
+OFFLINE_MENU = (
+    PaymentMethod.CARTA,
+    PaymentMethod.BONIFICO,
+    PaymentMethod.BOLLETTINO,
+    PaymentMethod.ASSEGNO,
+)
+
+
+class PaymentChoiceScreen(KioskScreen[None]):
+    CSS_PATH = "payment_choice.tcss"
+    SCREEN_TITLE = "Pagamento"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+
+    def __init__(self, quote: Quote) -> None:
+        super().__init__()
+        self.quote = quote
+
+    def compose_body(self) -> ComposeResult:
+        q = self.quote
+        yield Static(_("Scegliere la modalità di pagamento"), classes="heading")
+        yield Static(
+            Text(
+                _("Rinnovo di {pec}: totale {total}, nuova scadenza {expiry}.").format(
+                    pec=q.mailbox.address, total=money(q.total_cents), expiry=day(q.next_expiry)
+                )
+            ),
+            classes="lead",
+        )
+        with Vertical(classes="box", id="prepaid-box"):
+            yield Button(
+                _("PRELEVA DAL CONTO PREPAGATO"),
+                id="prepaid",
+                variant="primary",
+                disabled=not q.prepaid_covers,
+            )
+            if q.prepaid_covers:
+                yield Static(
+                    _("Credito disponibile: {balance}. Dopo il prelievo resteranno {rest}.").format(
+                        balance=money(q.balance_cents), rest=money(q.balance_cents - q.total_cents)
+                    )
+                )
+            else:
+                yield Static(
+                    _(
+                        "Non disponibile: il credito del conto prepagato ({balance}) non copre il "
+                        "totale ({total})."
+                    ).format(balance=money(q.balance_cents), total=money(q.total_cents)),
+                    id="prepaid-unavailable",
+                )
+            with Horizontal(classes="actions", id="prepaid-confirm"):
+                yield Static(
+                    _("Confermi il prelievo di {total}?").format(total=money(q.total_cents))
+                )
+                yield Button(_("Conferma"), id="confirm-prepaid", variant="success")
+        with Vertical(classes="box", id="transfer-box"):
+            yield Button(_("EFFETTUA VERSAMENTO APPOSITO"), id="transfer")
+            yield OptionList(
+                *[Option(m.label.capitalize(), id=m.value) for m in OFFLINE_MENU], id="methods"
+            )
+        with Horizontal(classes="actions"):
+            yield Button(_("Indietro"), id="back")
+
+    def on_mount(self) -> None:
+        first = "#prepaid" if self.quote.prepaid_covers else "#transfer"
+        self.query_one(first, Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        match event.button.id:
+            case "prepaid":
+                self.query_one("#prepaid-confirm").add_class("-open")
+                self.query_one("#confirm-prepaid", Button).focus()
+            case "confirm-prepaid":
+                self.pay_from_prepaid()
+            case "transfer":
+                methods = self.query_one("#methods", OptionList)
+                methods.add_class("-open")
+                methods.highlighted = 0
+                methods.focus()
+            case _:
+                self.action_back()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        from screens.card_payment import CardPaymentScreen
+        from screens.offline_payment import OfflinePaymentScreen
+
+        method = PaymentMethod(str(event.option.id))
+        if method is PaymentMethod.CARTA:
+            self.app.push_screen(CardPaymentScreen(self.quote))
+        else:
+            self.app.push_screen(OfflinePaymentScreen(self.quote, method))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @work(exclusive=True)
+    async def pay_from_prepaid(self) -> None:
+        from screens.result import ResultScreen
+
+        services = await self.services()
+        order = await services.renewals.place_order(
+            self.quote.userid, self.quote.mailbox.address, PaymentMethod.PREPAID
+        )
+        self.app.push_screen(ResultScreen(order))

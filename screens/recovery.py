@@ -1,0 +1,143 @@
+"""Recupero credenziali: ask for a code by e-mail, then set a new password with it.
+
+The screen says the same thing whether or not the account exists.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Static
+
+from kiosk.domain import validation
+from kiosk.domain.validation import InvalidInput
+from kiosk.i18n import _
+from screens.base import KioskScreen
+from screens.forms import check_all, field
+
+
+class RecoveryScreen(KioskScreen[None]):
+    CSS_PATH = "recovery.tcss"
+    SCREEN_TITLE = "Recupero credenziali"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+    AUTO_FOCUS = "#identifier"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(_("1. Richiedere il codice"), classes="heading")
+        yield Static(
+            _(
+                "Inserire lo userid oppure l'indirizzo e-mail dell'iscrizione: se corrispondono "
+                "a un'iscrizione, arriverà un codice di recupero all'e-mail registrata."
+            ),
+            classes="lead",
+        )
+        yield from field(_("Userid o e-mail"), "identifier", max_length=254)
+        with Horizontal(classes="actions"):
+            yield Button(_("Invia il codice"), id="send", variant="primary")
+            yield Button(_("Ho già un codice"), id="have-code")
+            yield Button(_("Indietro"), id="back")
+        with Vertical(id="step2"):
+            yield Static(_("2. Impostare una nuova password"), classes="heading")
+            yield from field(_("Userid (indicato nell'e-mail)"), "userid", max_length=32)
+            yield from field(_("Codice di recupero (8 cifre)"), "code", max_length=8)
+            yield from field(
+                _("Nuova password (almeno 10 caratteri: maiuscole, minuscole, cifre e simboli)"),
+                "password",
+                password=True,
+                max_length=128,
+            )
+            yield from field(
+                _("Ripetere la password"), "password_confirm", password=True, max_length=128
+            )
+            with Horizontal(classes="actions"):
+                yield Button(_("Imposta la password"), id="reset", variant="primary")
+
+    def value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value
+
+    def show_step2(self) -> None:
+        self.query_one("#step2").add_class("-open")
+        self.query_one("#userid", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "identifier":
+            self.send()
+        elif event.input.id == "password_confirm":
+            self.reset()
+        else:
+            self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id
+        if button == "send":
+            self.send()
+        elif button == "have-code":
+            self.show_step2()
+        elif button == "reset":
+            self.reset()
+        else:
+            self.action_back()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def send(self) -> None:
+        self.clear_errors()
+        if not self.value("identifier").strip():
+            self.show_error(
+                InvalidInput("identifier", _("Inserire lo userid o l'indirizzo e-mail."))
+            )
+            return
+        self.request_code(self.value("identifier"))
+
+    @work(exclusive=True)
+    async def request_code(self, identifier: str) -> None:
+        services = await self.services()
+        message = await services.auth.request_recovery(identifier)
+        self.say(message, "success")
+        self.show_step2()
+
+    def reset(self) -> None:
+        self.clear_errors()
+        userid = self.value("userid")
+        errors = check_all(
+            {
+                "userid": lambda: validation.userid(userid),
+                "password": lambda: validation.password(
+                    self.value("password"), userid.strip().lower()
+                ),
+            }
+        )
+        if not self.value("code").strip().isdigit():
+            errors.append(InvalidInput("code", _("Il codice è formato da 8 cifre.")))
+        if self.value("password") != self.value("password_confirm"):
+            errors.append(InvalidInput("password_confirm", _("Le due password non coincidono.")))
+        if errors:
+            for error in errors:
+                label = self.query_one(f"#{error.field}-error", Static)
+                label.update(error.message)
+                label.add_class("-shown")
+            self.say(_("Correggere i campi segnalati ({n}).").format(n=len(errors)), "error")
+            self.focus_field(errors[0].field)
+            return
+        self.set_password()
+
+    @work(exclusive=True)
+    async def set_password(self) -> None:
+        from kiosk.app import SessionStarted
+
+        services = await self.services()
+        try:
+            user = await services.auth.reset_password(
+                self.value("userid"),
+                self.value("code"),
+                self.value("password"),
+                self.value("password_confirm"),
+            )
+        finally:
+            self.query_one("#code", Input).value = ""
+        self.post_message(SessionStarted(user))

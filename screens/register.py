@@ -1,0 +1,116 @@
+"""Iscriviti: a new account, with a message beside each field that needs fixing."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select, Static
+
+from kiosk.domain import validation
+from kiosk.domain.validation import InvalidInput
+from kiosk.i18n import _
+from screens.base import KioskScreen
+from screens.forms import check_all, field
+
+FIELDS = ("userid", "nominativo", "codice_fiscale", "email", "password", "password_confirm")
+
+
+class RegisterScreen(KioskScreen[None]):
+    CSS_PATH = "register.tcss"
+    SCREEN_TITLE = "Iscriviti"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+    AUTO_FOCUS = "#userid"
+
+    def compose_body(self) -> ComposeResult:
+        refdata = self.kiosk.handle.refdata
+        yield Static(_("Iscrizione"), classes="heading")
+        yield Static(_("Tutti i campi sono obbligatori."), classes="lead")
+        yield from field(_("Userid (da 3 a 32 caratteri)"), "userid", max_length=32)
+        yield from field(_("Nome e cognome"), "nominativo")
+        yield from field(_("Codice fiscale"), "codice_fiscale", max_length=16)
+        yield from field(
+            _("E-mail (per il recupero credenziali e le fatture)"), "email", max_length=254
+        )
+        with Vertical(classes="form-row"):
+            yield Label(_("Area di appartenenza"), classes="field-label")
+            yield Select(
+                [(a.name + f" ({a.code})", a.code) for a in refdata.areas],
+                value=refdata.default_area,
+                allow_blank=False,
+                id="area",
+            )
+            yield Static(id="area-error", classes="field-error")
+        yield from field(
+            _("Password (almeno 10 caratteri: maiuscole, minuscole, cifre e simboli)"),
+            "password",
+            password=True,
+            max_length=128,
+        )
+        yield from field(
+            _("Ripetere la password"), "password_confirm", password=True, max_length=128
+        )
+        with Horizontal(classes="actions"):
+            yield Button(_("Iscriviti"), id="submit", variant="primary")
+            yield Button(_("Indietro"), id="back")
+
+    def value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "submit":
+            self.submit()
+        else:
+            self.action_back()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def submit(self) -> None:
+        self.clear_errors()
+        userid = self.value("userid")
+        errors = check_all(
+            {
+                "userid": lambda: validation.userid(userid),
+                "nominativo": lambda: validation.nominativo(self.value("nominativo")),
+                "codice_fiscale": lambda: validation.codice_fiscale(self.value("codice_fiscale")),
+                "email": lambda: validation.email(self.value("email")),
+                "password": lambda: validation.password(
+                    self.value("password"), userid.strip().lower()
+                ),
+            }
+        )
+        if self.value("password") != self.value("password_confirm"):
+            errors.append(InvalidInput("password_confirm", _("Le due password non coincidono.")))
+        if errors:
+            for error in errors:
+                label = self.query_one(f"#{error.field}-error", Static)
+                label.update(error.message)
+                label.add_class("-shown")
+            self.say(_("Correggere i campi segnalati ({n}).").format(n=len(errors)), "error")
+            self.focus_field(errors[0].field)
+            return
+        area = self.query_one("#area", Select).value
+        self.register(str(area))
+
+    @work(exclusive=True)
+    async def register(self, area: str) -> None:
+        from kiosk.app import SessionStarted
+
+        services = await self.services()
+        user = await services.auth.register(
+            userid=self.value("userid"),
+            nominativo=self.value("nominativo"),
+            codice_fiscale=self.value("codice_fiscale"),
+            email=self.value("email"),
+            password=self.value("password"),
+            password_confirm=self.value("password_confirm"),
+            area_code=area,
+        )
+        self.post_message(SessionStarted(user))

@@ -1,0 +1,193 @@
+"""Rinnova: Userid and "PEC da rinnovare", Avanti → the cost and next expiry, or why not."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Static
+
+from kiosk.domain.model import Refusal
+from kiosk.domain.validation import InvalidInput
+from kiosk.i18n import _, day, money
+from kiosk.services.dto import Quote, RenewalRefusal
+from screens.base import KioskScreen
+from screens.forms import field
+
+
+def quote_table(quote: Quote) -> Table:
+    """The cost, line by line, and the dates: shown before anything is paid."""
+    table = Table(show_header=False, box=None, padding=(0, 1), expand=False)
+    table.add_column()
+    table.add_column(justify="right")
+    for line in quote.lines:
+        table.add_row(Text(line.description), money(line.net_cents))
+    table.add_row(_("Imponibile"), money(quote.net_cents))
+    table.add_row(_("IVA {rate}%").format(rate=22), money(quote.vat_cents))
+    table.add_row(
+        Text(_("Totale da pagare"), style="bold"), Text(money(quote.total_cents), style="bold")
+    )
+    table.add_row("", "")
+    table.add_row(_("Scadenza attuale"), day(quote.current_expiry))
+    table.add_row(
+        Text(_("Prossima scadenza"), style="bold"), Text(day(quote.next_expiry), style="bold")
+    )
+    return table
+
+
+class RenewalScreen(KioskScreen[None]):
+    CSS_PATH = "renewal.tcss"
+    SCREEN_TITLE = "Rinnova"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+    AUTO_FOCUS = "#pec"
+
+    quote: Quote | None = None
+    refusal: RenewalRefusal | None = None
+
+    def __init__(self, pec: str = "", *, assisted: bool = False) -> None:
+        super().__init__()
+        self.initial_pec = pec
+        self.assisted = assisted
+
+    def compose_body(self) -> ComposeResult:
+        user = self.kiosk.session
+        yield Static(_("Rinnovo della casella PEC"), classes="heading")
+        yield from field(_("Userid"), "userid", max_length=32, value=user.userid if user else "")
+        yield from field(_("PEC da rinnovare"), "pec", max_length=254, value=self.initial_pec)
+        with Horizontal(classes="actions"):
+            yield Button(_("Avanti"), id="lookup", variant="primary")
+            yield Button(_("Indietro"), id="back")
+        yield Vertical(id="outcome")
+
+    def on_mount(self) -> None:
+        if self.initial_pec:
+            self.query_one("#lookup", Button).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("userid", "pec") and (self.quote or self.refusal):
+            self.quote = self.refusal = None  # what is shown no longer matches the fields
+            self.query_one("#outcome").remove_children()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in ("userid", "pec"):
+            self.lookup()
+        elif event.input.id == "phone":
+            self.ask_callback()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        match event.button.id:
+            case "lookup":
+                self.lookup()
+            case "pay":
+                self.go_to_payment()
+            case "callback":
+                self.ask_callback()
+            case _:
+                self.action_back()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def lookup(self) -> None:
+        self.clear_errors()
+        userid = self.query_one("#userid", Input).value.strip().lower()
+        pec = self.query_one("#pec", Input).value
+        user = self.kiosk.session
+        if user is not None and userid != user.userid:
+            self.show_error(
+                InvalidInput(
+                    "userid", _("Inserire il proprio userid ({userid}).").format(userid=user.userid)
+                )
+            )
+            return
+        if not pec.strip():
+            self.show_error(InvalidInput("pec", _("Inserire l'indirizzo PEC da rinnovare.")))
+            return
+        self.fetch_quote(userid, pec)
+
+    @work(exclusive=True)
+    async def fetch_quote(self, userid: str, pec: str) -> None:
+        services = await self.services()
+        result = await services.renewals.quote(userid, pec, assisted=self.assisted)
+        await self.show_outcome(result)
+
+    async def show_outcome(self, result: Quote | RenewalRefusal) -> None:
+        outcome = self.query_one("#outcome", Vertical)
+        await outcome.remove_children()
+        widgets: list[Widget]
+        if isinstance(result, Quote):
+            self.quote, self.refusal = result, None
+            widgets = [
+                Static(_("Costo del rinnovo e prossima scadenza"), classes="heading"),
+                Static(quote_table(result), id="quote"),
+                Horizontal(Button(_("Avanti"), id="pay", variant="primary"), classes="actions"),
+            ]
+            await outcome.mount_all(widgets)
+            self.query_one("#pay", Button).focus()
+            return
+        self.quote, self.refusal = None, result
+        self.say(result.message, "warning")
+        widgets = []
+        if result.reason is Refusal.TOO_LATE and result.contacts is not None:
+            widgets = [
+                Vertical(
+                    Static(_("Supporto Vendite Lextel"), classes="box-title"),
+                    Static(
+                        Text(
+                            _("Telefono {phone} · e-mail {email}").format(
+                                phone=result.contacts.sales_phone, email=result.contacts.sales_email
+                            )
+                        )
+                    ),
+                    Label(_("Telefono per essere ricontattati (facoltativo)")),
+                    Input(id="phone", max_length=24),
+                    Static(id="phone-error", classes="field-error"),
+                    Horizontal(
+                        Button(
+                            _("Chiedi di essere ricontattato"), id="callback", variant="primary"
+                        ),
+                        classes="actions",
+                    ),
+                    classes="box",
+                    id="sales-support",
+                )
+            ]
+        elif result.reason is Refusal.PENDING and result.order_code:
+            widgets = [Static(Text(result.order_code), classes="code", id="pending-code")]
+            if result.instructions is not None:
+                widgets.append(Static(Text(result.instructions.text), classes="box"))
+        if widgets:
+            await outcome.mount_all(widgets)
+
+    def go_to_payment(self) -> None:
+        from screens.payment_choice import PaymentChoiceScreen
+
+        if self.quote is not None:
+            self.app.push_screen(PaymentChoiceScreen(self.quote))
+
+    def ask_callback(self) -> None:
+        if self.refusal is None:
+            return
+        self.clear_errors()
+        self.record_callback(self.refusal.pec, self.query_one("#phone", Input).value)
+
+    @work(exclusive=True)
+    async def record_callback(self, pec: str, phone: str) -> None:
+        services = await self.services()
+        user = self.kiosk.session
+        await services.accounts.request_callback(
+            pec, phone=phone, userid=user.userid if user else None
+        )
+        self.say(
+            _(
+                "Richiesta registrata: il Supporto Vendite la ricontatterà per la casella {pec}."
+            ).format(pec=pec),
+            "success",
+        )
+        self.query_one("#callback", Button).disabled = True

@@ -1,0 +1,109 @@
+"""Esito: the order code and what happens next (invoice, renewal within 24 hours, new expiry)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from kiosk.domain.model import OrderStatus, PaymentMethod
+from kiosk.i18n import _, day, moment, money
+from kiosk.services.dto import OrderView
+from screens.base import KioskScreen
+
+
+def next_steps(order: OrderView, admin_email: str) -> list[str]:
+    """What happens now, in the order it will happen."""
+    expiry = day(order.next_expiry)
+    if order.status in (OrderStatus.PAID, OrderStatus.ACTIVATED):
+        steps = []
+        if order.method is PaymentMethod.PREPAID and order.balance_after_cents is not None:
+            steps.append(
+                _("Importo prelevato dal conto prepagato: credito residuo {amount}.").format(
+                    amount=money(order.balance_after_cents)
+                )
+            )
+        if order.invoice_number:
+            steps.append(
+                _("Fattura n. {number} emessa e inviata per e-mail.").format(
+                    number=order.invoice_number
+                )
+            )
+        if order.activation_due_at:
+            steps.append(
+                _("La casella sarà rinnovata entro 24 ore, entro il {when}.").format(
+                    when=moment(order.activation_due_at)
+                )
+            )
+        steps.append(_("Nuova scadenza: {expiry}.").format(expiry=expiry))
+        return steps
+    if order.method is PaymentMethod.CARTA:
+        return [
+            _("Quando la banca confermerà il pagamento riceverà la fattura per e-mail."),
+            _("La casella sarà rinnovata 24 ore dopo l'emissione della fattura."),
+            _("Nuova scadenza: {expiry}.").format(expiry=expiry),
+        ]
+    return [
+        _("Effettuare il versamento di {total} riportando nella causale il codice {code}.").format(
+            total=money(order.total_cents), code=order.code
+        ),
+        _("Inviare copia del versamento a {email}.").format(email=admin_email),
+        _(
+            "Alla registrazione del pagamento riceverà la fattura per e-mail; la casella sarà "
+            "rinnovata 24 ore dopo."
+        ),
+        _("Nuova scadenza: {expiry}.").format(expiry=expiry),
+    ]
+
+
+class ResultScreen(KioskScreen[None]):
+    CSS_PATH = "result.tcss"
+    SCREEN_TITLE = "Esito"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "mailboxes", _("Le mie caselle"))]
+
+    def __init__(self, order: OrderView) -> None:
+        super().__init__()
+        self.order = order
+
+    def compose_body(self) -> ComposeResult:
+        order = self.order
+        paid = order.status in (OrderStatus.PAID, OrderStatus.ACTIVATED)
+        heading = _("Rinnovo pagato") if paid else _("Ordine registrato: in attesa del pagamento")
+        yield Static(("✔ " if paid else "⧗ ") + heading, classes="heading", id="outcome")
+        yield Static(
+            Text(
+                _("Casella {pec} · totale {total}").format(
+                    pec=order.pec, total=money(order.total_cents)
+                )
+            ),
+            classes="lead",
+        )
+        yield Static(_("Codice dell'ordine"), classes="lead")
+        yield Static(Text(order.code), classes="code", id="order-code")
+        admin = self.kiosk.handle.refdata.contacts.admin_email
+        yield Static(
+            Text("\n".join(f"• {step}" for step in next_steps(order, admin))),
+            classes="box",
+            id="next-steps",
+        )
+        with Horizontal(classes="actions"):
+            yield Button(_("Fine"), id="fine", variant="primary")
+            yield Button(_("Le mie caselle"), id="mailboxes")
+
+    def on_mount(self) -> None:
+        self.query_one("#fine", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "fine":
+            from kiosk.app import SessionEnded
+
+            self.post_message(SessionEnded("done"))
+        else:
+            self.action_mailboxes()
+
+    def action_mailboxes(self) -> None:
+        self.kiosk.back_to_mailboxes()
