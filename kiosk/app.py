@@ -149,6 +149,7 @@ class KioskApp(App[None]):
         welcome = self.screen
         if isinstance(welcome, WelcomeScreen):
             await welcome.recompose()
+            welcome.focus_soon("#login")
             if reason == "idle":
                 welcome.say(_("Sessione terminata per inattività."), "info")
         self._last_input = self._idle_clock()

@@ -30,6 +30,10 @@ log = logging.getLogger("kiosk.screens")
 ResultT = TypeVar("ResultT")
 
 
+class Body(VerticalScroll, can_focus=False):
+    """The scrolling body: it follows the focused field, but never takes focus itself."""
+
+
 class KioskScreen(Screen[ResultT]):
     """A screen of the kiosk: title, a centred scrolling panel, a notice line, the footer."""
 
@@ -48,7 +52,7 @@ class KioskScreen(Screen[ResultT]):
         yield TitleBar(
             _("Rinnovo PEC"), self.title_text() + (f" — {user.nominativo}" if user else "")
         )
-        with VerticalScroll(id="body"), Vertical(id="panel"):
+        with Body(id="body"), Vertical(id="panel"):
             yield from self.compose_body()
             yield Notice(id="notice")
         yield Footer()
@@ -94,6 +98,17 @@ class KioskScreen(Screen[ResultT]):
                 _("Si è verificato un problema imprevisto. Riprovare o rivolgersi allo sportello."),
                 "error",
             )
+
+    def focus_soon(self, selector: str) -> None:
+        """Focus (and scroll to) a widget just shown or mounted, once it has been laid out."""
+
+        def focus() -> None:
+            with contextlib.suppress(NoMatches):
+                widget = self.query_one(selector)
+                widget.focus()
+                widget.scroll_visible(animate=False)
+
+        self.call_after_refresh(focus)
 
     def focus_field(self, field: str) -> None:
         with contextlib.suppress(NoMatches):

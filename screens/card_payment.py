@@ -110,7 +110,7 @@ class CardPaymentScreen(KioskScreen[None]):
             )
         )
         self.add_class("-bank")
-        self.query_one("#bank", Button).focus()
+        self.focus_soon("#bank")
 
     async def open_bank(self) -> None:
         assert self.order is not None
@@ -196,7 +196,7 @@ class CardPaymentScreen(KioskScreen[None]):
         self.query_one("#step-confirm").display = False
         back = Button(_("Torna alle mie caselle"), id="done", variant="primary")
         await self.query_one("#step-wait").mount(back)
-        back.focus()
+        self.focus_soon("#done")
 
     def finish(self) -> None:
         from screens.result import ResultScreen

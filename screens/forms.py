@@ -1,11 +1,12 @@
-"""Form building blocks shared by the registration and recovery screens."""
+"""Form building blocks: a label beside its input, and every field checked at once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from kiosk.domain.validation import InvalidInput
@@ -21,16 +22,26 @@ def field(
     placeholder: str = "",
 ) -> ComposeResult:
     """A labelled input with its own error line (`#<field_id>-error`)."""
-    with Vertical(classes="form-row"):
-        yield Label(label, classes="field-label")
-        yield Input(
+    yield from labelled(
+        label,
+        field_id,
+        Input(
             value=value,
             id=field_id,
             password=password,
             max_length=max_length,
             placeholder=placeholder,
-        )
-        yield Static(id=f"{field_id}-error", classes="field-error")
+        ),
+    )
+
+
+def labelled(label: str, field_id: str, widget: Widget) -> ComposeResult:
+    """Any input widget with a label beside it and an error line under it."""
+    with Horizontal(classes="form-row"):
+        yield Label(label, classes="field-label")
+        with Vertical(classes="field-input"):
+            yield widget
+            yield Static(id=f"{field_id}-error", classes="field-error")
 
 
 def check_all(checks: dict[str, Callable[[], object]]) -> list[InvalidInput]:

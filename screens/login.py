@@ -7,11 +7,12 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Static
 
 from kiosk.i18n import _
 from screens.base import KioskScreen
+from screens.forms import field
 
 
 class LoginScreen(KioskScreen[None]):
@@ -26,12 +27,8 @@ class LoginScreen(KioskScreen[None]):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Accedi con le credenziali del sito"), classes="heading")
-        with Vertical(classes="form-row"):
-            yield Label(_("Userid"), classes="field-label")
-            yield Input(value=self.initial_userid, id="userid", max_length=32)
-        with Vertical(classes="form-row"):
-            yield Label(_("Password"), classes="field-label")
-            yield Input(password=True, id="password", max_length=128)
+        yield from field(_("Userid"), "userid", max_length=32, value=self.initial_userid)
+        yield from field(_("Password"), "password", password=True, max_length=128)
         with Horizontal(classes="actions"):
             yield Button(_("Accedi"), id="submit", variant="primary")
             yield Button(_("Recupero credenziali"), id="recovery")

@@ -18,14 +18,22 @@ from screens.base import KioskScreen
 
 
 def renewability(box: MailboxView) -> str:
-    """Why a box can or cannot be renewed now, in a few words."""
+    """Whether a box can be renewed now and, if not, why (two short lines)."""
     if box.pending_order_code:
-        return _("ordine {code} in corso").format(code=box.pending_order_code)
+        return _("Ordine in corso") + "\n" + box.pending_order_code
     if box.window is WindowStatus.OPEN:
-        return _("Sì, rinnovabile ora")
+        return _("Sì, ora")
     if box.window is WindowStatus.TOO_EARLY:
-        return _("dal {date}").format(date=day(box.opens_on))
-    return _("No: Supporto Vendite")
+        return _("Dal {date}").format(date=day(box.opens_on))
+    return _("No: contattare") + "\n" + _("Supporto Vendite")
+
+
+def days_text(days: int) -> str:
+    if days > 0:
+        return _("tra {n} gg").format(n=days)
+    if days == 0:
+        return _("oggi")
+    return _("{n} gg fa").format(n=-days)
 
 
 class MailboxesScreen(KioskScreen[None]):
@@ -53,9 +61,7 @@ class MailboxesScreen(KioskScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#boxes", DataTable)
-        table.add_columns(
-            _("Casella PEC"), _("Tipo"), _("Stato"), _("Scadenza"), _("Giorni"), _("Rinnovo")
-        )
+        table.add_columns(_("Casella PEC · stato · tipo"), _("Scadenza"), _("Rinnovabile"))
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -82,14 +88,15 @@ class MailboxesScreen(KioskScreen[None]):
         table = self.query_one("#boxes", DataTable)
         table.clear()
         for box in account.mailboxes:
+            first = Text(box.address + "\n")
+            first.append(box.state.label.upper(), style="bold")
+            first.append(" · " + box.family.short_label)
             table.add_row(
-                Text(box.address),
-                Text(box.family.label),
-                Text(box.state.label.upper(), style="bold"),
-                Text(day(box.expiry)),
-                Text(str(box.days_left), justify="right"),
+                first,
+                Text(day(box.expiry) + "\n" + days_text(box.days_left)),
                 Text(renewability(box)),
                 key=box.address,
+                height=2,
             )
         if not account.mailboxes:
             self.say(

@@ -135,7 +135,7 @@ class OfflinePaymentScreen(KioskScreen[None]):
             )
         )
         self.fit_qr()
-        self.query_one("#next", Button).focus()
+        self.focus_soon("#next")
 
     def on_resize(self) -> None:
         self.fit_qr()

@@ -87,14 +87,14 @@ class PaymentChoiceScreen(KioskScreen[None]):
         match event.button.id:
             case "prepaid":
                 self.query_one("#prepaid-confirm").add_class("-open")
-                self.query_one("#confirm-prepaid", Button).focus()
+                self.focus_soon("#confirm-prepaid")
             case "confirm-prepaid":
                 self.pay_from_prepaid()
             case "transfer":
                 methods = self.query_one("#methods", OptionList)
                 methods.add_class("-open")
                 methods.highlighted = 0
-                methods.focus()
+                self.focus_soon("#methods")
             case _:
                 self.action_back()
 

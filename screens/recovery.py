@@ -61,7 +61,7 @@ class RecoveryScreen(KioskScreen[None]):
 
     def show_step2(self) -> None:
         self.query_one("#step2").add_class("-open")
-        self.query_one("#userid", Input).focus()
+        self.focus_soon("#userid")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "identifier":

@@ -7,14 +7,14 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Select, Static
 
 from kiosk.domain import validation
 from kiosk.domain.validation import InvalidInput
 from kiosk.i18n import _
 from screens.base import KioskScreen
-from screens.forms import check_all, field
+from screens.forms import check_all, field, labelled
 
 FIELDS = ("userid", "nominativo", "codice_fiscale", "email", "password", "password_confirm")
 
@@ -35,15 +35,16 @@ class RegisterScreen(KioskScreen[None]):
         yield from field(
             _("E-mail (per il recupero credenziali e le fatture)"), "email", max_length=254
         )
-        with Vertical(classes="form-row"):
-            yield Label(_("Area di appartenenza"), classes="field-label")
-            yield Select(
+        yield from labelled(
+            _("Area di appartenenza"),
+            "area",
+            Select(
                 [(a.name + f" ({a.code})", a.code) for a in refdata.areas],
                 value=refdata.default_area,
                 allow_blank=False,
                 id="area",
-            )
-            yield Static(id="area-error", classes="field-error")
+            ),
+        )
         yield from field(
             _("Password (almeno 10 caratteri: maiuscole, minuscole, cifre e simboli)"),
             "password",

@@ -129,7 +129,7 @@ class RenewalScreen(KioskScreen[None]):
                 Horizontal(Button(_("Avanti"), id="pay", variant="primary"), classes="actions"),
             ]
             await outcome.mount_all(widgets)
-            self.query_one("#pay", Button).focus()
+            self.focus_soon("#pay")
             return
         self.quote, self.refusal = None, result
         self.say(result.message, "warning")

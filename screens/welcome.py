@@ -24,6 +24,7 @@ DEMO_ACCOUNTS = (
 class WelcomeScreen(KioskScreen[None]):
     CSS_PATH = "welcome.tcss"
     SCREEN_TITLE = "Benvenuto"
+    AUTO_FOCUS = "#login"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_language", "English / Italiano"),
     ]
@@ -34,9 +35,8 @@ class WelcomeScreen(KioskScreen[None]):
         yield Static(_("Rinnovo della casella PEC"), classes="heading", id="welcome-heading")
         yield Static(
             _(
-                "Per rinnovare la casella PEC occorre un'iscrizione al sito www.lextel.it o a "
-                "un'area in convenzione con l'Ordine Forense. Si può rinnovare online da 3 mesi "
-                "prima a 6 mesi dopo la scadenza."
+                "Serve un'iscrizione a www.lextel.it o a un'area in convenzione con l'Ordine "
+                "Forense. Il rinnovo online è possibile da 3 mesi prima a 6 mesi dopo la scadenza."
             ),
             classes="lead",
         )
@@ -45,6 +45,11 @@ class WelcomeScreen(KioskScreen[None]):
             yield Button(_("Iscriviti"), id="register")
             yield Button(_("Recupero credenziali"), id="recovery")
             yield Button("English" if get_language() == "it" else "Italiano", id="language")
+        if self.kiosk.settings.demo:
+            with Vertical(classes="box", id="demo"):
+                yield Static(_("Dati dimostrativi"), classes="box-title")
+                for userid, password, role in DEMO_ACCOUNTS:
+                    yield Static(Text(f"{userid:<15} {password:<16} {_(role)}"))
         with Vertical(classes="box", id="assisted"):
             yield Static(_("Rinnovo assistito"), classes="box-title")
             yield Static(
@@ -63,11 +68,6 @@ class WelcomeScreen(KioskScreen[None]):
                     )
                 )
             )
-        if self.kiosk.settings.demo:
-            with Vertical(classes="box", id="demo"):
-                yield Static(_("Dati dimostrativi"), classes="box-title")
-                for userid, password, role in DEMO_ACCOUNTS:
-                    yield Static(Text(f"{userid:<15} {password:<16} {_(role)}"))
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         from screens.login import LoginScreen

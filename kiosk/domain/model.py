@@ -18,7 +18,16 @@ class MailboxFamily(StrEnum):
     def label(self) -> str:
         return _(_FAMILY_LABELS[self])
 
+    @property
+    def short_label(self) -> str:
+        return _(_FAMILY_SHORT[self])
 
+
+_FAMILY_SHORT = {
+    MailboxFamily.CONVENZIONE_ORDINE: N_("convenzione Ordine"),
+    MailboxFamily.DOMINIO_CONVENZIONE: N_("dominio in convenzione"),
+    MailboxFamily.LEGALMAIL: N_("@legalmail.it"),
+}
 _FAMILY_LABELS = {
     MailboxFamily.CONVENZIONE_ORDINE: N_("PEC in convenzione con l'Ordine Forense"),
     MailboxFamily.DOMINIO_CONVENZIONE: N_("PEC con dominio in convenzione"),

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -120,6 +121,8 @@ class Kiosk:
             result = self._subprocess(argv, full_env, input)
         else:
             result = self._in_process(argv, full_env, input)
+        # whatever the input, the command answers with a message, never with a crash
+        assert "Traceback (most recent call last)" not in result.stderr, str(result)
         if expect is not None:
             assert result.code == expect, str(result)
         return result
@@ -163,6 +166,9 @@ class Kiosk:
                 main()
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except Exception:  # what the interpreter does with an uncaught exception
+                traceback.print_exc()
+                code = 1
             finally:
                 sys.argv = old_argv
                 sys.stdout.flush()

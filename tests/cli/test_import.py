@@ -217,3 +217,57 @@ def test_file_problems_are_bad_input(cli: Kiosk, tmp_path: Path) -> None:
     )
     assert cli.refused("import", "mailboxes", str(latin1), code=2)["error"] == "invalid_file"
     assert cli.ok("overview") == []
+
+
+def test_leap_day_anchor_keeps_its_anniversary_through_a_renewal(
+    cli: Kiosk, tmp_path: Path
+) -> None:
+    """Activated on 29 Feb 2024: expires 28 Feb 2027, and renewing gives 29 Feb 2028."""
+    pec = "leo.bisesto@legalmail.it"
+    path = write(
+        tmp_path / "bisesto.csv",
+        HEADER,
+        f"leo.bisesto,Avv. Leo Bisesto,BNCMRA80A01F912M,leo@example.org,,{pec},legalmail,"
+        "29/02/2024,2027-02-28",
+    )
+    day = "2026-12-01T10:00:00+01:00"
+    cli.ok("import", "mailboxes", str(path), now=day)
+    early = cli.refused("renewal", "quote", "leo.bisesto", pec, now="2026-11-27T10:00:00+01:00")
+    assert (early["reason"], early["opens_on"]) == ("too_early", "2026-11-28")
+    quote = cli.ok("renewal", "quote", "leo.bisesto", pec, now=day)
+    assert (quote["current_expiry"], quote["next_expiry"]) == ("2027-02-28", "2028-02-29")
+    assert quote["total_cents"] == 4880  # legalmail on www.lextel.it: 40,00 + IVA
+
+    code = cli.ok("renewal", "order", "leo.bisesto", pec, "--method", "bollettino", now=day)[
+        "order_code"
+    ]
+    cli.ok("payments", "confirm", code, "--amount", "48.80", "--reference", "BOL 1", now=day)
+    later = "2026-12-02T10:00:30+01:00"
+    assert cli.ok("activate-due", now=later)["activated"][0]["new_expiry"] == "2028-02-29"
+    assert mailbox(cli.ok("account", "show", "leo.bisesto", now=later), pec)["expiry"] == (
+        "2028-02-29"
+    )
+
+
+def test_expiry_beyond_what_the_program_can_compute_is_a_bad_row(
+    cli: Kiosk, tmp_path: Path
+) -> None:
+    """BUG: 9999-12-31 is imported (exit 0), and then `account show` and `renewal quote` crash
+    with a traceback (ValueError: year 10000 is out of range, exit 1). It is a bad row: exit 2,
+    its line reported, nothing imported - or else every command must still work on it."""
+    pec = "lontano@legalmail.it"
+    path = write(
+        tmp_path / "lontano.csv",
+        HEADER,
+        GOOD_ROWS[0],
+        f"lontano.nel.tempo,Avv. Lontano,BNCMRA80A01F912M,l@example.org,,{pec},legalmail,"
+        "2024-12-31,9999-12-31",
+    )
+    result = cli("import", "mailboxes", str(path), "--json")
+    if result.code == 0:  # accepted: then it must be usable like any other box
+        cli("account", "show", "lontano.nel.tempo", "--json", expect=0)
+        cli("renewal", "quote", "lontano.nel.tempo", pec, "--json", expect=1)
+        return
+    assert result.code == 2, result
+    assert [e["line"] for e in result.json["errors"]] == [3]
+    assert cli.ok("overview") == []

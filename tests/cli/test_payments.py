@@ -170,3 +170,13 @@ def test_renewal_happens_24_hours_after_payment(demo_db: Kiosk) -> None:
     # the renewed box is quoted from its new expiry: too early now
     q = demo_db.refused("renewal", "quote", ROSSI_USER, ROSSI, now=later)
     assert (q["reason"], q["opens_on"]) == ("too_early", "2027-10-09")
+
+
+def test_blank_reference_is_bad_input(demo_db: Kiosk) -> None:
+    """Exit 2 is for bad input: a blank --reference is one (not a rule refusing the payment)."""
+    code = place(demo_db, DEMO_USER, RENEWABLE, "bonifico")
+    data = demo_db.refused(
+        "payments", "confirm", code, "--amount", "18.30", "--reference", "   ", code=2
+    )
+    assert "riferimento" in data["message"]
+    assert demo_db.ok("renewal", "show", code)["status"] == "pending"
