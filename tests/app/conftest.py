@@ -1,0 +1,132 @@
+"""Running the kiosk under Pilot: a demo database per test, a fixed clock, a fake idle clock.
+
+The demo database is built once per session (same fixed day) and copied for each test, so every
+test starts from the documented demo story: avv.demo with one box renewable now, one too early,
+one sospesa, one cessata, and prepaid credit for exactly one renewal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from kiosk.app import KioskApp
+from kiosk.clock import FixedClock
+from kiosk.factory import build_app
+from kiosk.services.runtime import open_services
+from kiosk.settings import Settings
+from tests.conftest import DATA, NOW
+
+RENEWABLE = "maria.demo@pec.avvocatinocera.it"
+TOO_EARLY = "m.demo@legalmail.it"
+SOSPESA = "studio.demo@avvocatinocera.legalmail.it"
+CESSATA = "archivio.demo@legalmail.it"
+ROSSI = "giuseppe.rossi@pec.ordineavvocatisalerno.it"
+
+
+class FakeMonotonic:
+    """The idle timer's clock, moved by the test instead of by waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def demo_settings(data_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "demo": True,
+        "refdata_dir": DATA,
+        "password_time_cost": 1,
+        "password_memory_kib": 1024,
+        "card_poll_seconds": 0.05,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database for NOW's day, built once."""
+    directory = tmp_path_factory.mktemp("demo-template")
+
+    async def build() -> None:
+        async with open_services(demo_settings(directory), FixedClock(NOW)):
+            pass
+
+    asyncio.run(build())
+    return directory / "demo.sqlite3"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, demo_template: Path) -> Path:
+    target = tmp_path / "kiosk-data"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_template, target / "demo.sqlite3")
+    return target
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def idle_clock() -> FakeMonotonic:
+    return FakeMonotonic()
+
+
+@pytest.fixture
+def make_app(
+    data_dir: Path, clock: FixedClock, idle_clock: FakeMonotonic
+) -> Callable[..., KioskApp]:
+    """`make_app(**settings_overrides)`: the kiosk on this test's demo database."""
+
+    def make(**overrides: Any) -> KioskApp:
+        return build_app(
+            demo_settings(data_dir, **overrides), clock=clock, idle_clock=idle_clock, idle_poll=0.05
+        )
+
+    return make
+
+
+@asynccontextmanager
+async def running(app: KioskApp, size: tuple[int, int] = (80, 24)) -> AsyncIterator[Pilot[None]]:
+    """Run the app as `pec-kiosk` does: the database context entered and closed around it."""
+    app.handle.enter()
+    try:
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await app.services_ready()
+            await pilot.pause()
+            yield pilot
+    finally:
+        await app.handle.close()
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for every worker (database calls) and the repaint that follows."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def log_in(
+    pilot: Pilot[None], userid: str = "avv.demo", password: str = "Rinnovo2026!"
+) -> None:
+    await pilot.click("#login")
+    await pilot.pause()
+    pilot.app.screen.query_one("#userid").value = userid  # type: ignore[attr-defined]
+    pilot.app.screen.query_one("#password").value = password  # type: ignore[attr-defined]
+    await pilot.click("#submit")
+    await settle(pilot)
