@@ -87,6 +87,9 @@ _register()
 
 
 def main() -> None:
+    from kiosk.cli import italian
+
+    italian.install()
     try:
         cli.main(prog_name="pec-kiosk", standalone_mode=False)
     except click.exceptions.Abort:

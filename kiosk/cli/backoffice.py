@@ -43,14 +43,14 @@ def db_migrate(as_json: bool) -> None:
 def db_load_demo(as_json: bool) -> None:
     """Carica i dati dimostrativi nel database corrente."""
 
-    async def work(services: Services) -> None:
-        await load_demo(services.ctx)
+    async def work(services: Services) -> list[str]:
+        return await load_demo(services.ctx)
 
-    run(work, as_json=as_json)
+    users = run(work, as_json=as_json)
     if wants_json(as_json):
-        emit_json({"loaded": True})
+        emit_json({"loaded": True, "users": users})
     else:
-        click.echo(_("Dati dimostrativi caricati: avv.demo, operatore.demo, admin.demo."))
+        click.echo(_("Dati dimostrativi caricati: {users}.").format(users=", ".join(users)))
 
 
 @click.group()

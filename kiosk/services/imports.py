@@ -22,6 +22,9 @@ from kiosk.services.errors import InvalidInput
 from kiosk.services.tx import atomic, audit
 from kiosk.store.models import Area, Mailbox, PrepaidAccount, Subscriber
 
+# beyond these a renewal window or a next expiry cannot be computed (year 9999 is the limit)
+MIN_DATE = date(1990, 1, 1)
+MAX_DATE = date(2199, 12, 31)
 HEADER = (
     "userid",
     "nominativo",
@@ -121,6 +124,13 @@ class ImportService:
             )
         anchor = validation.calendar_date(v["data_attivazione"], "data_attivazione")
         expiry = validation.calendar_date(v["data_scadenza"], "data_scadenza")
+        if not (MIN_DATE <= anchor <= expiry <= MAX_DATE):
+            raise InvalidInput(
+                "data_scadenza",
+                _("date fuori dall'intervallo ammesso ({first} - {last})").format(
+                    first=MIN_DATE.isoformat(), last=MAX_DATE.isoformat()
+                ),
+            )
         if not is_anniversary(anchor, expiry):
             raise InvalidInput(
                 "data_scadenza",
@@ -141,103 +151,26 @@ class ImportService:
 
     async def import_mailboxes(self, text: str, *, actor: str | None = None) -> ImportReport:
         rows, errors = self._parse(text)
-        seen_users: dict[str, _Row] = {}
-        seen_pecs: dict[str, int] = {}
-        for row in rows:
-            first = seen_users.setdefault(row.userid, row)
-            if (first.nominativo, first.codice_fiscale, first.email, first.area) != (
-                row.nominativo,
-                row.codice_fiscale,
-                row.email,
-                row.area,
-            ):
-                errors.append(
-                    (
-                        row.line,
-                        _("dati di {userid} diversi da quelli della riga {first}").format(
-                            userid=row.userid, first=first.line
-                        ),
-                    )
-                )
-            if row.pec in seen_pecs:
-                errors.append(
-                    (
-                        row.line,
-                        _("PEC {pec} già presente alla riga {first}").format(
-                            pec=row.pec, first=seen_pecs[row.pec]
-                        ),
-                    )
-                )
-            seen_pecs.setdefault(row.pec, row.line)
+        users_in_file, pecs_in_file = _consistency(rows, errors)
         if errors:
             raise ImportRejected(sorted(errors))
         now = self.ctx.now()
 
         async def work() -> ImportReport:
-            problems: list[tuple[int, str]] = []
-            users = {u.userid: u for u in await Subscriber.filter(userid__in=list(seen_users))}
+            users = {u.userid: u for u in await Subscriber.filter(userid__in=list(users_in_file))}
+            problems = await _check_users(users_in_file, users)
             boxes = {
                 b.address: b
-                for b in await Mailbox.filter(address__in=list(seen_pecs)).prefetch_related("owner")
+                for b in await Mailbox.filter(address__in=list(pecs_in_file)).prefetch_related(
+                    "owner"
+                )
             }
-            for uid, row in seen_users.items():
-                user = users.get(uid)
-                if user is not None and (
-                    user.nominativo,
-                    user.codice_fiscale,
-                    user.email,
-                    user.area_id,
-                ) != (
-                    row.nominativo,
-                    row.codice_fiscale,
-                    row.email,
-                    row.area,
-                ):
-                    problems.append(
-                        (
-                            row.line,
-                            _("lo userid {userid} esiste già con dati diversi").format(userid=uid),
-                        )
-                    )
-                elif user is not None and user.role != Role.SUBSCRIBER:
-                    problems.append(
-                        (
-                            row.line,
-                            _("lo userid {userid} appartiene a un operatore").format(userid=uid),
-                        )
-                    )
-            unchanged = 0
-            new_boxes: list[_Row] = []
-            for row in rows:
-                box = boxes.get(row.pec)
-                if box is None:
-                    new_boxes.append(row)
-                elif (
-                    box.owner.userid,
-                    box.family,
-                    box.area_id,
-                    box.anchor_date,
-                    box.expiry_date,
-                ) == (
-                    row.userid,
-                    row.family,
-                    row.area,
-                    row.anchor,
-                    row.expiry,
-                ):
-                    unchanged += 1
-                else:
-                    problems.append(
-                        (
-                            row.line,
-                            _("la casella {pec} esiste già con dati diversi").format(pec=row.pec),
-                        )
-                    )
+            new_rows, unchanged = _check_boxes(rows, boxes, problems)
             if problems:
                 raise ImportRejected(sorted(problems))
             areas = {a.code: a for a in await Area.all()}
-            created_users = 0
-            for uid, row in seen_users.items():
+            created = 0
+            for uid, row in users_in_file.items():
                 if uid in users:
                     continue
                 users[uid] = await Subscriber.create(
@@ -251,8 +184,8 @@ class ImportService:
                     created_at=now,
                 )
                 await PrepaidAccount.create(subscriber=users[uid])
-                created_users += 1
-            for row in new_boxes:
+                created += 1
+            for row in new_rows:
                 await Mailbox.create(
                     address=row.pec,
                     family=row.family,
@@ -262,16 +195,113 @@ class ImportService:
                     expiry_date=row.expiry,
                     created_at=now,
                 )
-            report = ImportReport(created_users, len(new_boxes), unchanged)
-            if created_users or new_boxes:
+            if created or new_rows:
                 await audit(
                     now,
                     "import.mailboxes",
                     actor=actor,
-                    subscribers=created_users,
-                    mailboxes=len(new_boxes),
+                    subscribers=created,
+                    mailboxes=len(new_rows),
                     unchanged=unchanged,
                 )
-            return report
+            return ImportReport(created, len(new_rows), unchanged)
 
         return await atomic(work)
+
+
+def _consistency(
+    rows: list[_Row], errors: list[tuple[int, str]]
+) -> tuple[dict[str, _Row], dict[str, int]]:
+    """Rows of one userid must agree; a PEC or a codice fiscale appears for one userid only."""
+    users: dict[str, _Row] = {}
+    pecs: dict[str, int] = {}
+    owners_of_cf: dict[str, _Row] = {}
+    for row in rows:
+        first = users.setdefault(row.userid, row)
+        if _person(first) != _person(row):
+            errors.append(
+                (
+                    row.line,
+                    _("dati di {userid} diversi da quelli della riga {first}").format(
+                        userid=row.userid, first=first.line
+                    ),
+                )
+            )
+        cf_owner = owners_of_cf.setdefault(row.codice_fiscale, row)
+        if cf_owner.userid != row.userid:
+            errors.append(
+                (
+                    row.line,
+                    _("codice fiscale già usato da {userid} alla riga {first}").format(
+                        userid=cf_owner.userid, first=cf_owner.line
+                    ),
+                )
+            )
+        if row.pec in pecs:
+            errors.append(
+                (
+                    row.line,
+                    _("PEC {pec} già presente alla riga {first}").format(
+                        pec=row.pec, first=pecs[row.pec]
+                    ),
+                )
+            )
+        pecs.setdefault(row.pec, row.line)
+    return users, pecs
+
+
+def _person(row: _Row) -> tuple[str, str, str, str]:
+    return (row.nominativo, row.codice_fiscale, row.email, row.area)
+
+
+async def _check_users(
+    in_file: dict[str, _Row], existing: dict[str, Subscriber]
+) -> list[tuple[int, str]]:
+    problems = []
+    for uid, row in in_file.items():
+        user = existing.get(uid)
+        if user is None:
+            other = await Subscriber.filter(codice_fiscale=row.codice_fiscale).first()
+            if other is not None:
+                problems.append(
+                    (
+                        row.line,
+                        _("codice fiscale già registrato per {userid}").format(userid=other.userid),
+                    )
+                )
+        elif (user.nominativo, user.codice_fiscale or "", user.email, user.area_id) != _person(row):
+            problems.append(
+                (row.line, _("lo userid {userid} esiste già con dati diversi").format(userid=uid))
+            )
+        elif user.role != Role.SUBSCRIBER:
+            problems.append(
+                (row.line, _("lo userid {userid} appartiene a un operatore").format(userid=uid))
+            )
+    return problems
+
+
+def _check_boxes(
+    rows: list[_Row], existing: dict[str, Mailbox], problems: list[tuple[int, str]]
+) -> tuple[list[_Row], int]:
+    """New rows to create, and how many are already here. A box renewed since the provider's
+    file was written (same anchor, a later anniversary) counts as unchanged: ours is newer."""
+    new_rows: list[_Row] = []
+    unchanged = 0
+    for row in rows:
+        box = existing.get(row.pec)
+        if box is None:
+            new_rows.append(row)
+            continue
+        same_box = (box.owner.userid, box.family, box.area_id, box.anchor_date) == (
+            row.userid,
+            row.family,
+            row.area,
+            row.anchor,
+        )
+        if same_box and box.expiry_date >= row.expiry:
+            unchanged += 1
+        else:
+            problems.append(
+                (row.line, _("la casella {pec} esiste già con dati diversi").format(pec=row.pec))
+            )
+    return new_rows, unchanged

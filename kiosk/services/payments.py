@@ -20,7 +20,7 @@ from kiosk.domain.model import OrderStatus, PaymentMethod
 from kiosk.i18n import _, day, money
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import Activation, PaymentConfirmation
-from kiosk.services.errors import Refused
+from kiosk.services.errors import InvalidInput, Refused
 from kiosk.services.tx import atomic, audit
 from kiosk.services.views import invoice_number
 from kiosk.store.models import Invoice, InvoiceCounter, Mailbox, Order, OutboxEmail, Payment
@@ -139,8 +139,8 @@ class PaymentService:
             )
         reference = " ".join(reference.split())[:140]
         if not reference:
-            raise Refused(
-                "missing_reference",
+            raise InvalidInput(
+                "reference",
                 _("Indicare il riferimento del pagamento (CRO/TRN, numero assegno...)."),
             )
         for _attempt in range(3):

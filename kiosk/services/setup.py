@@ -74,8 +74,8 @@ async def demo_built_for() -> date | None:
     return date.fromisoformat(fact.value) if fact else None
 
 
-async def load_demo(ctx: ServiceContext, path: Path | None = None) -> None:
-    """Load `data/demo.toml`, its dates taken relative to the clock's today."""
+async def load_demo(ctx: ServiceContext, path: Path | None = None) -> list[str]:
+    """Load `data/demo.toml`, its dates taken relative to the clock's today; the userids."""
     path = path or ctx.settings.refdata_dir / "demo.toml"
     with path.open("rb") as fh:
         doc = tomllib.load(fh)
@@ -145,3 +145,4 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> None:
         await audit(now, "demo.loaded", users=[u["userid"] for u in users], day=today.isoformat())
 
     await atomic(work)
+    return [str(u["userid"]) for u in users]

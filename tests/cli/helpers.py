@@ -183,4 +183,5 @@ def mailbox(account: dict[str, Any], address: str) -> dict[str, Any]:
     """One mailbox of an `account show --json` answer."""
     found = [m for m in account["mailboxes"] if m["address"] == address]
     assert len(found) == 1, f"{address} not in {account['mailboxes']}"
-    return found[0]
+    box: dict[str, Any] = found[0]
+    return box

@@ -271,3 +271,37 @@ def test_expiry_beyond_what_the_program_can_compute_is_a_bad_row(
     assert result.code == 2, result
     assert [e["line"] for e in result.json["errors"]] == [3]
     assert cli.ok("overview") == []
+
+
+def test_reimport_after_a_kiosk_renewal_keeps_the_newer_expiry(cli: Kiosk, tmp_path: Path) -> None:
+    """The provider's file is older than our renewal: the box counts as unchanged."""
+    csv = tmp_path / "one.csv"
+    csv.write_text(
+        "userid,nominativo,codice_fiscale,email,area,pec,famiglia,data_attivazione,data_scadenza\n"
+        "avv.uno,Avv. Uno,RSSGPP75C12H703W,uno@example.org,,uno@legalmail.it,legalmail,"
+        "2025-12-01,2026-12-01\n",
+        encoding="utf-8",
+    )
+    cli.ok("import", "mailboxes", str(csv))
+    order = cli.ok("renewal", "order", "avv.uno", "uno@legalmail.it", "--method", "bonifico")
+    cli.ok("payments", "confirm", order["order_code"], "--amount", "48.80", "--reference", "CRO")
+    later = "2026-11-27T10:00:00+01:00"
+    cli.ok("activate-due", now=later)
+    again = cli.ok("import", "mailboxes", str(csv), now=later)
+    assert (again["mailboxes_created"], again["rows_unchanged"]) == (0, 1)
+    box = cli.ok("account", "show", "avv.uno", now=later)["mailboxes"][0]
+    assert box["expiry"] == "2027-12-01"
+
+
+def test_a_codice_fiscale_belongs_to_one_userid(cli: Kiosk, tmp_path: Path) -> None:
+    csv = tmp_path / "two.csv"
+    csv.write_text(
+        "userid,nominativo,codice_fiscale,email,area,pec,famiglia,data_attivazione,data_scadenza\n"
+        "avv.uno,Avv. Uno,RSSGPP75C12H703W,uno@example.org,,uno@legalmail.it,legalmail,"
+        "2024-12-01,2025-12-01\n"
+        "avv.due,Avv. Due,RSSGPP75C12H703W,due@example.org,,due@legalmail.it,legalmail,"
+        "2024-12-01,2025-12-01\n",
+        encoding="utf-8",
+    )
+    result = cli("import", "mailboxes", str(csv), expect=2)
+    assert "riga 3" in result.stderr and "codice fiscale" in result.stderr

@@ -22,7 +22,7 @@ ORDER_KEYS = {"order_code", "status", "total_cents", "next_expiry"}
 
 
 def order(kiosk: Kiosk, userid: str, pec: str, method: str, *extra: str) -> dict[str, Any]:
-    data = kiosk.ok("renewal", "order", userid, pec, "--method", method, *extra)
+    data: dict[str, Any] = kiosk.ok("renewal", "order", userid, pec, "--method", method, *extra)
     assert data.keys() >= ORDER_KEYS, data
     assert CODE_RE.match(data["order_code"]), data["order_code"]
     return data

@@ -8,7 +8,6 @@ from datetime import timedelta
 from kiosk.domain import ordercode
 from tests.cli.helpers import (
     DEMO_USER,
-    NOW,
     RENEWABLE,
     ROSSI,
     ROSSI_USER,
@@ -17,6 +16,7 @@ from tests.cli.helpers import (
     instant,
     mailbox,
 )
+from tests.conftest import NOW
 
 DAY = timedelta(hours=24)
 

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from tests.cli.helpers import NOW, Kiosk, at, instant, mailbox
+from tests.cli.helpers import Kiosk, at, instant, mailbox
+from tests.conftest import NOW
 
 PG_ENV = "KIOSK_TEST_POSTGRES_URL"
 PEC = "mario.bianchi@pec.avvocatinocera.it"

@@ -64,7 +64,7 @@ def test_assisted_quote_adds_ten_euro_plus_vat(demo: Kiosk) -> None:
 
 
 def refusal(kiosk: Kiosk, userid: str, pec: str, reason: str) -> dict[str, Any]:
-    q = kiosk.refused("renewal", "quote", userid, pec)
+    q: dict[str, Any] = kiosk.refused("renewal", "quote", userid, pec)
     assert q.keys() >= QUOTE_KEYS, q
     assert q["renewable"] is False
     assert q["reason"] == reason, q

@@ -29,7 +29,7 @@ def test_main_help_lists_the_commands(proc: Kiosk) -> None:
     ("args", "expected"),
     [
         (("db", "--help"), "load-demo"),
-        (("db", "migrate", "--help"), "Usage"),
+        (("db", "migrate", "--help"), "Uso:"),
         (("users", "add", "--help"), "--password"),
         (("import", "mailboxes", "--help"), "data_scadenza"),
         (("renewal", "quote", "--help"), "--assisted"),

@@ -111,7 +111,10 @@ def test_db_migrate_and_load_demo(cli: Kiosk) -> None:
     assert cli.ok("db", "migrate") == {"migrated": True, "backend": "sqlite"}  # idempotent
     assert cli.ok("overview") == []
 
-    assert cli.ok("db", "load-demo") == {"loaded": True}
+    assert cli.ok("db", "load-demo") == {
+        "loaded": True,
+        "users": ["avv.demo", "avv.rossi", "operatore.demo", "admin.demo"],
+    }
     account = cli.ok("account", "show", DEMO_USER)
     assert account["balance_cents"] == 1830
     assert len(account["mailboxes"]) == 4

@@ -1,0 +1,132 @@
+"""The welcome screen: the three ways in, the assisted renewal, Supporto Vendite, the language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.widgets import Button
+
+from kiosk.app import KioskApp
+from kiosk.i18n import _catalogue
+from screens.login import LoginScreen
+from screens.mailboxes import MailboxesScreen
+from screens.recovery import RecoveryScreen
+from screens.register import RegisterScreen
+from screens.welcome import WelcomeScreen
+from tests.app.conftest import running
+from tests.app.helpers import NBSP, press_button, screen_dump, settle_all, shown_text, squash
+
+SALES_PHONE = "06 68417891"
+SALES_EMAIL = "segreteriacommercialelextel@visura.it"
+
+
+def label(app: KioskApp, button_id: str) -> str:
+    return str(app.screen.query_one(f"#{button_id}", Button).label)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_welcome_offers_the_ways_in_the_assisted_renewal_and_sales_support(
+    make_app: Callable[..., KioskApp], size: tuple[int, int]
+) -> None:
+    app = make_app()
+    async with running(app, size=size):
+        assert isinstance(app.screen, WelcomeScreen)
+        assert [label(app, b) for b in ("login", "register", "recovery")] == [
+            "Accedi",
+            "Iscriviti",
+            "Recupero credenziali",
+        ]
+        assert app.focused is app.screen.query_one("#login")
+        text = shown_text(app.screen)
+        assert f"Telefono {SALES_PHONE} · e-mail {SALES_EMAIL}" in text
+        assert "RINNOVO ASSISTITO" in text
+        assert f"10,00{NBSP}€ + IVA (12,20{NBSP}€)" in text
+        assert "da 3 mesi prima a 6 mesi dopo la scadenza" in text
+        # demo mode: the demo credentials are on the welcome screen
+        for userid, password in (
+            ("avv.demo", "Rinnovo2026!"),
+            ("operatore.demo", "Sportello2026!"),
+            ("admin.demo", "Amministra2026!"),
+        ):
+            assert any(
+                line.split()[:2] == [userid, password] for line in text.splitlines()
+            ), userid
+        # the first lines are in view without scrolling, even at 80x24
+        top = screen_dump(app)
+        assert "Benvenuto" in top and "Accedi" in top
+
+
+async def test_welcome_shows_no_demo_credentials_outside_demo_mode(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    app = make_app(demo=False)
+    async with running(app):
+        assert isinstance(app.screen, WelcomeScreen)
+        assert not app.screen.query("#demo")
+        text = shown_text(app.screen)
+        assert "Rinnovo2026!" not in text and "avv.demo" not in text
+        assert SALES_PHONE in text  # the rest of the page is there
+
+
+@pytest.mark.parametrize(
+    ("button_id", "screen"),
+    [("login", LoginScreen), ("register", RegisterScreen), ("recovery", RecoveryScreen)],
+)
+async def test_each_way_in_opens_its_screen_and_escape_comes_back(
+    make_app: Callable[..., KioskApp], button_id: str, screen: type
+) -> None:
+    app = make_app()
+    async with running(app) as pilot:
+        await pilot.click(f"#{button_id}")
+        await settle_all(pilot)
+        assert isinstance(app.screen, screen)
+        await pilot.press("escape")
+        await settle_all(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_language_button_and_f2_switch_the_texts(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    english = _catalogue("en")
+    app = make_app()
+    async with running(app) as pilot:
+        assert label(app, "language") == "English"
+        await press_button(pilot, "language")
+        assert label(app, "language") == "Italiano"
+        if english:  # kiosk/locale/en.po: the texts themselves are translated
+            assert english.get("Accedi", "Accedi") != "Accedi"
+            assert label(app, "login") == english["Accedi"]
+            assert english["Rinnovo della casella PEC"] in shown_text(app.screen)
+        # amounts follow the language as well (Babel, en_GB)
+        assert "€10.00" in squash(shown_text(app.screen))
+        await pilot.press("f2")
+        await settle_all(pilot)
+        assert label(app, "language") == "English"
+        assert label(app, "login") == "Accedi"
+        assert f"10,00{NBSP}€" in shown_text(app.screen)
+        await pilot.press("f2")
+        await settle_all(pilot)
+        assert label(app, "language") == "Italiano"
+
+
+async def test_the_chosen_language_carries_into_the_session(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    english = _catalogue("en")
+    app = make_app()
+    async with running(app) as pilot:
+        await pilot.press("f2")
+        await settle_all(pilot)
+        await pilot.click("#login")
+        await settle_all(pilot)
+        app.screen.query_one("#userid").value = "avv.demo"  # type: ignore[attr-defined]
+        app.screen.query_one("#password").value = "Rinnovo2026!"  # type: ignore[attr-defined]
+        await pilot.click("#submit")
+        await settle_all(pilot)
+        assert isinstance(app.screen, MailboxesScreen)
+        text = shown_text(app.screen)
+        assert "€18.30" in squash(text)  # the prepaid balance, formatted for en_GB
+        if english:
+            assert english["Le mie caselle PEC"] in text

@@ -1,0 +1,255 @@
+"""A snapshot of every screen state of the kiosk, at 80x24 and at 120x40.
+
+Each state is reached the way a person would reach it (welcome → Accedi → … ), on a fresh copy of
+the demo database, on 25 November 2026 at 10:00 in Rome. Update with
+`pytest tests/snapshots --snapshot-update`, then look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from kiosk.app import KioskApp
+from kiosk.domain.model import PaymentMethod
+from screens.card_payment import CardPaymentScreen
+from screens.offline_payment import OfflinePaymentScreen
+from screens.qr_view import QrScreen
+from tests.app.conftest import CESSATA, RENEWABLE, SOSPESA, TOO_EARLY, FakeMonotonic
+from tests.snapshots.conftest import returning_value
+from tests.snapshots.driver import DEMO_USER, Driver
+
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+Steps = Callable[[Driver], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    steps: Steps
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+STATES: list[State] = []
+
+
+def state(name: str, **settings: Any) -> Callable[[Steps], Steps]:
+    def register(steps: Steps) -> Steps:
+        STATES.append(State(name, steps, settings))
+        return steps
+
+    return register
+
+
+# --- before logging in -------------------------------------------------------------------
+
+
+@state("welcome")
+async def _welcome(k: Driver) -> None:
+    pass
+
+
+@state("welcome_english")
+async def _welcome_english(k: Driver) -> None:
+    await k.keys("f2")
+
+
+@state("login")
+async def _login(k: Driver) -> None:
+    await k.open_login()
+
+
+@state("login_wrong_password")
+async def _login_wrong_password(k: Driver) -> None:
+    await k.open_login()
+    k.fill(userid=DEMO_USER, password="Sbagliata2026!")
+    await k.submit_in("password")
+
+
+@state("login_locked")
+async def _login_locked(k: Driver) -> None:
+    await k.open_login()
+    for _ in range(k.app.settings.max_failed_logins):
+        k.fill(userid=DEMO_USER, password="Sbagliata2026!")
+        await k.submit_in("password")
+
+
+@state("register_field_errors")
+async def _register_field_errors(k: Driver) -> None:
+    await k.press("#register")
+    k.fill(
+        userid="ab",
+        nominativo="",
+        codice_fiscale="RSSMRA80A01",
+        email="maria.rossi@",
+        password="corta",
+        password_confirm="diversa",
+    )
+    await k.press("#submit")
+
+
+@state("recovery")
+async def _recovery(k: Driver) -> None:
+    await k.press("#recovery")
+
+
+@state("recovery_code_sent")
+async def _recovery_code_sent(k: Driver) -> None:
+    await k.press("#recovery")
+    k.fill(identifier=DEMO_USER)
+    await k.submit_in("identifier")
+
+
+# --- the journey -------------------------------------------------------------------------
+
+
+@state("mailboxes")
+async def _mailboxes(k: Driver) -> None:
+    await k.log_in()
+
+
+@state("renewal_quote")
+async def _renewal_quote(k: Driver) -> None:
+    await k.log_in()
+    await k.renew(RENEWABLE)
+
+
+@state("renewal_too_early")
+async def _renewal_too_early(k: Driver) -> None:
+    await k.log_in()
+    await k.renew(TOO_EARLY)
+
+
+@state("renewal_too_late")
+async def _renewal_too_late(k: Driver) -> None:
+    await k.log_in()
+    await k.renew(CESSATA)
+
+
+@state("renewal_too_late_callback_sent")
+async def _renewal_too_late_callback_sent(k: Driver) -> None:
+    await k.log_in()
+    await k.renew(CESSATA)
+    k.fill(phone="333 1234567")
+    await k.press("#callback")
+
+
+@state("renewal_pending_order")
+async def _renewal_pending_order(k: Driver) -> None:
+    await k.place_order(RENEWABLE, PaymentMethod.BONIFICO)
+    await k.log_in()
+    await k.renew(RENEWABLE)
+
+
+@state("payment_choice_prepaid")
+async def _payment_choice_prepaid(k: Driver) -> None:
+    await k.choose_payment(RENEWABLE)
+
+
+@state("payment_choice_no_prepaid_menu_open")
+async def _payment_choice_no_prepaid(k: Driver) -> None:
+    await k.choose_payment(SOSPESA)
+    await k.open_transfer_menu()
+
+
+def _offline(method: PaymentMethod, *, confirm: bool) -> Steps:
+    async def steps(k: Driver) -> None:
+        await k.choose_payment(RENEWABLE)
+        await k.choose_method(method)
+        assert isinstance(k.app.screen, OfflinePaymentScreen)
+        if confirm:
+            await k.press("#confirm")
+
+    return steps
+
+
+for _method in (PaymentMethod.BONIFICO, PaymentMethod.BOLLETTINO, PaymentMethod.ASSEGNO):
+    state(f"offline_{_method.value}")(_offline(_method, confirm=False))
+    state(f"offline_{_method.value}_confirmed")(_offline(_method, confirm=True))
+
+
+@state("qr_view_bonifico")
+async def _qr_view(k: Driver) -> None:
+    await _offline(PaymentMethod.BONIFICO, confirm=True)(k)
+    await k.keys("q")
+    assert isinstance(k.app.screen, QrScreen)
+
+
+@state("card_confirmed")
+async def _card_confirmed(k: Driver) -> None:
+    await k.choose_payment(RENEWABLE)
+    await k.choose_method(PaymentMethod.CARTA)
+    await k.press("#confirm")
+
+
+# the wait loop sleeps between polls: one poll, then it stays on its first countdown (10:00)
+@state("card_waiting_for_bank", card_wait_seconds=600, card_poll_seconds=3600)
+async def _card_waiting(k: Driver) -> None:
+    await _card_confirmed(k)
+    screen = k.app.screen
+    assert isinstance(screen, CardPaymentScreen)
+    button = screen.query_one("#bank")
+    button.active_effect_duration = 0  # type: ignore[attr-defined]
+    button.press()  # type: ignore[attr-defined]
+    for _ in range(200):  # the worker never ends while waiting: wait for its first update
+        if screen.remaining == 600 and screen.query("#bank-qr"):
+            break
+        await k.pilot.pause(0.01)
+    else:
+        raise AssertionError("no countdown")
+    await k.pilot.pause()
+
+
+@state("result_prepaid")
+async def _result_prepaid(k: Driver) -> None:
+    await k.choose_payment(RENEWABLE)
+    await k.press("#prepaid")
+    await k.press("#confirm-prepaid")
+
+
+@state("result_bonifico")
+async def _result_bonifico(k: Driver) -> None:
+    await _offline(PaymentMethod.BONIFICO, confirm=True)(k)
+    await k.press("#next")
+
+
+# --- the kiosk itself --------------------------------------------------------------------
+
+
+@state("idle_warning")
+async def _idle_warning(k: Driver) -> None:
+    await k.log_in()
+    k.idle_clock.advance(105)
+    await k.pilot.pause(0.2)  # a few polls of the idle check (every 0.05 s here)
+    await k.pilot.pause()
+
+
+@state("pin_kiosk_mode", kiosk_mode=True, operator_pin="2468")
+async def _pin(k: Driver) -> None:
+    await k.keys("ctrl+q")
+
+
+# --- the tests ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@pytest.mark.parametrize("screen_state", STATES, ids=[s.name for s in STATES])
+def test_screen(
+    screen_state: State,
+    size: tuple[int, int],
+    snap_compare: Callable[..., bool],
+    make_app: Callable[..., KioskApp],
+    idle_clock: FakeMonotonic,
+) -> None:
+    app = returning_value(make_app(**screen_state.settings))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        driver = Driver(pilot, idle_clock)
+        await driver.start()
+        await screen_state.steps(driver)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
