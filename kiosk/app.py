@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 
-from kiosk.i18n import _, set_language
+from kiosk.i18n import N_, _, set_language
 from kiosk.services.dto import SessionUser
 from kiosk.services.errors import Unavailable
 from kiosk.services.runtime import ServiceHandle
@@ -56,7 +56,7 @@ class KioskApp(App[None]):
     CSS_PATH = "../screens/theme.tcss"
     TITLE = "pec-kiosk"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "request_quit", _("Esci"), show=False, priority=True),
+        Binding("ctrl+q", "request_quit", N_("Chiudi il programma"), show=False, priority=True),
     ]
 
     session: reactive[SessionUser | None] = reactive(None)

@@ -2,13 +2,13 @@
 
 Source strings are Italian (the language of the help desk and of the seed FAQ); other languages
 come from `kiosk/locale/<lang>.po`, read with Babel on first use so no compile step is needed.
-The current language lives in a context variable: one kiosk process serves one person at a time,
-and tests can switch language without touching global state.
+The current language is process-wide: one kiosk process serves one person at a time (over SSH,
+one process per session), and a choice made on one screen must hold on every screen, each of
+which Textual runs in a task of its own (a context variable would not carry across them).
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -16,18 +16,18 @@ from pathlib import Path
 LANGUAGES = ("it", "en")
 _LOCALES = {"it": "it_IT", "en": "en_GB"}
 _LOCALE_DIR = Path(__file__).parent / "locale"
-_language: ContextVar[str] = ContextVar("kiosk_language", default="it")
+_current = {"language": "it"}
 
 
 def set_language(lang: str) -> None:
     """Switch the language of everything translated from now on."""
     if lang not in LANGUAGES:
         raise ValueError(f"lingua non supportata: {lang}")
-    _language.set(lang)
+    _current["language"] = lang
 
 
 def get_language() -> str:
-    return _language.get()
+    return _current["language"]
 
 
 @cache
@@ -48,10 +48,36 @@ def _catalogue(lang: str) -> dict[str, str]:
 
 def _(message: str) -> str:
     """Translate an Italian source string into the current language."""
-    lang = _language.get()
+    lang = _current["language"]
     if lang == "it":
         return message
     return _catalogue(lang).get(message, message)
+
+
+def _n(singular: str, plural: str, n: int) -> str:
+    """Singular or plural by `n` (both Italian and English use "one" vs "other")."""
+    lang = _current["language"]
+    if lang != "it":
+        forms = _plurals(lang).get(singular)
+        if forms:
+            return forms[0] if n == 1 else forms[1]
+    return singular if n == 1 else plural
+
+
+@cache
+def _plurals(lang: str) -> dict[str, tuple[str, str]]:
+    from babel.messages.pofile import read_po
+
+    path = _LOCALE_DIR / f"{lang}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    return {
+        m.id[0]: (m.string[0], m.string[1])
+        for m in catalog
+        if isinstance(m.id, tuple) and isinstance(m.string, tuple) and all(m.string[:2])
+    }
 
 
 def N_(message: str) -> str:
@@ -63,7 +89,7 @@ def money(cents: int) -> str:
     """Euro amount in the current language, e.g. `12,20 €` (with Babel's non-breaking space)."""
     from babel.numbers import format_currency
 
-    return str(format_currency(cents / 100, "EUR", locale=_LOCALES[_language.get()]))
+    return str(format_currency(cents / 100, "EUR", locale=_LOCALES[_current["language"]]))
 
 
 def day(value: date) -> str:
@@ -75,7 +101,7 @@ def long_day(value: date) -> str:
     """A calendar date in words, e.g. `25 novembre 2026`."""
     from babel.dates import format_date
 
-    return str(format_date(value, format="long", locale=_LOCALES[_language.get()]))
+    return str(format_date(value, format="long", locale=_LOCALES[_current["language"]]))
 
 
 def moment(value: datetime) -> str:

@@ -14,11 +14,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from kiosk.i18n import _
 from kiosk.services.errors import InvalidInput, Refused, ServiceError, Unavailable
+from screens.widgets.footer import KioskFooter
 from screens.widgets.notice import Notice
 from screens.widgets.titlebar import TitleBar
 
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kiosk.screens")
 ResultT = TypeVar("ResultT")
+BUSY_AFTER = 0.15  # seconds before a database call shows the loading indicator
 
 
 class Body(VerticalScroll, can_focus=False):
@@ -38,6 +42,9 @@ class KioskScreen(Screen[ResultT]):
     """A screen of the kiosk: title, a centred scrolling panel, a notice line, the footer."""
 
     SCREEN_TITLE = ""
+    _busy_timer: Timer | None = None
+    _focus_before_busy: Widget | None = None
+    _pending_focus: str | None = None
 
     @property
     def kiosk(self) -> KioskApp:
@@ -55,7 +62,7 @@ class KioskScreen(Screen[ResultT]):
         with Body(id="body"), Vertical(id="panel"):
             yield from self.compose_body()
             yield Notice(id="notice")
-        yield Footer()
+        yield KioskFooter()
 
     def title_text(self) -> str:
         return _(self.SCREEN_TITLE)
@@ -100,15 +107,20 @@ class KioskScreen(Screen[ResultT]):
             )
 
     def focus_soon(self, selector: str) -> None:
-        """Focus (and scroll to) a widget just shown or mounted, once it has been laid out."""
+        """Focus (and scroll to) a widget just shown or mounted, once it has been laid out and
+        the panel takes input again (a worker asks for this while the panel is still busy)."""
+        self._pending_focus = selector
+        self.call_after_refresh(self._apply_pending_focus)
 
-        def focus() -> None:
-            with contextlib.suppress(NoMatches):
-                widget = self.query_one(selector)
-                widget.focus()
-                widget.scroll_visible(animate=False)
-
-        self.call_after_refresh(focus)
+    def _apply_pending_focus(self) -> None:
+        selector = self._pending_focus
+        if selector is None or self.query_one("#panel").disabled:
+            return
+        self._pending_focus = None
+        with contextlib.suppress(NoMatches):
+            widget = self.query_one(selector)
+            widget.focus()
+            widget.scroll_visible(animate=False)
 
     def focus_field(self, field: str) -> None:
         with contextlib.suppress(NoMatches):
@@ -116,16 +128,29 @@ class KioskScreen(Screen[ResultT]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.state is WorkerState.RUNNING:
-            self.set_busy(True)
-        elif worker.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
-            self.set_busy(False)
-        elif worker.state is WorkerState.ERROR:
-            self.set_busy(False)
+        if worker.state is WorkerState.ERROR:
             assert worker.error is not None
             self.show_error(worker.error)
+        if worker.group == "default":  # long waits (the bank) show their own progress
+            self.set_busy(worker.state in (WorkerState.PENDING, WorkerState.RUNNING))
 
     def set_busy(self, busy: bool) -> None:
-        """While a database call runs: say so, and keep the buttons from being pressed twice."""
+        """While a database call runs, the panel takes no input (no double Conferma); if it lasts
+        more than a moment it also says so, instead of flickering on every quick call."""
         panel = self.query_one("#panel")
-        panel.loading = busy
+        if busy and not panel.disabled:
+            self._focus_before_busy = self.focused
+        panel.disabled = busy
+        if not busy:
+            previous, self._focus_before_busy = self._focus_before_busy, None
+            if self._pending_focus is not None:
+                self.call_after_refresh(self._apply_pending_focus)
+            elif self.focused is None and previous is not None and previous.focusable:
+                previous.focus()
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        if busy:
+            self._busy_timer = self.set_timer(BUSY_AFTER, lambda: setattr(panel, "loading", True))
+        else:
+            panel.loading = False

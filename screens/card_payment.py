@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.widgets import Button, Static
 
 from kiosk.domain.model import OrderStatus
-from kiosk.i18n import _, money
+from kiosk.i18n import N_, _, money
 from kiosk.payments.gateway import UrlTemplateGateway
 from kiosk.services.dto import OrderView, Quote
 from screens.base import KioskScreen
@@ -28,8 +28,8 @@ from screens.widgets.qr import QRCode
 
 class CardPaymentScreen(KioskScreen[None]):
     CSS_PATH = "card_payment.tcss"
-    SCREEN_TITLE = "Pagamento con carta di credito"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+    SCREEN_TITLE = N_("Pagamento con carta di credito")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Indietro"))]
 
     order: OrderView | None = None
     remaining: reactive[int] = reactive(0)

@@ -10,15 +10,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from screens.base import KioskScreen
 from screens.forms import field
 
 
 class LoginScreen(KioskScreen[None]):
     CSS_PATH = "login.tcss"
-    SCREEN_TITLE = "Accedi"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+    SCREEN_TITLE = N_("Accedi")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Indietro"))]
     AUTO_FOCUS = "#userid"
 
     def __init__(self, userid: str = "") -> None:

@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from kiosk.domain.dates import WindowStatus
-from kiosk.i18n import _, day, money
+from kiosk.i18n import N_, _, _n, day, money
 from kiosk.services.dto import AccountView, MailboxView
 from screens.base import KioskScreen
 
@@ -30,18 +30,18 @@ def renewability(box: MailboxView) -> str:
 
 def days_text(days: int) -> str:
     if days > 0:
-        return _("tra {n} gg").format(n=days)
+        return _n("tra {n} g", "tra {n} gg", days).format(n=days)
     if days == 0:
         return _("oggi")
-    return _("{n} gg fa").format(n=-days)
+    return _n("{n} g fa", "{n} gg fa", -days).format(n=-days)
 
 
 class MailboxesScreen(KioskScreen[None]):
     CSS_PATH = "mailboxes.tcss"
-    SCREEN_TITLE = "Le mie caselle PEC"
+    SCREEN_TITLE = N_("Le mie caselle PEC")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "renew", _("Rinnova")),
-        Binding("escape", "logout", _("Esci")),
+        Binding("r", "renew", N_("Rinnova")),
+        Binding("escape", "logout", N_("Esci")),
     ]
     AUTO_FOCUS = "#boxes"
 

@@ -14,7 +14,7 @@ from textual.widgets import Button, Static
 
 from kiosk.domain.instructions import PaymentInstructions, coordinates
 from kiosk.domain.model import PaymentMethod
-from kiosk.i18n import _, money
+from kiosk.i18n import N_, _, money
 from kiosk.services.dto import OrderView, Quote
 from screens.base import KioskScreen
 from screens.widgets.qr import QRCode
@@ -33,10 +33,10 @@ def rows_table(rows: tuple[tuple[str, str], ...]) -> Table:
 
 class OfflinePaymentScreen(KioskScreen[None]):
     CSS_PATH = "offline_payment.tcss"
-    SCREEN_TITLE = "Versamento"
+    SCREEN_TITLE = N_("Versamento")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Indietro")),
-        Binding("q", "show_qr", _("Codice QR")),
+        Binding("escape", "back", N_("Indietro")),
+        Binding("q", "show_qr", N_("Codice QR")),
     ]
 
     order: OrderView | None = None

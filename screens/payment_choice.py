@@ -13,7 +13,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.domain.model import PaymentMethod
-from kiosk.i18n import _, day, money
+from kiosk.i18n import N_, _, day, money
 from kiosk.services.dto import Quote
 from screens.base import KioskScreen
 
@@ -27,8 +27,8 @@ OFFLINE_MENU = (
 
 class PaymentChoiceScreen(KioskScreen[None]):
     CSS_PATH = "payment_choice.tcss"
-    SCREEN_TITLE = "Pagamento"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+    SCREEN_TITLE = N_("Pagamento")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Indietro"))]
 
     def __init__(self, quote: Quote) -> None:
         super().__init__()

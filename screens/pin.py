@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 class PinScreen(ModalScreen[bool]):
     CSS_PATH = "pin.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Annulla"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Annulla"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

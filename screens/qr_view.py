@@ -11,15 +11,15 @@ from textual.containers import Center, Middle
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from screens.widgets.qr import QRCode
 
 
 class QrScreen(ModalScreen[None]):
     CSS_PATH = "qr_view.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", _("Chiudi")),
-        Binding("enter", "close", _("Chiudi"), show=False),
+        Binding("escape", "close", N_("Chiudi")),
+        Binding("enter", "close", N_("Chiudi"), show=False),
     ]
 
     def __init__(self, payload: str, caption: str) -> None:

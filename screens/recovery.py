@@ -15,15 +15,15 @@ from textual.widgets import Button, Input, Static
 
 from kiosk.domain import validation
 from kiosk.domain.validation import InvalidInput
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from screens.base import KioskScreen
 from screens.forms import check_all, field
 
 
 class RecoveryScreen(KioskScreen[None]):
     CSS_PATH = "recovery.tcss"
-    SCREEN_TITLE = "Recupero credenziali"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+    SCREEN_TITLE = N_("Recupero credenziali")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Indietro"))]
     AUTO_FOCUS = "#identifier"
 
     def compose_body(self) -> ComposeResult:

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from kiosk.domain import validation
 from kiosk.domain.validation import InvalidInput
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from screens.base import KioskScreen
 from screens.forms import check_all, field, labelled
 
@@ -21,8 +21,8 @@ FIELDS = ("userid", "nominativo", "codice_fiscale", "email", "password", "passwo
 
 class RegisterScreen(KioskScreen[None]):
     CSS_PATH = "register.tcss"
-    SCREEN_TITLE = "Iscriviti"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+    SCREEN_TITLE = N_("Iscriviti")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Indietro"))]
     AUTO_FOCUS = "#userid"
 
     def compose_body(self) -> ComposeResult:

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from kiosk.domain.model import Refusal
 from kiosk.domain.validation import InvalidInput
-from kiosk.i18n import _, day, money
+from kiosk.i18n import N_, _, day, money
 from kiosk.services.dto import Quote, RenewalRefusal
 from screens.base import KioskScreen
 from screens.forms import field
@@ -43,8 +43,8 @@ def quote_table(quote: Quote) -> Table:
 
 class RenewalScreen(KioskScreen[None]):
     CSS_PATH = "renewal.tcss"
-    SCREEN_TITLE = "Rinnova"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Indietro"))]
+    SCREEN_TITLE = N_("Rinnova")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Indietro"))]
     AUTO_FOCUS = "#pec"
 
     quote: Quote | None = None

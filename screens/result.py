@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from kiosk.domain.model import OrderStatus, PaymentMethod
-from kiosk.i18n import _, day, moment, money
+from kiosk.i18n import N_, _, day, moment, money
 from kiosk.services.dto import OrderView
 from screens.base import KioskScreen
 
@@ -62,8 +62,8 @@ def next_steps(order: OrderView, admin_email: str) -> list[str]:
 
 class ResultScreen(KioskScreen[None]):
     CSS_PATH = "result.tcss"
-    SCREEN_TITLE = "Esito"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "mailboxes", _("Le mie caselle"))]
+    SCREEN_TITLE = N_("Esito")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "mailboxes", N_("Le mie caselle"))]
 
     def __init__(self, order: OrderView) -> None:
         super().__init__()

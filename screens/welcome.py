@@ -11,19 +11,19 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, vat_cents
-from kiosk.i18n import _, get_language, money, set_language
+from kiosk.i18n import N_, _, get_language, money, set_language
 from screens.base import KioskScreen
 
 DEMO_ACCOUNTS = (
-    ("avv.demo", "Rinnovo2026!", "avvocato"),
-    ("operatore.demo", "Sportello2026!", "operatore"),
-    ("admin.demo", "Amministra2026!", "amministrazione"),
+    ("avv.demo", "Rinnovo2026!", N_("avvocato")),
+    ("operatore.demo", "Sportello2026!", N_("operatore")),
+    ("admin.demo", "Amministra2026!", N_("amministrazione")),
 )
 
 
 class WelcomeScreen(KioskScreen[None]):
     CSS_PATH = "welcome.tcss"
-    SCREEN_TITLE = "Benvenuto"
+    SCREEN_TITLE = N_("Benvenuto")
     AUTO_FOCUS = "#login"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_language", "English / Italiano"),

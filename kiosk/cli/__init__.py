@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from kiosk.cli.output import EXIT_BAD_INPUT
 from kiosk.cli.runner import CliState
-from kiosk.i18n import set_language
+from kiosk.i18n import _, set_language
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -50,13 +50,15 @@ def cli(
     if kiosk_mode:
         overrides["kiosk_mode"] = True
     if reset_demo and not demo:
-        raise click.UsageError("--reset vale solo insieme a --demo.")
+        raise click.UsageError(_("--reset vale solo insieme a --demo."))
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise click.UsageError(f"impostazione non valida ({where}): {first['msg']}") from None
+        raise click.UsageError(
+            _("impostazione non valida ({where}): {error}").format(where=where, error=first["msg"])
+        ) from None
     set_language(settings.lang)
     ctx.obj = CliState(settings, as_json=as_json, reset_demo=reset_demo)
     if ctx.invoked_subcommand is None:
@@ -93,7 +95,7 @@ def main() -> None:
     try:
         cli.main(prog_name="pec-kiosk", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Interrotto.", err=True)
+        click.echo(_("Interrotto."), err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()

@@ -15,6 +15,8 @@ from typing import Any, NoReturn
 
 import click
 
+from kiosk.i18n import _
+
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
 
@@ -42,7 +44,7 @@ def fail(code: int, reason: str, message: str, *, as_json: bool, **extra: Any) -
     if as_json:
         emit_json({"error": reason, "message": message, **extra})
     else:
-        click.echo(f"Errore: {message}", err=True)
+        click.echo(_("Errore: {message}").format(message=message), err=True)
     sys.exit(code)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button
 
 from kiosk.app import KioskApp
@@ -14,7 +15,7 @@ from screens.mailboxes import MailboxesScreen
 from screens.recovery import RecoveryScreen
 from screens.register import RegisterScreen
 from screens.welcome import WelcomeScreen
-from tests.app.conftest import running
+from tests.app.conftest import log_in, running
 from tests.app.helpers import NBSP, press_button, screen_dump, settle_all, shown_text, squash
 
 SALES_PHONE = "06 68417891"
@@ -86,44 +87,82 @@ async def test_each_way_in_opens_its_screen_and_escape_comes_back(
         assert isinstance(app.screen, WelcomeScreen)
 
 
-async def test_language_button_and_f2_switch_the_texts(
-    make_app: Callable[..., KioskApp],
-) -> None:
-    english = _catalogue("en")
-    app = make_app()
-    async with running(app) as pilot:
-        assert label(app, "language") == "English"
+LANGUAGE_BUG = (
+    "BUG: the language lives in a context variable set by whichever task handles the input: "
+    "F2 runs in the app's task, the language button in the WelcomeScreen's task, so they disagree"
+)
+
+
+async def switch_language(pilot: Pilot[None], how: str) -> None:
+    if how == "f2":
+        await pilot.press("f2")
+        await settle_all(pilot)
+    else:
         await press_button(pilot, "language")
-        assert label(app, "language") == "Italiano"
-        if english:  # kiosk/locale/en.po: the texts themselves are translated
-            assert english.get("Accedi", "Accedi") != "Accedi"
-            assert label(app, "login") == english["Accedi"]
-            assert english["Rinnovo della casella PEC"] in shown_text(app.screen)
-        # amounts follow the language as well (Babel, en_GB)
-        assert "€10.00" in squash(shown_text(app.screen))
-        await pilot.press("f2")
-        await settle_all(pilot)
-        assert label(app, "language") == "English"
-        assert label(app, "login") == "Accedi"
-        assert f"10,00{NBSP}€" in shown_text(app.screen)
-        await pilot.press("f2")
-        await settle_all(pilot)
-        assert label(app, "language") == "Italiano"
 
 
+def assert_english(app: KioskApp) -> None:
+    english = _catalogue("en")
+    assert label(app, "language") == "Italiano"
+    if english:  # kiosk/locale/en.po: the texts themselves are translated
+        assert english.get("Accedi", "Accedi") != "Accedi"
+        assert label(app, "login") == english["Accedi"]
+        assert english["Rinnovo della casella PEC"] in shown_text(app.screen)
+    assert "€10.00" in squash(shown_text(app.screen))  # amounts follow the language (en_GB)
+
+
+def assert_italian(app: KioskApp) -> None:
+    assert label(app, "language") == "English"
+    assert label(app, "login") == "Accedi"
+    assert "Rinnovo della casella PEC" in shown_text(app.screen)
+    assert f"10,00{NBSP}€ + IVA" in shown_text(app.screen)
+
+
+@pytest.mark.parametrize("how", ["f2", "button"])
+async def test_the_language_switches_texts_there_and_back(
+    make_app: Callable[..., KioskApp], how: str
+) -> None:
+    app = make_app()
+    async with running(app) as pilot:
+        assert_italian(app)
+        await switch_language(pilot, how)
+        assert_english(app)
+        await switch_language(pilot, how)
+        assert_italian(app)
+
+
+@pytest.mark.xfail(strict=True, reason=LANGUAGE_BUG + ": 'Italiano' after F2 keeps English")
+async def test_the_language_button_and_f2_agree(make_app: Callable[..., KioskApp]) -> None:
+    app = make_app()
+    async with running(app) as pilot:
+        await switch_language(pilot, "f2")
+        assert_english(app)
+        await switch_language(pilot, "button")  # the button reads "Italiano": press it
+        assert_italian(app)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "f2",
+        pytest.param(
+            "button",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason=LANGUAGE_BUG + ": chosen with the button, English is lost at log-in "
+                "(MailboxesScreen is pushed from the app's task, which is still Italian)",
+            ),
+        ),
+    ],
+)
 async def test_the_chosen_language_carries_into_the_session(
-    make_app: Callable[..., KioskApp],
+    make_app: Callable[..., KioskApp], how: str
 ) -> None:
     english = _catalogue("en")
     app = make_app()
     async with running(app) as pilot:
-        await pilot.press("f2")
-        await settle_all(pilot)
-        await pilot.click("#login")
-        await settle_all(pilot)
-        app.screen.query_one("#userid").value = "avv.demo"  # type: ignore[attr-defined]
-        app.screen.query_one("#password").value = "Rinnovo2026!"  # type: ignore[attr-defined]
-        await pilot.click("#submit")
+        await switch_language(pilot, how)
+        await log_in(pilot)
         await settle_all(pilot)
         assert isinstance(app.screen, MailboxesScreen)
         text = shown_text(app.screen)

@@ -26,19 +26,21 @@ from kiosk.i18n import _, day, get_language, long_day, money, set_language
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("kiosk", "screens")
 EN_PO = ROOT / "kiosk" / "locale" / "en.po"
-KEYWORDS = {"_": None, "N_": None}
+KEYWORDS = {"_": None, "N_": None, "_n": (1, 2)}
 PYTHON_ONLY = [("**.py", "python")]
 
 
 def extract_messages() -> dict[str, list[str]]:
-    """Every msgid marked with `_()` or `N_()` in kiosk/ and screens/, with where it is used."""
+    """Every msgid marked with `_()`, `N_()` or `_n()` in kiosk/ and screens/, with where it is
+    used (a plural message is listed under its singular, as Babel's catalogue keys it)."""
     found: dict[str, list[str]] = defaultdict(list)
     for package in PACKAGES:
         for filename, lineno, message, _comments, _context in extract_from_dir(
             ROOT / package, method_map=PYTHON_ONLY, keywords=KEYWORDS
         ):
-            assert isinstance(message, str), f"{package}/{filename}:{lineno}: plural or context"
-            found[message].append(f"{package}/{filename}:{lineno}")
+            msgid = message[0] if isinstance(message, tuple) else message
+            assert isinstance(msgid, str), f"{package}/{filename}:{lineno}: context not supported"
+            found[msgid].append(f"{package}/{filename}:{lineno}")
     return dict(found)
 
 
@@ -92,12 +94,27 @@ def test_every_extracted_message_is_translated(
     missing = [
         f"{msgid!r} ({', '.join(where)})"
         for msgid, where in sorted(extracted.items())
-        if msgid not in catalogue or not catalogue[msgid].string
+        if msgid not in catalogue or not _complete(catalogue[msgid].string)
     ]
     assert not missing, (
         f"{len(missing)} message(s) without an English translation in kiosk/locale/en.po:\n"
         + "\n".join(missing)
     )
+
+
+def _complete(string: object) -> bool:
+    if isinstance(string, tuple):
+        return len(string) == 2 and all(string)
+    return bool(string)
+
+
+def test_plural_translations_keep_their_placeholders(catalogue: Catalog) -> None:
+    plurals = [m for m in catalogue if isinstance(m.id, tuple)]
+    assert plurals, "no plural message: _n() is used in screens/mailboxes.py"
+    for m in plurals:
+        assert isinstance(m.string, tuple)
+        for source, target in zip(m.id, m.string, strict=True):
+            assert placeholders(source) == placeholders(target), (m.id, m.string)
 
 
 def test_no_fuzzy_entries(catalogue: Catalog) -> None:

@@ -98,12 +98,14 @@ def test_english_catalogue_translates_enum_labels_when_present() -> None:
         assert state.label == catalogue.get(italian, italian)
 
 
-def test_language_is_per_context() -> None:
+def test_language_is_process_wide() -> None:
+    """Chosen in one task (a Textual screen), seen in every other (the next screen)."""
     ctx = contextvars.copy_context()
     ctx.run(set_language, "en")
-    assert ctx.run(get_language) == "en"
-    assert get_language() == "it"
-    assert ctx.run(money, 1220) == "€12.20"
+    assert get_language() == "en"
+    assert money(1220) == "€12.20"
+    set_language("it")
+    assert ctx.run(get_language) == "it"
     assert money(1220) == "12,20\u00a0€"
 
 
@@ -139,3 +141,14 @@ def test_model_vocabulary() -> None:
     ]
     assert all(m.label for m in PaymentMethod)
     assert all(f.label for f in MailboxFamily)
+
+
+def test_plural_forms_follow_the_count() -> None:
+    from kiosk.i18n import _n
+
+    assert _n("tra {n} g", "tra {n} gg", 1).format(n=1) == "tra 1 g"
+    assert _n("tra {n} g", "tra {n} gg", 5).format(n=5) == "tra 5 gg"
+    set_language("en")
+    assert _n("tra {n} g", "tra {n} gg", 1).format(n=1) == "in 1 day"
+    assert _n("tra {n} g", "tra {n} gg", 5).format(n=5) == "in 5 days"
+    assert _n("una frase senza traduzione", "frasi", 2) == "frasi"
