@@ -10,6 +10,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.screens")
 ResultT = TypeVar("ResultT")
 BUSY_AFTER = 0.15  # seconds before a database call shows the loading indicator
+
+service_call = work(exclusive=True, exit_on_error=False)
+"""Decorate a screen method that calls the services: it runs in a worker (never blocking the
+event loop), a newer call replaces a running one, and its errors reach `show_error` through
+`on_worker_state_changed` instead of ending the app (Textual's default for worker errors)."""
 
 
 class Body(VerticalScroll, can_focus=False):

@@ -22,7 +22,7 @@ from kiosk.domain.model import OrderStatus
 from kiosk.i18n import N_, _, money
 from kiosk.payments.gateway import UrlTemplateGateway
 from kiosk.services.dto import OrderView, Quote
-from screens.base import KioskScreen
+from screens.base import KioskScreen, service_call
 from screens.widgets.qr import QRCode
 
 
@@ -69,6 +69,8 @@ class CardPaymentScreen(KioskScreen[None]):
             yield Static("", id="link", classes="lead")
             yield Static("", id="status", classes="box")
             yield Horizontal(id="qr-holder")
+        with Horizontal(id="step-end", classes="actions"):
+            yield Button(_("Torna alle mie caselle"), id="done", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#confirm", Button).focus()
@@ -92,8 +94,16 @@ class CardPaymentScreen(KioskScreen[None]):
     def action_back(self) -> None:
         if self.order is None:
             self.dismiss()
+        elif self.has_class("-ended"):
+            self.finish()
 
-    @work(exclusive=True)
+    def end_waiting(self, label: str) -> None:
+        """Payment cancelled or no answer from the bank: one clear way on, and focus on it."""
+        self.add_class("-ended")
+        self.query_one("#done", Button).label = label
+        self.focus_soon("#done")
+
+    @service_call
     async def place(self) -> None:
         from kiosk.domain.model import PaymentMethod
 
@@ -142,7 +152,7 @@ class CardPaymentScreen(KioskScreen[None]):
             )
         )
 
-    @work(exclusive=True, group="bank")
+    @work(exclusive=True, group="bank", exit_on_error=False)
     async def wait_for_bank(self, code: str) -> None:
         from screens.result import ResultScreen
 
@@ -177,10 +187,9 @@ class CardPaymentScreen(KioskScreen[None]):
             ).format(code=self.order.code),
             "warning",
         )
-        actions = self.query_one("#step-bank .actions")
-        actions.mount(Button(_("Fine"), id="done", variant="primary"))
+        self.end_waiting(_("Fine"))
 
-    @work(exclusive=True)
+    @service_call
     async def cancel_order(self) -> None:
         assert self.order is not None
         services = await self.services()
@@ -192,11 +201,8 @@ class CardPaymentScreen(KioskScreen[None]):
             ),
             "info",
         )
-        self.remove_class("-wait", "-bank")
-        self.query_one("#step-confirm").display = False
-        back = Button(_("Torna alle mie caselle"), id="done", variant="primary")
-        await self.query_one("#step-wait").mount(back)
-        self.focus_soon("#done")
+        self.remove_class("-wait")
+        self.end_waiting(_("Torna alle mie caselle"))
 
     def finish(self) -> None:
         from screens.result import ResultScreen

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
 from kiosk.i18n import N_, _
-from screens.base import KioskScreen
+from screens.base import KioskScreen, service_call
 from screens.forms import field
 
 
@@ -66,7 +65,7 @@ class LoginScreen(KioskScreen[None]):
             return
         self.log_in(userid, password)
 
-    @work(exclusive=True)
+    @service_call
     async def log_in(self, userid: str, password: str) -> None:
         from kiosk.app import SessionStarted
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -14,7 +13,7 @@ from textual.widgets import Button, DataTable, Static
 from kiosk.domain.dates import WindowStatus
 from kiosk.i18n import N_, _, _n, day, money
 from kiosk.services.dto import AccountView, MailboxView
-from screens.base import KioskScreen
+from screens.base import KioskScreen, service_call
 
 
 def renewability(box: MailboxView) -> str:
@@ -68,7 +67,7 @@ class MailboxesScreen(KioskScreen[None]):
         if self.account is not None:  # back from a renewal: show what changed
             self.load()
 
-    @work(exclusive=True)
+    @service_call
     async def load(self) -> None:
         user = self.kiosk.session
         if user is None:

@@ -6,7 +6,6 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -16,7 +15,7 @@ from kiosk.domain.instructions import PaymentInstructions, coordinates
 from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import N_, _, money
 from kiosk.services.dto import OrderView, Quote
-from screens.base import KioskScreen
+from screens.base import KioskScreen, service_call
 from screens.widgets.qr import QRCode
 
 SIDE_TEXT_MIN = 46  # columns the instructions need beside the QR
@@ -51,7 +50,7 @@ class OfflinePaymentScreen(KioskScreen[None]):
 
     def compose_body(self) -> ComposeResult:
         payee = self.kiosk.handle.refdata.payee
-        yield Static(_("Coordinate per il versamento"), classes="heading")
+        yield Static(_("Coordinate per il versamento"), classes="heading", id="heading")
         yield Static(
             rows_table(coordinates(self.method, payee, self.quote.total_cents)),
             classes="box",
@@ -90,7 +89,7 @@ class OfflinePaymentScreen(KioskScreen[None]):
         else:
             self.finish()
 
-    @work(exclusive=True)
+    @service_call
     async def confirm(self) -> None:
         services = await self.services()
         order = await services.renewals.place_order(
@@ -103,6 +102,7 @@ class OfflinePaymentScreen(KioskScreen[None]):
     async def show_order(self, order: OrderView, ins: PaymentInstructions) -> None:
         self.query_one("#before").remove()
         self.query_one("#coordinates").remove()
+        self.query_one("#heading").remove()
         after = self.query_one("#after", Vertical)
         text = Vertical(
             Static(_("Ordine registrato. Codice dell'ordine:"), classes="heading"),

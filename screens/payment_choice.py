@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -15,7 +14,7 @@ from textual.widgets.option_list import Option
 from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import N_, _, day, money
 from kiosk.services.dto import Quote
-from screens.base import KioskScreen
+from screens.base import KioskScreen, service_call
 
 OFFLINE_MENU = (
     PaymentMethod.CARTA,
@@ -111,7 +110,7 @@ class PaymentChoiceScreen(KioskScreen[None]):
     def action_back(self) -> None:
         self.dismiss()
 
-    @work(exclusive=True)
+    @service_call
     async def pay_from_prepaid(self) -> None:
         from screens.result import ResultScreen
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -16,7 +15,7 @@ from textual.widgets import Button, Input, Static
 from kiosk.domain import validation
 from kiosk.domain.validation import InvalidInput
 from kiosk.i18n import N_, _
-from screens.base import KioskScreen
+from screens.base import KioskScreen, service_call
 from screens.forms import check_all, field
 
 
@@ -94,7 +93,7 @@ class RecoveryScreen(KioskScreen[None]):
             return
         self.request_code(self.value("identifier"))
 
-    @work(exclusive=True)
+    @service_call
     async def request_code(self, identifier: str) -> None:
         services = await self.services()
         message = await services.auth.request_recovery(identifier)
@@ -126,7 +125,7 @@ class RecoveryScreen(KioskScreen[None]):
             return
         self.set_password()
 
-    @work(exclusive=True)
+    @service_call
     async def set_password(self) -> None:
         from kiosk.app import SessionStarted
 

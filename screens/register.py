@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -13,7 +12,7 @@ from textual.widgets import Button, Input, Select, Static
 from kiosk.domain import validation
 from kiosk.domain.validation import InvalidInput
 from kiosk.i18n import N_, _
-from screens.base import KioskScreen
+from screens.base import KioskScreen, service_call
 from screens.forms import check_all, field, labelled
 
 FIELDS = ("userid", "nominativo", "codice_fiscale", "email", "password", "password_confirm")
@@ -100,7 +99,7 @@ class RegisterScreen(KioskScreen[None]):
         area = self.query_one("#area", Select).value
         self.register(str(area))
 
-    @work(exclusive=True)
+    @service_call
     async def register(self, area: str) -> None:
         from kiosk.app import SessionStarted
 

@@ -6,7 +6,6 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -17,8 +16,9 @@ from kiosk.domain.model import Refusal
 from kiosk.domain.validation import InvalidInput
 from kiosk.i18n import N_, _, day, money
 from kiosk.services.dto import Quote, RenewalRefusal
-from screens.base import KioskScreen
+from screens.base import KioskScreen, service_call
 from screens.forms import field
+from screens.widgets.notice import Notice
 
 
 def quote_table(quote: Quote) -> Table:
@@ -111,7 +111,7 @@ class RenewalScreen(KioskScreen[None]):
             return
         self.fetch_quote(userid, pec)
 
-    @work(exclusive=True)
+    @service_call
     async def fetch_quote(self, userid: str, pec: str) -> None:
         services = await self.services()
         result = await services.renewals.quote(userid, pec, assisted=self.assisted)
@@ -120,20 +120,22 @@ class RenewalScreen(KioskScreen[None]):
     async def show_outcome(self, result: Quote | RenewalRefusal) -> None:
         outcome = self.query_one("#outcome", Vertical)
         await outcome.remove_children()
-        widgets: list[Widget]
         if isinstance(result, Quote):
             self.quote, self.refusal = result, None
-            widgets = [
-                Static(_("Costo del rinnovo e prossima scadenza"), classes="heading"),
-                Static(quote_table(result), id="quote"),
-                Horizontal(Button(_("Avanti"), id="pay", variant="primary"), classes="actions"),
-            ]
-            await outcome.mount_all(widgets)
+            await outcome.mount_all(
+                [
+                    Static(_("Costo del rinnovo e prossima scadenza"), classes="heading"),
+                    Static(quote_table(result), id="quote"),
+                    Horizontal(Button(_("Avanti"), id="pay", variant="primary"), classes="actions"),
+                ]
+            )
             self.focus_soon("#pay")
             return
         self.quote, self.refusal = None, result
-        self.say(result.message, "warning")
-        widgets = []
+        refusal = Notice(id="refusal")
+        await outcome.mount(refusal)
+        refusal.show(result.message, "warning")  # right under Avanti, where the eyes are
+        widgets: list[Widget] = []
         if result.reason is Refusal.TOO_LATE and result.contacts is not None:
             widgets = [
                 Vertical(
@@ -164,6 +166,10 @@ class RenewalScreen(KioskScreen[None]):
                 widgets.append(Static(Text(result.instructions.text), classes="box"))
         if widgets:
             await outcome.mount_all(widgets)
+        if result.reason is Refusal.TOO_LATE:
+            self.focus_soon("#phone")
+        else:
+            self.call_after_refresh(outcome.scroll_visible, animate=False)
 
     def go_to_payment(self) -> None:
         from screens.payment_choice import PaymentChoiceScreen
@@ -177,7 +183,7 @@ class RenewalScreen(KioskScreen[None]):
         self.clear_errors()
         self.record_callback(self.refusal.pec, self.query_one("#phone", Input).value)
 
-    @work(exclusive=True)
+    @service_call
     async def record_callback(self, pec: str, phone: str) -> None:
         services = await self.services()
         user = self.kiosk.session
