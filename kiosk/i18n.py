@@ -12,6 +12,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 LANGUAGES = ("it", "en")
 _LOCALES = {"it": "it_IT", "en": "en_GB"}
@@ -31,18 +35,35 @@ def get_language() -> str:
 
 
 @cache
-def _catalogue(lang: str) -> dict[str, str]:
+def _read(lang: str) -> Catalog | None:
     from babel.messages.pofile import read_po
 
     path = _LOCALE_DIR / f"{lang}.po"
     if not path.exists():
-        return {}
+        return None
     with path.open("rb") as fh:
-        catalog = read_po(fh)
+        return read_po(fh)
+
+
+@cache
+def _catalogue(lang: str) -> dict[str, str]:
+    """Singular messages: Italian source → translation."""
+    catalog = _read(lang)
     return {
         m.id: m.string
-        for m in catalog
+        for m in catalog or ()
         if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
+    }
+
+
+@cache
+def _plurals(lang: str) -> dict[str, tuple[str, str]]:
+    """Plural messages, keyed by the Italian singular: (one, other)."""
+    catalog = _read(lang)
+    return {
+        m.id[0]: (m.string[0], m.string[1])
+        for m in catalog or ()
+        if isinstance(m.id, tuple) and isinstance(m.string, tuple) and all(m.string[:2])
     }
 
 
@@ -62,22 +83,6 @@ def _n(singular: str, plural: str, n: int) -> str:
         if forms:
             return forms[0] if n == 1 else forms[1]
     return singular if n == 1 else plural
-
-
-@cache
-def _plurals(lang: str) -> dict[str, tuple[str, str]]:
-    from babel.messages.pofile import read_po
-
-    path = _LOCALE_DIR / f"{lang}.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as fh:
-        catalog = read_po(fh)
-    return {
-        m.id[0]: (m.string[0], m.string[1])
-        for m in catalog
-        if isinstance(m.id, tuple) and isinstance(m.string, tuple) and all(m.string[:2])
-    }
 
 
 def N_(message: str) -> str:

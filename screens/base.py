@@ -17,7 +17,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from kiosk.i18n import _
@@ -94,15 +94,11 @@ class KioskScreen(Screen[ResultT]):
     def show_error(self, error: BaseException) -> None:
         """The one place where what went wrong in a worker becomes words on the screen."""
         if isinstance(error, InvalidInput):
-            try:
-                label = self.query_one(f"#{error.field}-error", Static)
-            except NoMatches:
-                self.say(error.message, "error")
-            else:
-                label.update(error.message)
-                label.add_class("-shown")
+            if self.mark_field(error):
                 self.say(_("Controllare i dati inseriti."), "error")
                 self.focus_field(error.field)
+            else:
+                self.say(error.message, "error")
         elif isinstance(error, Unavailable | Refused | ServiceError):
             self.say(error.message, "error")
         else:
@@ -111,6 +107,28 @@ class KioskScreen(Screen[ResultT]):
                 _("Si è verificato un problema imprevisto. Riprovare o rivolgersi allo sportello."),
                 "error",
             )
+
+    def mark_field(self, error: InvalidInput) -> bool:
+        """Put the message on the field's own error line; False if the screen has no such field."""
+        try:
+            label = self.query_one(f"#{error.field}-error", Static)
+        except NoMatches:
+            return False
+        label.update(error.message)
+        label.add_class("-shown")
+        return True
+
+    def show_field_errors(self, errors: list[InvalidInput]) -> bool:
+        """Every field's message at once (a form checked before it is sent); True if any."""
+        for error in errors:
+            self.mark_field(error)
+        if errors:
+            self.say(_("Correggere i campi segnalati ({n}).").format(n=len(errors)), "error")
+            self.focus_field(errors[0].field)
+        return bool(errors)
+
+    def value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value
 
     def focus_soon(self, selector: str) -> None:
         """Focus (and scroll to) a widget just shown or mounted, once it has been laid out and

@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from kiosk.domain.validation import InvalidInput
+from kiosk.i18n import _
 
 
 def field(
@@ -33,6 +34,12 @@ def field(
             placeholder=placeholder,
         ),
     )
+
+
+def new_password(label: str) -> ComposeResult:
+    """A new password and its confirmation (ids `password`, `password_confirm`)."""
+    yield from field(label, "password", password=True, max_length=128)
+    yield from field(_("Ripetere la password"), "password_confirm", password=True, max_length=128)
 
 
 def labelled(label: str, field_id: str, widget: Widget) -> ComposeResult:

@@ -16,7 +16,7 @@ from kiosk.domain import validation
 from kiosk.domain.validation import InvalidInput
 from kiosk.i18n import N_, _
 from screens.base import KioskScreen, service_call
-from screens.forms import check_all, field
+from screens.forms import check_all, field, new_password
 
 
 class RecoveryScreen(KioskScreen[None]):
@@ -43,20 +43,11 @@ class RecoveryScreen(KioskScreen[None]):
             yield Static(_("2. Impostare una nuova password"), classes="heading")
             yield from field(_("Userid (indicato nell'e-mail)"), "userid", max_length=32)
             yield from field(_("Codice di recupero (8 cifre)"), "code", max_length=8)
-            yield from field(
-                _("Nuova password (almeno 10 caratteri: maiuscole, minuscole, cifre e simboli)"),
-                "password",
-                password=True,
-                max_length=128,
-            )
-            yield from field(
-                _("Ripetere la password"), "password_confirm", password=True, max_length=128
+            yield from new_password(
+                _("Nuova password (almeno 10 caratteri: maiuscole, minuscole, cifre e simboli)")
             )
             with Horizontal(classes="actions"):
                 yield Button(_("Imposta la password"), id="reset", variant="primary")
-
-    def value(self, field_id: str) -> str:
-        return self.query_one(f"#{field_id}", Input).value
 
     def show_step2(self) -> None:
         self.query_one("#step2").add_class("-open")
@@ -115,13 +106,7 @@ class RecoveryScreen(KioskScreen[None]):
             errors.append(InvalidInput("code", _("Il codice è formato da 8 cifre.")))
         if self.value("password") != self.value("password_confirm"):
             errors.append(InvalidInput("password_confirm", _("Le due password non coincidono.")))
-        if errors:
-            for error in errors:
-                label = self.query_one(f"#{error.field}-error", Static)
-                label.update(error.message)
-                label.add_class("-shown")
-            self.say(_("Correggere i campi segnalati ({n}).").format(n=len(errors)), "error")
-            self.focus_field(errors[0].field)
+        if self.show_field_errors(errors):
             return
         self.set_password()
 

@@ -13,7 +13,7 @@ from kiosk.domain import validation
 from kiosk.domain.validation import InvalidInput
 from kiosk.i18n import N_, _
 from screens.base import KioskScreen, service_call
-from screens.forms import check_all, field, labelled
+from screens.forms import check_all, field, labelled, new_password
 
 FIELDS = ("userid", "nominativo", "codice_fiscale", "email", "password", "password_confirm")
 
@@ -44,21 +44,12 @@ class RegisterScreen(KioskScreen[None]):
                 id="area",
             ),
         )
-        yield from field(
-            _("Password (almeno 10 caratteri: maiuscole, minuscole, cifre e simboli)"),
-            "password",
-            password=True,
-            max_length=128,
-        )
-        yield from field(
-            _("Ripetere la password"), "password_confirm", password=True, max_length=128
+        yield from new_password(
+            _("Password (almeno 10 caratteri: maiuscole, minuscole, cifre e simboli)")
         )
         with Horizontal(classes="actions"):
             yield Button(_("Iscriviti"), id="submit", variant="primary")
             yield Button(_("Indietro"), id="back")
-
-    def value(self, field_id: str) -> str:
-        return self.query_one(f"#{field_id}", Input).value
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()
@@ -88,13 +79,7 @@ class RegisterScreen(KioskScreen[None]):
         )
         if self.value("password") != self.value("password_confirm"):
             errors.append(InvalidInput("password_confirm", _("Le due password non coincidono.")))
-        if errors:
-            for error in errors:
-                label = self.query_one(f"#{error.field}-error", Static)
-                label.update(error.message)
-                label.add_class("-shown")
-            self.say(_("Correggere i campi segnalati ({n}).").format(n=len(errors)), "error")
-            self.focus_field(errors[0].field)
+        if self.show_field_errors(errors):
             return
         area = self.query_one("#area", Select).value
         self.register(str(area))

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.output import EXIT_BAD_INPUT, emit_json, fail, table
+from kiosk.cli.output import EXIT_BAD_INPUT, amount_cents, emit_json, fail, table
 from kiosk.cli.runner import run, state, wants_json
 from kiosk.domain.model import Role
-from kiosk.domain.money import parse_amount
 from kiosk.i18n import _, day, money
 from kiosk.services.dto import AccountView, CallbackView, ImportReport, SessionUser
 from kiosk.services.facade import Services
@@ -204,15 +203,7 @@ def account_show(userid: str, as_json: bool) -> None:
 @json_option
 def account_topup(userid: str, amount: str, note: str, as_json: bool) -> None:
     """Ricarica il conto prepagato di un iscritto."""
-    try:
-        cents = parse_amount(amount)
-    except ValueError:
-        fail(
-            EXIT_BAD_INPUT,
-            "invalid_input",
-            _("Importo non valido: {amount}").format(amount=amount),
-            as_json=wants_json(as_json),
-        )
+    cents = amount_cents(amount, as_json=wants_json(as_json))
 
     async def work(services: Services) -> int:
         return await services.accounts.top_up(userid, cents, actor="cli", note=note)

@@ -48,6 +48,21 @@ def fail(code: int, reason: str, message: str, *, as_json: bool, **extra: Any) -
     sys.exit(code)
 
 
+def amount_cents(text: str, *, as_json: bool) -> int:
+    """An amount typed on the command line (`12.20`, `12,20`), or exit 2 saying why."""
+    from kiosk.domain.money import parse_amount
+
+    try:
+        return parse_amount(text)
+    except ValueError:
+        fail(
+            EXIT_BAD_INPUT,
+            "invalid_input",
+            _("Importo non valido: {amount}").format(amount=text),
+            as_json=as_json,
+        )
+
+
 def table(rows: list[tuple[str, str]]) -> None:
     width = max((len(label) for label, _ in rows), default=0)
     for label, value in rows:

@@ -6,10 +6,16 @@ from typing import Any
 
 import click
 
-from kiosk.cli.output import EXIT_BAD_INPUT, EXIT_REFUSED, emit_json, fail, plain, table
+from kiosk.cli.output import (
+    EXIT_REFUSED,
+    amount_cents,
+    emit_json,
+    fail,
+    plain,
+    table,
+)
 from kiosk.cli.runner import run, wants_json
 from kiosk.domain.model import PaymentMethod
-from kiosk.domain.money import parse_amount
 from kiosk.i18n import _, day, moment, money
 from kiosk.services.dto import (
     Activation,
@@ -228,15 +234,7 @@ def payments() -> None:
 @json_option
 def confirm(code: str, amount: str, reference: str, as_json: bool) -> None:
     """Conferma il pagamento di un ordine: fattura e rinnovo entro 24 ore."""
-    try:
-        cents = parse_amount(amount)
-    except ValueError:
-        fail(
-            EXIT_BAD_INPUT,
-            "invalid_input",
-            _("Importo non valido: {amount}").format(amount=amount),
-            as_json=wants_json(as_json),
-        )
+    cents = amount_cents(amount, as_json=wants_json(as_json))
 
     async def work(services: Services) -> PaymentConfirmation:
         return await services.payments.confirm(code, cents, reference, actor="cli")

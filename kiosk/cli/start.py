@@ -47,8 +47,10 @@ def start() -> None:
     st = state()
     if st.settings.kiosk_mode and st.settings.operator_pin is None:
         raise click.UsageError(
-            _("In modalità chiosco serve il PIN operatore per uscire: impostare KIOSK_OPERATOR_PIN "
-              "(o operator_pin nel file di configurazione).")
+            _(
+                "In modalità chiosco serve il PIN operatore per uscire: impostare "
+                "KIOSK_OPERATOR_PIN (o operator_pin nel file di configurazione)."
+            )
         )
     app = build_app(st.settings, reset_demo=st.reset_demo)
     app.run()
