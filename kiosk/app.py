@@ -81,7 +81,7 @@ class KioskApp(App[None]):
         self._idle_clock = idle_clock
         self._idle_poll = idle_poll
         self._last_input = idle_clock()
-        self.idle_held = False  # set while waiting for the bank: the payer may be on a phone
+        self._idle_held = False
 
     # --- lifecycle: paint first, then open the database ----------------------------------
 
@@ -164,9 +164,20 @@ class KioskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, INPUT_EVENTS):
             self._last_input = self._idle_clock()
-            for warning in self.query(IdleWarning):
+            for warning in self.screen.query(IdleWarning):
                 await warning.remove()
         await super().on_event(event)
+
+    @property
+    def idle_held(self) -> bool:
+        """True while waiting for the bank: the payer may be on a phone, not at the keyboard."""
+        return self._idle_held
+
+    @idle_held.setter
+    def idle_held(self, held: bool) -> None:
+        if self._idle_held and not held:
+            self._last_input = self._idle_clock()  # the idle time starts when the wait ends
+        self._idle_held = held
 
     async def check_inactivity(self) -> None:
         if not self.in_session or self.idle_held:

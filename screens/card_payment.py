@@ -10,7 +10,6 @@ import asyncio
 import time
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,6 +22,7 @@ from kiosk.i18n import N_, _, money
 from kiosk.payments.gateway import UrlTemplateGateway
 from kiosk.services.dto import OrderView, Quote
 from screens.base import KioskScreen, service_call
+from screens.widgets.literal import literal
 from screens.widgets.qr import QRCode
 
 
@@ -42,7 +42,7 @@ class CardPaymentScreen(KioskScreen[None]):
         q = self.quote
         yield Static(_("Pagamento con carta di credito"), classes="heading")
         yield Static(
-            Text(
+            literal(
                 _("Rinnovo di {pec}: totale {total}.").format(
                     pec=q.mailbox.address, total=money(q.total_cents)
                 )
@@ -112,7 +112,7 @@ class CardPaymentScreen(KioskScreen[None]):
             self.quote.userid, self.quote.mailbox.address, PaymentMethod.CARTA
         )
         self.query_one("#order-line", Static).update(
-            Text(
+            literal(
                 _(
                     "Ordine {code} registrato. Premere COLLEGAMENTO A BANCA per pagare sul sito "
                     "protetto della banca."
@@ -127,7 +127,7 @@ class CardPaymentScreen(KioskScreen[None]):
         gateway = UrlTemplateGateway(self.kiosk.settings.bank_url)
         url = gateway.checkout_url(self.order.code, self.order.total_cents)
         self.query_one("#link", Static).update(
-            Text(
+            literal(
                 _("Aprire il collegamento alla banca (o inquadrare il codice QR con il telefono):")
                 + "\n"
                 + url
@@ -145,7 +145,7 @@ class CardPaymentScreen(KioskScreen[None]):
             return
         minutes, seconds = divmod(max(remaining, 0), 60)
         self.query_one("#status", Static).update(
-            Text(
+            literal(
                 _("In attesa della conferma della banca… tempo rimasto {m}:{s:02d}").format(
                     m=minutes, s=seconds
                 )

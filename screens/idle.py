@@ -20,7 +20,7 @@ class IdleWarning(Static):
         background: $warning;
         color: $text;
         text-style: bold;
-        border: heavy $text;
+        border: heavy $foreground;
         margin-bottom: 1;
     }
     """

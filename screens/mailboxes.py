@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -14,6 +13,7 @@ from kiosk.domain.dates import WindowStatus
 from kiosk.i18n import N_, _, _n, day, money
 from kiosk.services.dto import AccountView, MailboxView
 from screens.base import KioskScreen, service_call
+from screens.widgets.literal import literal
 
 
 def renewability(box: MailboxView) -> str:
@@ -78,7 +78,7 @@ class MailboxesScreen(KioskScreen[None]):
 
     def show_account(self, account: AccountView) -> None:
         self.query_one("#balance", Static).update(
-            Text(
+            literal(
                 _("Credito del conto prepagato: {amount}").format(
                     amount=money(account.balance_cents)
                 )
@@ -87,13 +87,13 @@ class MailboxesScreen(KioskScreen[None]):
         table = self.query_one("#boxes", DataTable)
         table.clear()
         for box in account.mailboxes:
-            first = Text(box.address + "\n")
+            first = literal(box.address + "\n")
             first.append(box.state.label.upper(), style="bold")
             first.append(" · " + box.family.short_label)
             table.add_row(
                 first,
-                Text(day(box.expiry) + "\n" + days_text(box.days_left)),
-                Text(renewability(box)),
+                literal(day(box.expiry) + "\n" + days_text(box.days_left)),
+                literal(renewability(box)),
                 key=box.address,
                 height=2,
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -16,9 +15,11 @@ from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import N_, _, money
 from kiosk.services.dto import OrderView, Quote
 from screens.base import KioskScreen, service_call
+from screens.widgets.literal import literal
 from screens.widgets.qr import QRCode
 
 SIDE_TEXT_MIN = 46  # columns the instructions need beside the QR
+PANEL_MAX_WIDTH, PANEL_PADDING = 100, 2  # #panel in theme.tcss
 
 
 def rows_table(rows: tuple[tuple[str, str], ...]) -> Table:
@@ -26,7 +27,7 @@ def rows_table(rows: tuple[tuple[str, str], ...]) -> Table:
     table.add_column(style="bold")
     table.add_column()
     for label, value in rows:
-        table.add_row(Text(label), Text(value))
+        table.add_row(literal(label), literal(value))
     return table
 
 
@@ -106,9 +107,9 @@ class OfflinePaymentScreen(KioskScreen[None]):
         after = self.query_one("#after", Vertical)
         text = Vertical(
             Static(_("Ordine registrato. Codice dell'ordine:"), classes="heading"),
-            Static(Text(order.code), classes="code", id="order-code"),
+            Static(literal(order.code), classes="code", id="order-code"),
             Static(
-                Text(
+                literal(
                     _("Causale da riportare nel versamento: {causale}").format(causale=ins.causale)
                 ),
                 classes="lead",
@@ -116,7 +117,7 @@ class OfflinePaymentScreen(KioskScreen[None]):
             ),
             Static(rows_table(ins.details), id="instructions"),
             Static(
-                Text(
+                literal(
                     _("Dopo il pagamento inviare copia del versamento a {email}.").format(
                         email=ins.admin_email
                     )
@@ -145,8 +146,9 @@ class OfflinePaymentScreen(KioskScreen[None]):
         qrs = self.query(QRCode)
         if not qrs:
             return
-        panel = self.query_one("#panel")
-        self.set_class(panel.size.width < qrs.first().cells.width + SIDE_TEXT_MIN, "-narrow")
+        # the screen's width, not the panel's: the panel measures 0 while it shows "loading"
+        room = min(self.size.width, PANEL_MAX_WIDTH) - PANEL_PADDING
+        self.set_class(room < qrs.first().cells.width + SIDE_TEXT_MIN, "-narrow")
 
     def action_show_qr(self) -> None:
         from screens.qr_view import QrScreen

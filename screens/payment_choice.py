@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -15,6 +14,7 @@ from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import N_, _, day, money
 from kiosk.services.dto import Quote
 from screens.base import KioskScreen, service_call
+from screens.widgets.literal import literal
 
 OFFLINE_MENU = (
     PaymentMethod.CARTA,
@@ -37,7 +37,7 @@ class PaymentChoiceScreen(KioskScreen[None]):
         q = self.quote
         yield Static(_("Scegliere la modalità di pagamento"), classes="heading")
         yield Static(
-            Text(
+            literal(
                 _("Rinnovo di {pec}: totale {total}, nuova scadenza {expiry}.").format(
                     pec=q.mailbox.address, total=money(q.total_cents), expiry=day(q.next_expiry)
                 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
@@ -12,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kiosk.i18n import N_, _
+from screens.widgets.literal import literal
 from screens.widgets.qr import QRCode
 
 
@@ -30,7 +30,7 @@ class QrScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Middle(), Center():
             yield QRCode(self.payload, id="qr")
-            yield Static(Text(self.caption + " — " + _("Esc per chiudere")), id="caption")
+            yield Static(literal(self.caption + " — " + _("Esc per chiudere")), id="caption")
             yield Static(id="too-small")
 
     def on_resize(self) -> None:

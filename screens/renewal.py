@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -18,6 +17,7 @@ from kiosk.i18n import N_, _, day, money
 from kiosk.services.dto import Quote, RenewalRefusal
 from screens.base import KioskScreen, service_call
 from screens.forms import field
+from screens.widgets.literal import literal
 from screens.widgets.notice import Notice
 
 
@@ -27,16 +27,17 @@ def quote_table(quote: Quote) -> Table:
     table.add_column()
     table.add_column(justify="right")
     for line in quote.lines:
-        table.add_row(Text(line.description), money(line.net_cents))
+        table.add_row(literal(line.description), money(line.net_cents))
     table.add_row(_("Imponibile"), money(quote.net_cents))
     table.add_row(_("IVA {rate}%").format(rate=22), money(quote.vat_cents))
     table.add_row(
-        Text(_("Totale da pagare"), style="bold"), Text(money(quote.total_cents), style="bold")
+        literal(_("Totale da pagare"), style="bold"),
+        literal(money(quote.total_cents), style="bold"),
     )
     table.add_row("", "")
     table.add_row(_("Scadenza attuale"), day(quote.current_expiry))
     table.add_row(
-        Text(_("Prossima scadenza"), style="bold"), Text(day(quote.next_expiry), style="bold")
+        literal(_("Prossima scadenza"), style="bold"), literal(day(quote.next_expiry), style="bold")
     )
     return table
 
@@ -141,7 +142,7 @@ class RenewalScreen(KioskScreen[None]):
                 Vertical(
                     Static(_("Supporto Vendite Lextel"), classes="box-title"),
                     Static(
-                        Text(
+                        literal(
                             _("Telefono {phone} · e-mail {email}").format(
                                 phone=result.contacts.sales_phone, email=result.contacts.sales_email
                             )
@@ -161,9 +162,9 @@ class RenewalScreen(KioskScreen[None]):
                 )
             ]
         elif result.reason is Refusal.PENDING and result.order_code:
-            widgets = [Static(Text(result.order_code), classes="code", id="pending-code")]
+            widgets = [Static(literal(result.order_code), classes="code", id="pending-code")]
             if result.instructions is not None:
-                widgets.append(Static(Text(result.instructions.text), classes="box"))
+                widgets.append(Static(literal(result.instructions.text), classes="box"))
         if widgets:
             await outcome.mount_all(widgets)
         if result.reason is Refusal.TOO_LATE:

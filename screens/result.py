@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -14,6 +13,7 @@ from kiosk.domain.model import OrderStatus, PaymentMethod
 from kiosk.i18n import N_, _, day, moment, money
 from kiosk.services.dto import OrderView
 from screens.base import KioskScreen
+from screens.widgets.literal import literal
 
 
 def next_steps(order: OrderView, admin_email: str) -> list[str]:
@@ -75,7 +75,7 @@ class ResultScreen(KioskScreen[None]):
         heading = _("Rinnovo pagato") if paid else _("Ordine registrato: in attesa del pagamento")
         yield Static(("✔ " if paid else "⧗ ") + heading, classes="heading", id="outcome")
         yield Static(
-            Text(
+            literal(
                 _("Casella {pec} · totale {total}").format(
                     pec=order.pec, total=money(order.total_cents)
                 )
@@ -83,10 +83,10 @@ class ResultScreen(KioskScreen[None]):
             classes="lead",
         )
         yield Static(_("Codice dell'ordine"), classes="lead")
-        yield Static(Text(order.code), classes="code", id="order-code")
+        yield Static(literal(order.code), classes="code", id="order-code")
         admin = self.kiosk.handle.refdata.contacts.admin_email
         yield Static(
-            Text("\n".join(f"• {step}" for step in next_steps(order, admin))),
+            literal("\n".join(f"• {step}" for step in next_steps(order, admin))),
             classes="box",
             id="next-steps",
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -13,6 +12,7 @@ from textual.widgets import Button, Static
 from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, vat_cents
 from kiosk.i18n import N_, _, get_language, money, set_language
 from screens.base import KioskScreen
+from screens.widgets.literal import literal
 
 DEMO_ACCOUNTS = (
     ("avv.demo", "Rinnovo2026!", N_("avvocato")),
@@ -49,7 +49,7 @@ class WelcomeScreen(KioskScreen[None]):
             with Vertical(classes="box", id="demo"):
                 yield Static(_("Dati dimostrativi"), classes="box-title")
                 for userid, password, role in DEMO_ACCOUNTS:
-                    yield Static(Text(f"{userid:<15} {password:<16} {_(role)}"))
+                    yield Static(literal(f"{userid:<15} {password:<16} {_(role)}"))
         with Vertical(classes="box", id="assisted"):
             yield Static(_("Rinnovo assistito"), classes="box-title")
             yield Static(
@@ -62,7 +62,7 @@ class WelcomeScreen(KioskScreen[None]):
         with Vertical(classes="box", id="sales"):
             yield Static(_("Supporto Vendite Lextel"), classes="box-title")
             yield Static(
-                Text(
+                literal(
                     _("Telefono {phone} · e-mail {email}").format(
                         phone=contacts.sales_phone, email=contacts.sales_email
                     )

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from kiosk.i18n import _
+from screens.widgets.literal import literal
 
 Kind = Literal["error", "warning", "info", "success"]
 _PREFIX: dict[Kind, str] = {
@@ -46,7 +47,7 @@ class Notice(Static):
     def show(self, message: str, kind: Kind = "info") -> None:
         """Show `message` literally (user data never becomes markup)."""
         text = Text(_PREFIX[kind].format(_label(kind) + ": "), style="bold")
-        text.append(message, style="not bold")
+        text.append_text(literal(message, style="not bold"))
         self.update(text)
         self.set_classes(f"-shown -{kind}")
 

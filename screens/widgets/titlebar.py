@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.widgets import Static
+
+from screens.widgets.literal import literal
 
 
 class TitleBar(Static):
@@ -20,8 +21,8 @@ class TitleBar(Static):
     """
 
     def __init__(self, title: str, subtitle: str = "") -> None:
-        text = Text(title)
+        text = literal(title)
         if subtitle:
             text.append("  ·  ")
-            text.append(subtitle, style="not bold")
+            text.append_text(literal(subtitle, style="not bold"))
         super().__init__(text)

@@ -4,6 +4,11 @@
 every ancestor's), whether or not it is scrolled into view: what the person at the kiosk can read
 on that screen. `screen_dump(app)` is the composited terminal, cell by cell, as plain text: what is
 in view right now.
+
+Waiting is on conditions, never on the clock: `settle_all` waits for the workers a step starts
+(and the ones those start), `wait_for` lets the app run until a condition holds (timers, the
+long-running bank wait). `start_session`, `choose_payment`, `pick_method` and `to_bank` take a
+test straight to the step it is about; the steps before are covered by their own tests.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from rich.console import Console
 from rich.text import Text
 from textual.app import App
@@ -23,6 +29,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Static
 
+import screens.base
+from kiosk.domain.model import PaymentMethod
+from kiosk.services.renewal import RenewalService
+from kiosk.store.models import Order
+from screens.card_payment import CardPaymentScreen
+from screens.payment_choice import OFFLINE_MENU, PaymentChoiceScreen
+from tests.app.conftest import RENEWABLE
 
 NBSP = "\u00a0"
 
@@ -50,7 +63,8 @@ def plain(widget: Widget) -> str:
     if isinstance(widget, Button):
         label = widget.label
         return label.plain if isinstance(label, Content | Text) else str(label)
-    content = widget.content if isinstance(widget, Static) else None
+    own_content = isinstance(widget, Static) and type(widget).render is Static.render
+    content = widget.content if own_content else None  # type: ignore[attr-defined]
     if isinstance(content, str):
         return Content.from_markup(content).plain if widget._render_markup else content
     if isinstance(content, Text | Content):
@@ -65,9 +79,7 @@ def plain(widget: Widget) -> str:
 
 def shown_text(screen: Screen[Any]) -> str:
     """Every displayed Static/Label/Button text of `screen`, one per line."""
-    parts = [
-        plain(w) for w in screen.query("*") if isinstance(w, Static | Button) and is_shown(w)
-    ]
+    parts = [plain(w) for w in screen.query("*") if isinstance(w, Static | Button) and is_shown(w)]
     return "\n".join(parts)
 
 
@@ -139,17 +151,18 @@ async def settle_all(pilot: Pilot[Any], rounds: int = 3) -> None:
     await pilot.pause()
 
 
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 5.0) -> None:
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 5.0) -> None:
     """Let the app run until `condition()` holds (for timers and long-running workers)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + limit
     while not condition():
-        assert loop.time() < deadline, "timed out waiting for the app"
+        assert loop.time() < deadline, "the app did not get there in time"
         await pilot.pause(0.02)
 
 
 async def press_button(pilot: Pilot[Any], button_id: str, *, wait: bool = True) -> None:
     """Press a button as a user would (the widget's own press), then let workers finish."""
+    await pilot.pause()  # what was typed before (Input.Changed) is handled first, as for a person
     button = pilot.app.screen.query_one(f"#{button_id}", Button)
     assert is_shown(button), f"#{button_id} is not on screen"
     assert not button.disabled, f"#{button_id} is disabled"
@@ -158,3 +171,78 @@ async def press_button(pilot: Pilot[Any], button_id: str, *, wait: bool = True) 
         await settle_all(pilot)
     else:
         await pilot.pause()
+
+
+def flat(text: str) -> str:
+    """Runs of whitespace (and non-breaking spaces) as one space: table cells, wrapped lines."""
+    return re.sub(r"\s+", " ", text.replace(NBSP, " ")).strip()
+
+
+async def start_session(
+    pilot: Pilot[Any], userid: str = "avv.demo", password: str = "Rinnovo2026!"
+) -> None:
+    """Log in through the services and the app's own SessionStarted message (what LoginScreen
+    does), for tests whose subject comes after the login screen; lands on MailboxesScreen."""
+    from kiosk.app import SessionStarted
+    from screens.mailboxes import MailboxesScreen
+
+    app = pilot.app
+    services = await app.services_ready()  # type: ignore[attr-defined]
+    user = await services.auth.login(userid, password)
+    app.post_message(SessionStarted(user))
+    await settle_all(pilot)
+    assert isinstance(app.screen, MailboxesScreen)
+
+
+# --- the payment journey, from the choice on (after Rinnova → Avanti) -----------------------
+
+
+async def choose_payment(pilot: Pilot[None], pec: str = RENEWABLE) -> PaymentChoiceScreen:
+    """Logged in as avv.demo, on the payment choice for `pec` (as after Rinnova → Avanti)."""
+    app = pilot.app
+    await start_session(pilot)
+    services = await app.services_ready()  # type: ignore[attr-defined]
+    quote = await services.renewals.quote("avv.demo", pec)
+    screen = PaymentChoiceScreen(quote)
+    await app.push_screen(screen)
+    await settle_all(pilot)
+    return screen
+
+
+async def pick_method(pilot: Pilot[None], method: PaymentMethod) -> None:
+    """EFFETTUA VERSAMENTO APPOSITO, then the method from the menu, with the keyboard."""
+    await press_button(pilot, "transfer")
+    await pilot.press(*["down"] * OFFLINE_MENU.index(method), "enter")
+    await settle_all(pilot)
+
+
+async def to_bank(pilot: Pilot[None]) -> CardPaymentScreen:
+    """On the card screen for RENEWABLE, Conferma then COLLEGAMENTO A BANCA."""
+    await choose_payment(pilot, RENEWABLE)
+    await pick_method(pilot, PaymentMethod.CARTA)
+    screen = pilot.app.screen
+    assert isinstance(screen, CardPaymentScreen)
+    assert not re.search(r"RLM[0-9A-Z]{7}", shown_text(screen))
+    assert await Order.all().count() == 0  # nothing before Conferma
+    await press_button(pilot, "confirm")
+    assert screen.order is not None
+    assert f"Ordine {screen.order.code} registrato" in shown_text(screen)
+    await press_button(pilot, "bank", wait=False)
+    await wait_for(pilot, lambda: "tempo rimasto" in plain(screen.query_one("#status")))
+    return screen
+
+
+def database_answers_in(monkeypatch: pytest.MonkeyPatch, seconds: float | None) -> None:
+    """How long placing an order takes. None: quick, and the screens' loading indicator (shown
+    after screens.base.BUSY_AFTER) never comes up; else the call takes `seconds` (a busy SQLite,
+    PostgreSQL over the network, a loaded host)."""
+    if seconds is None:
+        monkeypatch.setattr(screens.base, "BUSY_AFTER", 60.0)
+        return
+    place_order = RenewalService.place_order
+
+    async def slow_place_order(self: RenewalService, *args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(seconds)
+        return await place_order(self, *args, **kwargs)
+
+    monkeypatch.setattr(RenewalService, "place_order", slow_place_order)

@@ -1,4 +1,4 @@
-"""Accedi, Iscriviti, Recupero credenziali: what the person at the kiosk sees, and what is stored."""
+"""Accedi, Iscriviti, Recupero credenziali: what the kiosk shows, and what is stored."""
 
 from __future__ import annotations
 
@@ -28,11 +28,6 @@ from tests.app.helpers import (
     table_rows,
 )
 
-WORKER_BUG = (
-    "BUG: screens' @work workers use Textual's default exit_on_error=True, so a service that "
-    "refuses (Refused/InvalidInput raised in the worker) shows its message and then exits the "
-    "whole app with return code 1 (WorkerFailed)"
-)
 BAD_CREDENTIALS = "Userid o password non corretti."
 
 # avv.demo's four boxes on 25/11/2026, in the screen's order (by expiry)
@@ -41,8 +36,7 @@ DEMO_ROWS = [
     "No: contattare Supporto Vendite",
     "studio.demo@avvocatinocera.legalmail.it SOSPESA · dominio in convenzione | "
     "16/10/2026 40 gg fa | Sì, ora",
-    "maria.demo@pec.avvocatinocera.it ATTIVA · convenzione Ordine | 15/12/2026 tra 20 gg | "
-    "Sì, ora",
+    "maria.demo@pec.avvocatinocera.it ATTIVA · convenzione Ordine | 15/12/2026 tra 20 gg | Sì, ora",
     "m.demo@legalmail.it ATTIVA · @legalmail.it | 13/06/2027 tra 200 gg | Dal 13/03/2027",
 ]
 
@@ -108,7 +102,6 @@ async def test_empty_fields_are_refused_without_asking_the_database(
         assert app.session is None
 
 
-@pytest.mark.xfail(strict=True, reason=WORKER_BUG)
 @pytest.mark.parametrize(
     ("userid", "password"), [("avv.demo", "Sbagliata-2026!"), ("nessuno.qui", "Rinnovo2026!")]
 )
@@ -126,7 +119,6 @@ async def test_wrong_credentials_show_an_error_and_stay_on_login(
         assert app.session is None
 
 
-@pytest.mark.xfail(strict=True, reason=WORKER_BUG)
 async def test_five_failures_lock_the_account_even_for_the_right_password(
     make_app: Callable[..., KioskApp],
 ) -> None:
@@ -228,7 +220,6 @@ async def test_registration_logs_the_new_subscriber_in(
         assert user.userid == "avv.nuova"
 
 
-@pytest.mark.xfail(strict=True, reason=WORKER_BUG)
 async def test_registration_with_a_userid_in_use_marks_the_userid_field(
     make_app: Callable[..., KioskApp],
 ) -> None:
@@ -317,7 +308,6 @@ async def test_recovery_form_checks_its_fields_before_asking(
         assert app.session is None
 
 
-@pytest.mark.xfail(strict=True, reason=WORKER_BUG)
 async def test_recovery_with_a_wrong_code_is_refused(make_app: Callable[..., KioskApp]) -> None:
     app = make_app()
     async with running(app) as pilot:
@@ -339,4 +329,3 @@ async def test_recovery_with_a_wrong_code_is_refused(make_app: Callable[..., Kio
         assert app.session is None
         services = await app.services_ready()
         assert (await services.auth.login("avv.demo", "Rinnovo2026!")).userid == "avv.demo"
-

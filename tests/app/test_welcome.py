@@ -50,9 +50,7 @@ async def test_welcome_offers_the_ways_in_the_assisted_renewal_and_sales_support
             ("operatore.demo", "Sportello2026!"),
             ("admin.demo", "Amministra2026!"),
         ):
-            assert any(
-                line.split()[:2] == [userid, password] for line in text.splitlines()
-            ), userid
+            assert any(line.split()[:2] == [userid, password] for line in text.splitlines()), userid
         # the first lines are in view without scrolling, even at 80x24
         top = screen_dump(app)
         assert "Benvenuto" in top and "Accedi" in top
@@ -85,12 +83,6 @@ async def test_each_way_in_opens_its_screen_and_escape_comes_back(
         await pilot.press("escape")
         await settle_all(pilot)
         assert isinstance(app.screen, WelcomeScreen)
-
-
-LANGUAGE_BUG = (
-    "BUG: the language lives in a context variable set by whichever task handles the input: "
-    "F2 runs in the app's task, the language button in the WelcomeScreen's task, so they disagree"
-)
 
 
 async def switch_language(pilot: Pilot[None], how: str) -> None:
@@ -131,7 +123,6 @@ async def test_the_language_switches_texts_there_and_back(
         assert_italian(app)
 
 
-@pytest.mark.xfail(strict=True, reason=LANGUAGE_BUG + ": 'Italiano' after F2 keeps English")
 async def test_the_language_button_and_f2_agree(make_app: Callable[..., KioskApp]) -> None:
     app = make_app()
     async with running(app) as pilot:
@@ -141,20 +132,7 @@ async def test_the_language_button_and_f2_agree(make_app: Callable[..., KioskApp
         assert_italian(app)
 
 
-@pytest.mark.parametrize(
-    "how",
-    [
-        "f2",
-        pytest.param(
-            "button",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=LANGUAGE_BUG + ": chosen with the button, English is lost at log-in "
-                "(MailboxesScreen is pushed from the app's task, which is still Italian)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("how", ["f2", "button"])
 async def test_the_chosen_language_carries_into_the_session(
     make_app: Callable[..., KioskApp], how: str
 ) -> None:
