@@ -1,4 +1,4 @@
-"""The title line at the top of every screen (not Textual's Header: see tests/app/test_pitfalls)."""
+"""The title line at the top of every screen: a plain Static (see tests/app/test_pitfalls.py)."""
 
 from __future__ import annotations
 
