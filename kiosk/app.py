@@ -89,7 +89,7 @@ class KioskApp(App[None]):
         """Enter the database context in the task that runs the app, close it there too."""
         self.handle.enter()
         try:
-            await super().run_async(**kwargs)
+            return await super().run_async(**kwargs)
         finally:
             await self.handle.close()
 

@@ -24,6 +24,7 @@ from kiosk.i18n import _
 from kiosk.services.errors import InvalidInput, Refused, ServiceError, Unavailable
 from screens.widgets.footer import KioskFooter
 from screens.widgets.notice import Notice
+from screens.widgets.qr import QRCode
 from screens.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kiosk.screens")
 ResultT = TypeVar("ResultT")
+QR_SIDE_TEXT_MIN = 46  # columns the text needs beside a QR
+PANEL_MAX_WIDTH, PANEL_PADDING = 100, 2  # #panel in theme.tcss
 BUSY_AFTER = 0.15  # seconds before a database call shows the loading indicator
 
 service_call = work(exclusive=True, exit_on_error=False)
@@ -126,6 +129,26 @@ class KioskScreen(Screen[ResultT]):
             self.say(_("Correggere i campi segnalati ({n}).").format(n=len(errors)), "error")
             self.focus_field(errors[0].field)
         return bool(errors)
+
+    # --- a QR beside its text, or behind "Mostra codice QR" --------------------------------
+
+    def on_resize(self) -> None:
+        self.fit_qr()
+
+    def fit_qr(self) -> None:
+        """Mark the screen `-narrow` when its QR does not fit beside the text (theme.tcss then
+        hides the QR and shows the `.show-qr` button that opens it full screen)."""
+        qrs = self.query(QRCode)
+        if not qrs:
+            return
+        # the screen's width, not the panel's: the panel measures 0 while it shows "loading"
+        room = min(self.size.width, PANEL_MAX_WIDTH) - PANEL_PADDING
+        self.set_class(room < qrs.first().cells.width + QR_SIDE_TEXT_MIN, "-narrow")
+
+    def show_qr_full(self, payload: str, caption: str) -> None:
+        from screens.qr_view import QrScreen
+
+        self.app.push_screen(QrScreen(payload, caption))
 
     def value(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value

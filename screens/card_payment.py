@@ -32,6 +32,7 @@ class CardPaymentScreen(KioskScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Indietro"))]
 
     order: OrderView | None = None
+    bank_url = ""
     remaining: reactive[int] = reactive(0)
 
     def __init__(self, quote: Quote) -> None:
@@ -65,10 +66,12 @@ class CardPaymentScreen(KioskScreen[None]):
             with Horizontal(classes="actions"):
                 yield Button(_("COLLEGAMENTO A BANCA"), id="bank", variant="primary")
                 yield Button(_("Annulla il pagamento"), id="cancel", variant="error")
-        with Vertical(id="step-wait"):
-            yield Static("", id="link", classes="lead")
-            yield Static("", id="status", classes="box")
-            yield Horizontal(id="qr-holder")
+        with Horizontal(id="step-wait", classes="qr-row"):
+            with Vertical(classes="qr-text"):
+                yield Static("", id="link", classes="lead")
+                yield Static("", id="status", classes="box")
+                yield Button(_("Mostra codice QR"), id="show-qr", classes="show-qr")
+            yield Horizontal(id="qr-holder", classes="qr-beside")
         with Horizontal(id="step-end", classes="actions"):
             yield Button(_("Torna alle mie caselle"), id="done", variant="primary")
 
@@ -88,6 +91,8 @@ class CardPaymentScreen(KioskScreen[None]):
                 self.cancel_order()
             case "done":
                 self.finish()
+            case "show-qr":
+                self.show_qr_full(self.bank_url, _("COLLEGAMENTO A BANCA"))
             case _:
                 self.action_back()
 
@@ -97,9 +102,16 @@ class CardPaymentScreen(KioskScreen[None]):
         elif self.has_class("-ended"):
             self.finish()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ "Indietro" only before the order exists or once the wait is over."""
+        if action == "back":
+            return self.order is None or self.has_class("-ended")
+        return True
+
     def end_waiting(self, label: str) -> None:
         """Payment cancelled or no answer from the bank: one clear way on, and focus on it."""
         self.add_class("-ended")
+        self.refresh_bindings()
         self.query_one("#done", Button).label = label
         self.focus_soon("#done")
 
@@ -120,6 +132,7 @@ class CardPaymentScreen(KioskScreen[None]):
             )
         )
         self.add_class("-bank")
+        self.refresh_bindings()
         self.focus_soon("#bank")
 
     async def open_bank(self) -> None:
@@ -136,6 +149,8 @@ class CardPaymentScreen(KioskScreen[None]):
         holder = self.query_one("#qr-holder")
         await holder.remove_children()
         await holder.mount(QRCode(url, id="bank-qr"))
+        self.bank_url = url
+        self.fit_qr()
         self.add_class("-wait")
         self.query_one("#bank", Button).disabled = True
         self.wait_for_bank(self.order.code)

@@ -15,7 +15,7 @@ class IdleWarning(Static):
         dock: bottom;
         layer: overlay;
         width: 100%;
-        height: 3;
+        height: auto;
         content-align: center middle;
         background: $warning;
         color: $text;
@@ -34,6 +34,6 @@ class IdleWarning(Static):
     def render(self) -> Text:
         return Text(
             _(
-                "⏱ Sessione in scadenza tra {n} s per inattività: premere un tasto per continuare."
+                "⚠ Sessione in scadenza tra {n} s per inattività: premere un tasto per continuare."
             ).format(n=self.seconds)
         )

@@ -50,10 +50,7 @@ class MailboxesScreen(KioskScreen[None]):
         yield Static(_("Caselle PEC intestate a te"), classes="heading")
         yield Static("", id="balance", classes="lead")
         yield DataTable(id="boxes", cursor_type="row", zebra_stripes=True)
-        yield Static(
-            _("Selezionare una casella e premere Invio (o il pulsante Rinnova) per rinnovarla."),
-            classes="lead",
-        )
+        yield Static(_("Invio o Rinnova: rinnovo della casella selezionata."), classes="hint")
         with Horizontal(classes="actions"):
             yield Button(_("Rinnova"), id="renew", variant="primary")
             yield Button(_("Esci"), id="logout")

@@ -18,9 +18,6 @@ from screens.base import KioskScreen, service_call
 from screens.widgets.literal import literal
 from screens.widgets.qr import QRCode
 
-SIDE_TEXT_MIN = 46  # columns the instructions need beside the QR
-PANEL_MAX_WIDTH, PANEL_PADDING = 100, 2  # #panel in theme.tcss
-
 
 def rows_table(rows: tuple[tuple[str, str], ...]) -> Table:
     table = Table(show_header=False, box=None, padding=(0, 1))
@@ -97,6 +94,7 @@ class OfflinePaymentScreen(KioskScreen[None]):
             self.quote.userid, self.quote.mailbox.address, self.method
         )
         self.order = order
+        self.refresh_bindings()
         assert order.instructions is not None
         await self.show_order(order, order.instructions)
 
@@ -126,11 +124,13 @@ class OfflinePaymentScreen(KioskScreen[None]):
                 id="mail-copy",
             ),
             id="pay-text",
+            classes="qr-text",
         )
-        await after.mount(Horizontal(text, QRCode(ins.qr_payload, id="qr-inline"), id="pay-row"))
+        qr = QRCode(ins.qr_payload, id="qr-inline", classes="qr-beside")
+        await after.mount(Horizontal(text, qr, id="pay-row", classes="qr-row"))
         await after.mount(
             Horizontal(
-                Button(_("Mostra codice QR"), id="show-qr"),
+                Button(_("Mostra codice QR"), id="show-qr", classes="show-qr"),
                 Button(_("Avanti"), id="next", variant="primary"),
                 classes="actions",
             )
@@ -138,26 +138,21 @@ class OfflinePaymentScreen(KioskScreen[None]):
         self.fit_qr()
         self.focus_soon("#next")
 
-    def on_resize(self) -> None:
-        self.fit_qr()
-
-    def fit_qr(self) -> None:
-        """The QR goes beside the text when there is room, else behind "Mostra codice QR"."""
-        qrs = self.query(QRCode)
-        if not qrs:
-            return
-        # the screen's width, not the panel's: the panel measures 0 while it shows "loading"
-        room = min(self.size.width, PANEL_MAX_WIDTH) - PANEL_PADDING
-        self.set_class(room < qrs.first().cells.width + SIDE_TEXT_MIN, "-narrow")
-
     def action_show_qr(self) -> None:
-        from screens.qr_view import QrScreen
-
         if self.order is not None and self.order.instructions is not None:
             caption = _("{method} · {total} · {code}").format(
                 method=self.method.label, total=money(self.order.total_cents), code=self.order.code
             )
-            self.app.push_screen(QrScreen(self.order.instructions.qr_payload, caption))
+            self.show_qr_full(self.order.instructions.qr_payload, caption)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No "Codice QR" key before the order exists; no "Indietro" key after (the order code is
+        on screen: the way on is Avanti)."""
+        if action == "show_qr":
+            return self.order is not None
+        if action == "back":
+            return self.order is None
+        return True
 
     def finish(self) -> None:
         from screens.result import ResultScreen

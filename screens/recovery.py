@@ -17,6 +17,7 @@ from kiosk.domain.validation import InvalidInput
 from kiosk.i18n import N_, _
 from screens.base import KioskScreen, service_call
 from screens.forms import check_all, field, new_password
+from screens.widgets.notice import Notice
 
 
 class RecoveryScreen(KioskScreen[None]):
@@ -39,6 +40,7 @@ class RecoveryScreen(KioskScreen[None]):
             yield Button(_("Invia il codice"), id="send", variant="primary")
             yield Button(_("Ho già un codice"), id="have-code")
             yield Button(_("Indietro"), id="back")
+        yield Notice(id="sent")
         with Vertical(id="step2"):
             yield Static(_("2. Impostare una nuova password"), classes="heading")
             yield from field(_("Userid (indicato nell'e-mail)"), "userid", max_length=32)
@@ -88,7 +90,7 @@ class RecoveryScreen(KioskScreen[None]):
     async def request_code(self, identifier: str) -> None:
         services = await self.services()
         message = await services.auth.request_recovery(identifier)
-        self.say(message, "success")
+        self.query_one("#sent", Notice).show(message, "success")  # under the button just pressed
         self.show_step2()
 
     def reset(self) -> None:

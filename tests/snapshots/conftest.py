@@ -8,23 +8,25 @@ in screens.card_payment) and the blinking cursor of every Input.
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import Input
 
 from kiosk.app import KioskApp
+from kiosk.clock import FixedClock
 from kiosk.domain import ordercode
+from kiosk.factory import build_app
+from tests.app import conftest as app_tests
+from tests.app.conftest import FakeMonotonic, demo_settings
 
-# the demo database per test, the fixed clock and the fake idle clock of the Pilot tests
-from tests.app.conftest import (  # noqa: F401  (fixtures)
-    clock,
-    data_dir,
-    demo_template,
-    idle_clock,
-    make_app,
-)
+# the Pilot tests' fixtures: the demo database copied per test, the fixed clock, the idle clock
+demo_template = app_tests.demo_template
+data_dir = app_tests.data_dir
+clock = app_tests.clock
+idle_clock = app_tests.idle_clock
 
 ORDER_BODY = "K7Q2X3"
 ORDER_CODE = ordercode.PREFIX + ORDER_BODY + ordercode.check_char(ORDER_BODY)
@@ -36,7 +38,7 @@ def _cursor_always_on(self: Input) -> None:
 
 
 @pytest.fixture(autouse=True)
-def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ordercode.is_valid(ORDER_CODE)
     monkeypatch.setattr(ordercode, "generate", lambda *args, **kwargs: ORDER_CODE)
     monkeypatch.setattr(Input, "_toggle_cursor", _cursor_always_on)
@@ -44,20 +46,25 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(
         "screens.card_payment.time", types.SimpleNamespace(monotonic=lambda: 5000.0)
     )
-    yield
 
 
-def returning_value(app: KioskApp) -> KioskApp:
-    """Make `app.run()` return the app's return value (the screenshot of `snap_compare`).
+@pytest.fixture
+def snapshot_app(
+    data_dir: Path, clock: FixedClock, idle_clock: FakeMonotonic
+) -> Callable[..., KioskApp]:
+    """`snapshot_app(idle_poll=0.5, **settings)`: the kiosk on this test's demo database.
 
-    KioskApp.run_async wraps App.run_async for the database's lifecycle but drops its return
-    value, so App.run() returns None and Textual's take_svg_screenshot fails.
+    The idle check polls at the kiosk's own pace (0.5 s) unless a test needs it faster: every
+    wake-up delays Pilot's "is the app idle yet?" wait, which each key press and snapshot does.
     """
-    run_async = app.run_async
 
-    async def run_and_return(**kwargs: Any) -> Any:
-        await run_async(**kwargs)
-        return app.return_value
+    def make(*, idle_poll: float = 0.5, **overrides: Any) -> KioskApp:
+        app = build_app(
+            demo_settings(data_dir, **overrides),
+            clock=clock,
+            idle_clock=idle_clock,
+            idle_poll=idle_poll,
+        )
+        return app
 
-    app.run_async = run_and_return  # type: ignore[method-assign]
-    return app
+    return make

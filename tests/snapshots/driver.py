@@ -7,18 +7,23 @@ and for the loading indicator to go away, so no snapshot catches an animation.
 
 from __future__ import annotations
 
-from typing import cast
+import asyncio
+import contextlib
+from typing import Any, cast
 
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, OptionList
+from textual.worker import Worker, WorkerFailed
 
 from kiosk.app import KioskApp
 from kiosk.domain.model import PaymentMethod
+from kiosk.services.dto import Quote
 from screens.mailboxes import MailboxesScreen
 from tests.app.conftest import FakeMonotonic
 
 DEMO_USER = "avv.demo"
 DEMO_PASSWORD = "Rinnovo2026!"
+BANK_WAIT = "bank"  # the worker group of CardPaymentScreen.wait_for_bank
 
 
 class Driver:
@@ -35,28 +40,62 @@ class Driver:
         await self.settle()
 
     async def settle(self) -> None:
-        """Every worker done, the screen repainted, nothing loading."""
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause()
-        await self.not_busy()
+        """Every worker done, its messages handled, nothing loading or disabled.
 
-    async def not_busy(self) -> None:
-        for _ in range(200):
-            if not any(widget.loading for widget in self.app.screen.query("*")):
-                await self.pilot.pause()
-                return
-            await self.pilot.pause(0.01)
-        raise AssertionError(f"{self.app.screen} still loading")
+        Cheaper than Pilot.pause() (which waits for the process to look idle): the snapshot
+        itself still waits for idle and for animations before the screenshot is taken.
+        """
+        app = self.app
+        for _ in range(500):
+            self.check_alive()
+            await self.pilot.pause(0)
+            calls = self.database_calls()
+            with contextlib.suppress(WorkerFailed):  # the screen shows the error: a state too
+                if calls:  # (an empty list would mean "every worker", the bank's wait too)
+                    await app.workers.wait_for_complete(calls)
+            await self.pilot.pause(0)
+            if not self.busy():
+                await self.pilot.pause(0.01)  # let call_after_refresh callbacks (focus) run
+                if not self.busy():
+                    return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{app.screen} still busy")
+
+    async def finish(self) -> None:
+        """The focused widget fully in view before the picture is taken.
+
+        The screens focus (and scroll to) what they have just mounted after the next refresh;
+        under load that scroll is sometimes computed before the layout settles and stops a line
+        short. Scrolling to the focused widget again makes the picture the settled state."""
+        focused = self.app.screen.focused
+        if focused is not None:
+            focused.scroll_visible(animate=False)
+        await self.settle()
+
+    def check_alive(self) -> None:
+        """Fail here, saying why, if the app has already exited (an error in the app)."""
+        app = self.app
+        if app.return_code is not None:
+            raise AssertionError(f"the app exited ({app.return_code}): {app._exception!r}")
+
+    def database_calls(self) -> list[Worker[Any]]:
+        """The workers that end by themselves (not the card screen's wait for the bank)."""
+        return [worker for worker in self.app.workers if worker.group != BANK_WAIT]
+
+    def busy(self) -> bool:
+        screen = self.app.screen
+        running = any(worker.is_running for worker in self.database_calls())
+        return running or any(w.loading or w.disabled for w in screen.query("#panel"))
 
     async def press(self, selector: str) -> None:
         button = self.app.screen.query_one(selector, Button)
         assert not button.disabled, f"{selector} is disabled"
         button.active_effect_duration = 0
         button.press()
-        await self.pilot.pause()
         await self.settle()
 
     async def keys(self, *keys: str) -> None:
+        """Real key presses, for the bindings (Pilot waits for idle after each: ~0.5 s a key)."""
         await self.pilot.press(*keys)
         await self.settle()
 
@@ -65,10 +104,12 @@ class Driver:
             self.app.screen.query_one(f"#{field_id}", Input).value = value
 
     async def submit_in(self, field_id: str) -> None:
-        """Focus an input and press Enter in it, as the person at the kiosk would."""
-        self.app.screen.query_one(f"#{field_id}", Input).focus()
-        await self.pilot.pause()
-        await self.keys("enter")
+        """Focus an input and submit it (Enter), as the person at the kiosk would."""
+        field = self.app.screen.query_one(f"#{field_id}", Input)
+        field.focus()
+        await self.pilot.pause(0)
+        await field.action_submit()
+        await self.settle()
 
     # --- the journey ---------------------------------------------------------------------
 
@@ -76,10 +117,22 @@ class Driver:
         await self.press("#login")
 
     async def log_in(self, userid: str = DEMO_USER, password: str = DEMO_PASSWORD) -> None:
+        """Through the login screen."""
         await self.open_login()
         self.fill(userid=userid, password=password)
         await self.submit_in("password")
         await self.settle()  # the mailboxes load in a worker of their own
+
+    async def start_session(self) -> None:
+        """Logged in without the login screen (its states have their own snapshots): the
+        same SessionStarted message the login screen sends, with the services' own user."""
+        from kiosk.app import SessionStarted
+
+        services = await self.app.services_ready()
+        user = await services.auth.login(DEMO_USER, DEMO_PASSWORD)
+        self.app.post_message(SessionStarted(user))
+        await self.settle()
+        assert isinstance(self.app.screen, MailboxesScreen)
 
     async def renew(self, pec: str) -> None:
         """From the list of mailboxes: select `pec`, Invio, Avanti → the quote or the refusal."""
@@ -89,13 +142,28 @@ class Driver:
         table = screen.query_one("#boxes", DataTable)
         table.focus()
         table.move_cursor(row=row, animate=False)
-        await self.keys("enter")
+        await self.pilot.pause(0)
+        table.action_select_cursor()  # Invio
+        await self.settle()
         await self.press("#lookup")
 
     async def choose_payment(self, pec: str) -> None:
-        await self.log_in()
+        """Mailboxes → Rinnova → Avanti → Avanti: the whole way to the payment choice."""
+        await self.start_session()
         await self.renew(pec)
         await self.press("#pay")
+
+    async def at_payment_choice(self, pec: str) -> None:
+        """The payment choice for `pec`, opened on the list of mailboxes with the services'
+        own quote: for the states after it (the way to it has snapshots of its own)."""
+        from screens.payment_choice import PaymentChoiceScreen
+
+        await self.start_session()
+        services = await self.app.services_ready()
+        quote = await services.renewals.quote(DEMO_USER, pec)
+        assert isinstance(quote, Quote), quote
+        await self.app.push_screen(PaymentChoiceScreen(quote))
+        await self.settle()
 
     async def open_transfer_menu(self) -> None:
         await self.press("#transfer")
@@ -108,8 +176,9 @@ class Driver:
             i for i in range(methods.option_count) if methods.get_option_at_index(i).id == method
         )
         methods.highlighted = index
-        await self.pilot.pause()
-        await self.keys("enter")
+        await self.pilot.pause(0)
+        methods.action_select()  # Invio
+        await self.settle()
 
     async def place_order(self, pec: str, method: PaymentMethod) -> None:
         """An order placed through the services (another kiosk, the help desk)."""

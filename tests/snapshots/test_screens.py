@@ -1,12 +1,15 @@
 """A snapshot of every screen state of the kiosk, at 80x24 and at 120x40.
 
-Each state is reached the way a person would reach it (welcome → Accedi → … ), on a fresh copy of
-the demo database, on 25 November 2026 at 10:00 in Rome. Update with
-`pytest tests/snapshots --snapshot-update`, then look at the SVGs before committing them.
+Each state is reached through the screens (buttons, fields, keys), on a fresh copy of the demo
+database, on 25 November 2026 at 10:00 in Rome. To keep the suite under two minutes, the states
+after the login start the session directly (the login screen has snapshots of its own) and the
+states after the payment choice open it with the services' quote (the way to it has its own).
+Update with `pytest tests/snapshots --snapshot-update`, then look at the SVGs before committing.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,11 +19,12 @@ from textual.pilot import Pilot
 
 from kiosk.app import KioskApp
 from kiosk.domain.model import PaymentMethod
+from kiosk.services.errors import Refused
 from screens.card_payment import CardPaymentScreen
+from screens.idle import IdleWarning
 from screens.offline_payment import OfflinePaymentScreen
 from screens.qr_view import QrScreen
 from tests.app.conftest import CESSATA, RENEWABLE, SOSPESA, TOO_EARLY, FakeMonotonic
-from tests.snapshots.conftest import returning_value
 from tests.snapshots.driver import DEMO_USER, Driver
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -32,17 +36,29 @@ class State:
     name: str
     steps: Steps
     settings: dict[str, Any] = field(default_factory=dict)
+    known_bug: str | None = None  # the state cannot be reached yet: why (a strict xfail)
 
 
 STATES: list[State] = []
 
 
-def state(name: str, **settings: Any) -> Callable[[Steps], Steps]:
+def state(name: str, *, known_bug: str | None = None, **settings: Any) -> Callable[[Steps], Steps]:
     def register(steps: Steps) -> Steps:
-        STATES.append(State(name, steps, settings))
+        STATES.append(State(name, steps, settings, known_bug))
         return steps
 
     return register
+
+
+def params() -> list[Any]:
+    return [
+        pytest.param(
+            s,
+            id=s.name,
+            marks=[pytest.mark.xfail(reason=s.known_bug, strict=True)] if s.known_bug else [],
+        )
+        for s in STATES
+    ]
 
 
 # --- before logging in -------------------------------------------------------------------
@@ -72,10 +88,13 @@ async def _login_wrong_password(k: Driver) -> None:
 
 @state("login_locked")
 async def _login_locked(k: Driver) -> None:
+    services = await k.app.services_ready()
+    for _ in range(k.app.settings.max_failed_logins - 1):  # the first failures elsewhere
+        with contextlib.suppress(Refused):
+            await services.auth.login(DEMO_USER, "Sbagliata2026!")
     await k.open_login()
-    for _ in range(k.app.settings.max_failed_logins):
-        k.fill(userid=DEMO_USER, password="Sbagliata2026!")
-        await k.submit_in("password")
+    k.fill(userid=DEMO_USER, password="Sbagliata2026!")  # the last one locks the account
+    await k.submit_in("password")
 
 
 @state("register_field_errors")
@@ -109,39 +128,31 @@ async def _recovery_code_sent(k: Driver) -> None:
 
 @state("mailboxes")
 async def _mailboxes(k: Driver) -> None:
-    await k.log_in()
+    await k.log_in()  # through the login screen (the other states start the session directly)
 
 
 @state("renewal_quote")
 async def _renewal_quote(k: Driver) -> None:
-    await k.log_in()
+    await k.start_session()
     await k.renew(RENEWABLE)
 
 
 @state("renewal_too_early")
 async def _renewal_too_early(k: Driver) -> None:
-    await k.log_in()
+    await k.start_session()
     await k.renew(TOO_EARLY)
 
 
 @state("renewal_too_late")
 async def _renewal_too_late(k: Driver) -> None:
-    await k.log_in()
+    await k.start_session()
     await k.renew(CESSATA)
-
-
-@state("renewal_too_late_callback_sent")
-async def _renewal_too_late_callback_sent(k: Driver) -> None:
-    await k.log_in()
-    await k.renew(CESSATA)
-    k.fill(phone="333 1234567")
-    await k.press("#callback")
 
 
 @state("renewal_pending_order")
 async def _renewal_pending_order(k: Driver) -> None:
     await k.place_order(RENEWABLE, PaymentMethod.BONIFICO)
-    await k.log_in()
+    await k.start_session()
     await k.renew(RENEWABLE)
 
 
@@ -158,7 +169,7 @@ async def _payment_choice_no_prepaid(k: Driver) -> None:
 
 def _offline(method: PaymentMethod, *, confirm: bool) -> Steps:
     async def steps(k: Driver) -> None:
-        await k.choose_payment(RENEWABLE)
+        await k.at_payment_choice(RENEWABLE)
         await k.choose_method(method)
         assert isinstance(k.app.screen, OfflinePaymentScreen)
         if confirm:
@@ -181,7 +192,7 @@ async def _qr_view(k: Driver) -> None:
 
 @state("card_confirmed")
 async def _card_confirmed(k: Driver) -> None:
-    await k.choose_payment(RENEWABLE)
+    await k.at_payment_choice(RENEWABLE)
     await k.choose_method(PaymentMethod.CARTA)
     await k.press("#confirm")
 
@@ -206,7 +217,7 @@ async def _card_waiting(k: Driver) -> None:
 
 @state("result_prepaid")
 async def _result_prepaid(k: Driver) -> None:
-    await k.choose_payment(RENEWABLE)
+    await k.at_payment_choice(RENEWABLE)
     await k.press("#prepaid")
     await k.press("#confirm-prepaid")
 
@@ -220,12 +231,19 @@ async def _result_bonifico(k: Driver) -> None:
 # --- the kiosk itself --------------------------------------------------------------------
 
 
-@state("idle_warning")
+@state("idle_warning", idle_poll=0.05)
 async def _idle_warning(k: Driver) -> None:
-    await k.log_in()
-    k.idle_clock.advance(105)
-    await k.pilot.pause(0.2)  # a few polls of the idle check (every 0.05 s here)
-    await k.pilot.pause()
+    await k.start_session()
+    k.idle_clock.advance(105)  # 15 s left: inside the 20 s warning
+    for _ in range(100):  # the idle check polls every 0.05 s here
+        await k.pilot.pause(0.02)
+        k.check_alive()
+        warnings = k.app.screen.query(IdleWarning)
+        if warnings and warnings.first().region:
+            break
+    else:
+        raise AssertionError("no idle warning on screen")
+    await k.settle()
 
 
 @state("pin_kiosk_mode", kiosk_mode=True, operator_pin="2468")
@@ -237,19 +255,20 @@ async def _pin(k: Driver) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
-@pytest.mark.parametrize("screen_state", STATES, ids=[s.name for s in STATES])
+@pytest.mark.parametrize("screen_state", params())
 def test_screen(
     screen_state: State,
     size: tuple[int, int],
     snap_compare: Callable[..., bool],
-    make_app: Callable[..., KioskApp],
+    snapshot_app: Callable[..., KioskApp],
     idle_clock: FakeMonotonic,
 ) -> None:
-    app = returning_value(make_app(**screen_state.settings))
+    app = snapshot_app(**screen_state.settings)
 
     async def run_before(pilot: Pilot[None]) -> None:
         driver = Driver(pilot, idle_clock)
         await driver.start()
         await screen_state.steps(driver)
+        await driver.finish()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
