@@ -53,7 +53,8 @@ class KioskScreen(Screen[ResultT]):
     SCREEN_TITLE = ""
     _busy_timer: Timer | None = None
     _focus_before_busy: Widget | None = None
-    _pending_focus: str | None = None
+    _pending_focus: tuple[str, str] | None = None
+    _reveal: str | None = None
 
     @property
     def kiosk(self) -> KioskApp:
@@ -134,6 +135,7 @@ class KioskScreen(Screen[ResultT]):
 
     def on_resize(self) -> None:
         self.fit_qr()
+        self.call_after_refresh(self.reveal)
 
     def fit_qr(self) -> None:
         """Mark the screen `-narrow` when its QR does not fit beside the text (theme.tcss then
@@ -153,21 +155,30 @@ class KioskScreen(Screen[ResultT]):
     def value(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value
 
-    def focus_soon(self, selector: str) -> None:
-        """Focus (and scroll to) a widget just shown or mounted, once it has been laid out and
-        the panel takes input again (a worker asks for this while the panel is still busy)."""
-        self._pending_focus = selector
+    def focus_soon(self, selector: str, *, reveal: str | None = None) -> None:
+        """Focus a widget just shown or mounted, once it has been laid out and the panel takes
+        input again (a worker asks for this while the panel is still busy), and scroll to it, or
+        to `reveal` (e.g. the box around it, so the box's buttons show too)."""
+        self._pending_focus = (selector, reveal or selector)
         self.call_after_refresh(self._apply_pending_focus)
 
     def _apply_pending_focus(self) -> None:
-        selector = self._pending_focus
-        if selector is None or self.query_one("#panel").disabled:
+        pending = self._pending_focus
+        if pending is None or self.query_one("#panel").disabled:
             return
         self._pending_focus = None
+        selector, reveal = pending
         with contextlib.suppress(NoMatches):
-            widget = self.query_one(selector)
-            widget.focus()
-            widget.scroll_visible(animate=False)
+            self.query_one(selector).focus(scroll_visible=False)  # one scroll, ours, not two
+        self._reveal = reveal
+        self.reveal()
+
+    def reveal(self) -> None:
+        """Bring what the screen last asked to show into view (again after a resize, or once a
+        late layout change, such as a message wrapping, has moved it)."""
+        if self._reveal is not None:
+            with contextlib.suppress(NoMatches):
+                self.query_one(self._reveal).scroll_visible(animate=False)
 
     def focus_field(self, field: str) -> None:
         with contextlib.suppress(NoMatches):

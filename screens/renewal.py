@@ -168,7 +168,7 @@ class RenewalScreen(KioskScreen[None]):
         if widgets:
             await outcome.mount_all(widgets)
         if result.reason is Refusal.TOO_LATE:
-            self.focus_soon("#phone")
+            self.focus_soon("#phone", reveal="#sales-support")
         else:
             self.call_after_refresh(outcome.scroll_visible, animate=False)
 

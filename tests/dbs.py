@@ -66,7 +66,9 @@ async def create_pg_database(base: str) -> str:
         await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{PG_TEMPLATE}"')
     finally:
         await conn.close()
-    return with_database(base, name)
+    url = with_database(base, name)
+    await truncate_pg(url)  # the template is also the shared test database: empty the copy
+    return url
 
 
 async def drop_pg_database(base: str, url: str) -> None:

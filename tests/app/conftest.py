@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
+from textual.worker import Worker
 
 from kiosk.app import KioskApp
 from kiosk.clock import FixedClock
@@ -115,9 +117,16 @@ async def running(app: KioskApp, size: tuple[int, int] = (80, 24)) -> AsyncItera
         await app.handle.close()
 
 
+async def workers_done(app: App[Any], workers: list[Worker[Any]] | None = None) -> None:
+    """Wait for workers to end, however they end: a worker's error is the screen's to show
+    (`Worker.wait` would raise it again here, but only if it was still running: a race)."""
+    pending = list(app.workers) if workers is None else workers
+    await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Wait for every worker (database calls) and the repaint that follows."""
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 

@@ -35,7 +35,7 @@ from kiosk.services.renewal import RenewalService
 from kiosk.store.models import Order
 from screens.card_payment import CardPaymentScreen
 from screens.payment_choice import OFFLINE_MENU, PaymentChoiceScreen
-from tests.app.conftest import RENEWABLE
+from tests.app.conftest import RENEWABLE, workers_done
 
 NBSP = "\u00a0"
 
@@ -147,7 +147,7 @@ async def settle_all(pilot: Pilot[Any], rounds: int = 3) -> None:
         await pilot.pause()
         busy = [w for w in app.workers if w.group != "bank" and not w.is_finished]
         if busy:
-            await app.workers.wait_for_complete(busy)
+            await workers_done(app, busy)
     await pilot.pause()
 
 

@@ -39,8 +39,14 @@ class Terminal:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         self.proc = subprocess.Popen(
-            argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
-            start_new_session=True, close_fds=True,
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+            close_fds=True,
         )
         os.close(slave)
         self.screen = pyte.Screen(COLS, ROWS)
@@ -118,7 +124,12 @@ def terminal(env: dict[str, str]) -> Iterator[Terminal]:
 def cli(env: dict[str, str], *args: str) -> dict[str, object]:
     done = subprocess.run(
         [sys.executable, "-m", "kiosk", "--demo", "--json", *args],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 

@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerFailed
 from kiosk.app import KioskApp
 from kiosk.domain.model import PaymentMethod
 from kiosk.services.dto import Quote
+from screens.base import KioskScreen
 from screens.mailboxes import MailboxesScreen
 from tests.app.conftest import FakeMonotonic
 
@@ -67,9 +68,11 @@ class Driver:
         The screens focus (and scroll to) what they have just mounted after the next refresh;
         under load that scroll is sometimes computed before the layout settles and stops a line
         short. Scrolling to the focused widget again makes the picture the settled state."""
-        focused = self.app.screen.focused
-        if focused is not None:
-            focused.scroll_visible(animate=False)
+        screen = self.app.screen
+        if isinstance(screen, KioskScreen):
+            screen.reveal()  # what the screen itself chose to show, once the layout has settled
+        elif screen.focused is not None:
+            screen.focused.scroll_visible(animate=False)
         await self.settle()
 
     def check_alive(self) -> None:
