@@ -44,7 +44,16 @@ def cli(
     if demo:
         overrides["demo"] = True
     if now:
-        overrides["now"] = now
+        from kiosk.clock import parse_now
+
+        try:
+            overrides["now"] = parse_now(now)
+        except ValueError:
+            raise click.UsageError(
+                _(
+                    "--now: data e ora non valide ({value}); usare AAAA-MM-GG o AAAA-MM-GGTHH:MM."
+                ).format(value=now)
+            ) from None
     if lang:
         overrides["lang"] = lang
     if kiosk_mode:

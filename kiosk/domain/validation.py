@@ -84,6 +84,8 @@ def email(value: str, field: str = "email") -> str:
     try:
         result = validate_email(cleaned, check_deliverability=False)
     except EmailNotValidError:
+        if field == "pec":
+            raise InvalidInput(field, _("L'indirizzo PEC non è valido.")) from None
         raise InvalidInput(field, _("L'indirizzo e-mail non è valido.")) from None
     return str(result.normalized)
 
