@@ -5,6 +5,7 @@ of the kiosk itself (idle wipe, locked exit, the database's lifecycle, language)
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -76,7 +77,6 @@ class KioskApp(App[None]):
         self.settings = settings
         self.handle = handle
         self._services: Services | None = None
-        self._connect_error: BaseException | None = None
         self._db_ready = asyncio.Event()
         self._idle_clock = idle_clock
         self._idle_poll = idle_poll
@@ -102,8 +102,8 @@ class KioskApp(App[None]):
     async def connect(self) -> None:
         try:
             self._services = await self.handle.connect()
-        except Exception as exc:  # reported on the screen by services_ready()
-            self._connect_error = exc
+        except Exception:  # the screens say "not available"; the details are for the operator
+            logging.getLogger("kiosk").exception("cannot open the database")
         finally:
             self._db_ready.set()
 

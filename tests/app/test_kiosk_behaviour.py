@@ -342,3 +342,20 @@ async def test_escape_sequences_in_a_name_never_reach_the_terminal(
         painted = "".join(segment.text for segment in title.render_line(0))
         assert "Rossi" in painted
         assert "\x1b" not in painted
+
+
+async def test_an_unreachable_database_is_said_on_screen_and_the_kiosk_stays_up(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    app = make_app(demo=False, database_url="postgres://postgres@127.0.0.1:1/nessuno")
+    app.handle.enter()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await log_in(pilot)
+            await pilot.pause()
+            assert app.is_running
+            assert "non è disponibile" in notice(app.screen)
+            assert app.session is None
+    finally:
+        await app.handle.close()
