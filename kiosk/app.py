@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from kiosk.i18n import N_, _, set_language
+from kiosk.payments.gateway import CardGateway
 from kiosk.services.dto import SessionUser
 from kiosk.services.errors import Unavailable
 from kiosk.services.runtime import ServiceHandle
@@ -66,6 +67,7 @@ class KioskApp(App[None]):
         self,
         settings: Settings,
         handle: ServiceHandle,
+        gateway: CardGateway,
         *,
         idle_clock: Callable[[], float] = time.monotonic,
         idle_poll: float = 0.5,
@@ -76,6 +78,7 @@ class KioskApp(App[None]):
         set_language(settings.lang)
         self.settings = settings
         self.handle = handle
+        self.gateway = gateway  # where COLLEGAMENTO A BANCA leads
         self._services: Services | None = None
         self._db_ready = asyncio.Event()
         self._idle_clock = idle_clock

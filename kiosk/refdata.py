@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.domain.instructions import BankCoordinates, ChequeCoordinates, Payee, PostalCoordinates
-from kiosk.domain.model import MailboxFamily
+from kiosk.domain.model import MailboxFamily, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +80,10 @@ def load(directory: Path) -> ReferenceData:
         admin_email=payee_doc["contacts"]["admin_email"],
     )
     return ReferenceData(default, tuple(areas), payee, Contacts(**payee_doc["contacts"]))
+
+
+def demo_logins(directory: Path) -> tuple[tuple[str, str, Role], ...]:
+    """The demo dataset's userids with a password, to show on the demo welcome screen."""
+    with (directory / "demo.toml").open("rb") as fh:
+        users = tomllib.load(fh).get("user", [])
+    return tuple((u["userid"], u["password"], Role(u["role"])) for u in users if u.get("password"))

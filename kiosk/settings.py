@@ -23,6 +23,11 @@ from pydantic_settings import (
 from kiosk.clock import Clock, ShiftedClock, SystemClock, parse_now
 
 
+def default_data_dir() -> Path:
+    """The user data directory (`~/.local/share/pec-kiosk` on Linux)."""
+    return platformdirs.user_data_path("pec-kiosk")
+
+
 def _default_refdata_dir() -> Path:
     here = Path(__file__).resolve().parent
     for candidate in (here.parent / "data", here / "_data"):  # checkout, then installed wheel
@@ -34,7 +39,7 @@ def _default_refdata_dir() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KIOSK_", extra="ignore", frozen=True)
 
-    data_dir: Path = Field(default_factory=lambda: platformdirs.user_data_path("pec-kiosk"))
+    data_dir: Path = Field(default_factory=lambda: default_data_dir())
     database_url: str | None = None
     refdata_dir: Path = Field(default_factory=_default_refdata_dir)
     demo: bool = False
@@ -96,6 +101,6 @@ def _config_file() -> Path | None:
     if explicit:
         return Path(explicit)
     data_dir = os.environ.get("KIOSK_DATA_DIR")
-    base = Path(data_dir) if data_dir else platformdirs.user_data_path("pec-kiosk")
+    base = Path(data_dir) if data_dir else default_data_dir()
     candidate = base / "config.toml"
     return candidate if candidate.exists() else None

@@ -19,7 +19,6 @@ from textual.widgets import Button, Static
 
 from kiosk.domain.model import OrderStatus
 from kiosk.i18n import N_, _, money
-from kiosk.payments.gateway import UrlTemplateGateway
 from kiosk.services.dto import OrderView, Quote
 from screens.base import KioskScreen, service_call
 from screens.widgets.literal import literal
@@ -137,8 +136,7 @@ class CardPaymentScreen(KioskScreen[None]):
 
     async def open_bank(self) -> None:
         assert self.order is not None
-        gateway = UrlTemplateGateway(self.kiosk.settings.bank_url)
-        url = gateway.checkout_url(self.order.code, self.order.total_cents)
+        url = self.kiosk.gateway.checkout_url(self.order.code, self.order.total_cents)
         self.query_one("#link", Static).update(
             literal(
                 _("Aprire il collegamento alla banca (o inquadrare il codice QR con il telefono):")

@@ -9,16 +9,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from kiosk.domain.model import role_label
 from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, vat_cents
 from kiosk.i18n import N_, _, get_language, money, set_language
+from kiosk.refdata import demo_logins
 from screens.base import KioskScreen
 from screens.widgets.literal import literal
-
-DEMO_ACCOUNTS = (
-    ("avv.demo", "Rinnovo2026!", N_("avvocato")),
-    ("operatore.demo", "Sportello2026!", N_("operatore")),
-    ("admin.demo", "Amministra2026!", N_("amministrazione")),
-)
 
 
 class WelcomeScreen(KioskScreen[None]):
@@ -48,8 +44,8 @@ class WelcomeScreen(KioskScreen[None]):
         if self.kiosk.settings.demo:
             with Vertical(classes="box", id="demo"):
                 yield Static(_("Dati dimostrativi"), classes="box-title")
-                for userid, password, role in DEMO_ACCOUNTS:
-                    yield Static(literal(f"{userid:<15} {password:<16} {_(role)}"))
+                for userid, password, role in demo_logins(self.kiosk.settings.refdata_dir):
+                    yield Static(literal(f"{userid:<15} {password:<16} {role_label(role)}"))
         with Vertical(classes="box", id="assisted"):
             yield Static(_("Rinnovo assistito"), classes="box-title")
             yield Static(

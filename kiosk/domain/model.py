@@ -99,6 +99,17 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+_ROLE_LABELS = {
+    Role.SUBSCRIBER: N_("avvocato"),
+    Role.OPERATOR: N_("operatore"),
+    Role.ADMIN: N_("amministrazione"),
+}
+
+
+def role_label(role: Role) -> str:
+    return _(_ROLE_LABELS[role])
+
+
 class Refusal(StrEnum):
     """Why a renewal cannot go ahead (the CLI's `reason`)."""
 

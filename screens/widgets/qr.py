@@ -41,12 +41,6 @@ def qr_matrix(payload: str) -> list[list[bool]]:
     return [[bool(cell) for cell in row] for row in code.get_matrix()]
 
 
-def qr_size(payload: str) -> Size:
-    """Cells needed to draw `payload` (width, height)."""
-    modules = len(qr_matrix(payload))
-    return Size(modules, (modules + 1) // 2)
-
-
 class QRCode(Widget):
     DEFAULT_CSS = """
     QRCode {
