@@ -1,33 +1,33 @@
 """The kiosk: a thin Textual app. Screens do the journey; this keeps the session and the rules
-of the kiosk itself (idle wipe, locked exit, the database's lifecycle, language).
+of the kiosk itself: two modes (the welcome page, and one person's session, each made afresh so
+nothing of the previous user survives), the idle wipe, the locked exit, the database link.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
+import hmac
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from textual import events, work
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from kiosk.i18n import N_, _, set_language
-from kiosk.payments.gateway import CardGateway
 from kiosk.services.dto import SessionUser
-from kiosk.services.errors import Unavailable
-from kiosk.services.runtime import ServiceHandle
+from kiosk.services.frontdesk import FrontDesk
+from kiosk.services.port import Desk, Link, LinkState
 from kiosk.settings import Settings
+from screens.host import KioskHost
 from screens.idle import IdleWarning
+from screens.mailboxes import MailboxesScreen
+from screens.messages import GoHome, SessionEnded, SessionStarted
 from screens.pin import PinScreen
 from screens.welcome import WelcomeScreen
-
-if TYPE_CHECKING:
-    from kiosk.services.facade import Services
 
 INPUT_EVENTS = (
     events.Key,
@@ -36,137 +36,117 @@ INPUT_EVENTS = (
     events.MouseScrollUp,
     events.Paste,
 )
+WELCOME, SESSION = "welcome", "session"
 
 
-class SessionStarted(Message):
-    """Someone logged in (or registered, or reset their password)."""
+class LinkChanged(Message):
+    """The desk's link to the database changed (posted from the desk's background task)."""
 
-    def __init__(self, user: SessionUser) -> None:
+    def __init__(self, state: LinkState) -> None:
         super().__init__()
-        self.user = user
-
-
-class SessionEnded(Message):
-    """Fine, Esci, or the idle timeout: back to the welcome screen with nothing left behind."""
-
-    def __init__(self, reason: str = "logout") -> None:
-        super().__init__()
-        self.reason = reason
+        self.state = state
 
 
 class KioskApp(App[None]):
     CSS_PATH = "../screens/theme.tcss"
     TITLE = "pec-kiosk"
+    ENABLE_COMMAND_PALETTE = False  # a kiosk has its buttons; the palette speaks English
+    MODES: ClassVar[dict[str, Any]] = {WELCOME: WelcomeScreen}
+    DEFAULT_MODE = WELCOME
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", N_("Chiudi il programma"), show=False, priority=True),
     ]
 
     session: reactive[SessionUser | None] = reactive(None)
+    link: reactive[LinkState] = reactive(LinkState(Link.CONNECTING))
 
     def __init__(
         self,
         settings: Settings,
-        handle: ServiceHandle,
-        gateway: CardGateway,
+        desk: FrontDesk,
         *,
-        idle_clock: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] = time.monotonic,
         idle_poll: float = 0.5,
     ) -> None:
-        # the command palette is a way out of a locked kiosk: off in kiosk mode
-        self.ENABLE_COMMAND_PALETTE = not settings.kiosk_mode  # type: ignore[misc]
         super().__init__()
         set_language(settings.lang)
         self.settings = settings
-        self.handle = handle
-        self.gateway = gateway  # where COLLEGAMENTO A BANCA leads
-        self._services: Services | None = None
-        self._db_ready = asyncio.Event()
-        self._idle_clock = idle_clock
+        self.front_desk = desk
+        self._monotonic = monotonic
         self._idle_poll = idle_poll
-        self._last_input = idle_clock()
+        self._last_input = monotonic()
         self._idle_held = False
+        self._modes_made = 0
+        desk.subscribe(self._post_link_state)
 
-    # --- lifecycle: paint first, then open the database ----------------------------------
+    def _post_link_state(self, state: LinkState) -> None:
+        self.post_message(LinkChanged(state))
+
+    @property
+    def desk(self) -> Desk:
+        return self.front_desk
+
+    def monotonic(self) -> float:
+        return self._monotonic()
+
+    # --- lifecycle: paint first, then open the database ------------------------------------
 
     async def run_async(self, **kwargs: Any) -> None:
         """Enter the database context in the task that runs the app, close it there too."""
-        self.handle.enter()
+        self.front_desk.enter()
         try:
             return await super().run_async(**kwargs)
         finally:
-            await self.handle.close()
+            await self.front_desk.close()
 
     def on_mount(self) -> None:
-        self.push_screen(WelcomeScreen())
-        self.connect()
+        self.run_worker(self.front_desk.keep_connected(), group="database", exit_on_error=False)
         self.set_interval(self._idle_poll, self.check_inactivity)
 
-    @work(exclusive=True, group="database", exit_on_error=False)
-    async def connect(self) -> None:
-        try:
-            self._services = await self.handle.connect()
-        except Exception:  # the screens say "not available"; the details are for the operator
-            logging.getLogger("kiosk").exception("cannot open the database")
-        finally:
-            self._db_ready.set()
+    def on_link_changed(self, message: LinkChanged) -> None:
+        self.link = message.state
 
-    async def services_ready(self) -> Services:
-        await self._db_ready.wait()
-        if self._services is None:
-            raise Unavailable(
-                _(
-                    "Il servizio non è disponibile in questo momento (database non raggiungibile). "
-                    "Rivolgersi allo sportello."
-                )
-            )
-        return self._services
+    # --- the session ----------------------------------------------------------------------
 
-    # --- the session ---------------------------------------------------------------------
+    async def _start_mode(self, name: str, base: Callable[[], Screen[Any]]) -> None:
+        """Switch to a new mode made of a fresh `base` screen, and drop the one we leave (its
+        screens, and whatever they held, are gone)."""
+        self._modes_made += 1
+        mode, previous = f"{name}-{self._modes_made}", self.current_mode
+        self.add_mode(mode, base)
+        await self.switch_mode(mode)
+        await self.remove_mode(previous)
 
-    def on_session_started(self, message: SessionStarted) -> None:
-        from screens.mailboxes import MailboxesScreen
-
+    async def on_session_started(self, message: SessionStarted) -> None:
         self.session = message.user
-        self.reset_to_welcome()
-        self.push_screen(MailboxesScreen())
+        await self._start_mode(SESSION, MailboxesScreen)
+        self._last_input = self.monotonic()
 
     async def on_session_ended(self, message: SessionEnded) -> None:
         await self.end_session(message.reason)
 
-    def back_to_mailboxes(self) -> None:
-        """From anywhere in the journey back to the session's list of mailboxes."""
-        from screens.mailboxes import MailboxesScreen
-
-        while len(self.screen_stack) > 3 and not isinstance(self.screen, MailboxesScreen):
-            self.pop_screen()
-
-    def reset_to_welcome(self) -> None:
-        """Pop every screen above the welcome screen (they, and what they held, are gone)."""
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
+    def on_go_home(self, message: GoHome) -> None:
+        self.screen_stack[0].pop_until_active()  # the base of the session's mode
 
     async def end_session(self, reason: str = "logout") -> None:
+        """Back to a new welcome page; the session's screens, and what they held, are gone."""
         self.session = None
-        self.reset_to_welcome()
         self.clear_notifications()
-        welcome = self.screen
-        if isinstance(welcome, WelcomeScreen):
-            await welcome.recompose()
-            welcome.focus_soon("#login")
-            if reason == "idle":
-                welcome.say(_("Sessione terminata per inattività."), "info")
-        self._last_input = self._idle_clock()
+        set_language(self.settings.lang)
+        notice = _("Sessione terminata per inattività.") if reason == "idle" else ""
+        await self._start_mode(WELCOME, lambda: WelcomeScreen(notice))
+        self._last_input = self.monotonic()
 
     @property
     def in_session(self) -> bool:
-        """Anything on screen beyond the welcome page belongs to someone."""
-        return len(self.screen_stack) > 2 or self.session is not None
+        """Anything on screen but the welcome page belongs to someone (a login half typed)."""
+        return self.session is not None or not isinstance(self.screen, WelcomeScreen)
 
-    # --- idle timeout --------------------------------------------------------------------
+    # --- idle timeout -----------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, INPUT_EVENTS):
-            self._last_input = self._idle_clock()
+            self._last_input = self.monotonic()
             for warning in self.screen.query(IdleWarning):
                 await warning.remove()
         await super().on_event(event)
@@ -179,14 +159,13 @@ class KioskApp(App[None]):
     @idle_held.setter
     def idle_held(self, held: bool) -> None:
         if self._idle_held and not held:
-            self._last_input = self._idle_clock()  # the idle time starts when the wait ends
+            self._last_input = self.monotonic()  # the idle time starts when the wait ends
         self._idle_held = held
 
     async def check_inactivity(self) -> None:
         if not self.in_session or self.idle_held:
             return
-        idle = self._idle_clock() - self._last_input
-        remaining = self.settings.idle_timeout - idle
+        remaining = self.settings.idle_timeout - (self.monotonic() - self._last_input)
         if remaining <= 0:
             await self.end_session("idle")
         elif remaining <= self.settings.idle_warning:
@@ -196,22 +175,25 @@ class KioskApp(App[None]):
             else:
                 await self.screen.mount(IdleWarning(int(remaining + 0.999)))
 
-    # --- leaving ---------------------------------------------------------------------------
+    # --- leaving ----------------------------------------------------------------------------
 
     async def action_request_quit(self) -> None:
         if not self.settings.kiosk_mode:
             self.exit()
             return
-        self.push_screen(PinScreen(), self._quit_if_unlocked)
+        self.push_screen(PinScreen(self.check_pin), self._quit_if_unlocked)
 
     def _quit_if_unlocked(self, unlocked: bool | None) -> None:
         if unlocked:
             self.exit()
 
-    def check_pin(self, pin: str) -> bool:
-        import hmac
-
+    async def check_pin(self, pin: str) -> bool:
         expected = self.settings.operator_pin
         return expected is not None and hmac.compare_digest(
             pin.encode(), expected.get_secret_value().encode()
         )
+
+
+def _is_host(app: KioskApp) -> KioskHost:
+    """The type checker proves here that the app is what the screens expect of it."""
+    return app

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from kiosk.app import KioskApp
 from kiosk.clock import Clock
 from kiosk.payments.gateway import CardGateway, UrlTemplateGateway
+from kiosk.services.frontdesk import FrontDesk
 from kiosk.services.runtime import ServiceHandle
 from kiosk.settings import Settings
 
@@ -17,10 +18,17 @@ def build_app(
     *,
     clock: Clock | None = None,
     reset_demo: bool = False,
-    idle_clock: Callable[[], float] = time.monotonic,
+    monotonic: Callable[[], float] = time.monotonic,
     idle_poll: float = 0.5,
     gateway: CardGateway | None = None,
 ) -> KioskApp:
+    """The kiosk on `settings`; `clock` sets the business "now", `monotonic` the kiosk's own
+    timers (idle wipe, countdowns, reconnect), both replaceable by tests."""
     handle = ServiceHandle(settings, clock, reset_demo=reset_demo)
-    gateway = gateway or UrlTemplateGateway(settings.bank_url)
-    return KioskApp(settings, handle, gateway, idle_clock=idle_clock, idle_poll=idle_poll)
+    desk = FrontDesk(
+        handle,
+        gateway or UrlTemplateGateway(settings.bank_url),
+        monotonic=monotonic,
+        retry_first=settings.db_retry_seconds,
+    )
+    return KioskApp(settings, desk, monotonic=monotonic, idle_poll=idle_poll)

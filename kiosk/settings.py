@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     password_memory_kib: int = 65536
     max_failed_logins: int = 5
     lockout_minutes: int = 15
+    db_lock_timeout: float = 10.0  # seconds a change waits for other writers before "occupato"
+    db_retry_seconds: float = 2.0  # the kiosk's first wait before reconnecting (then doubling)
 
     @field_validator("now", mode="before")
     @classmethod

@@ -1,14 +1,15 @@
-"""What every kiosk screen shares: the services, one place for workers' errors, busy state.
+"""What every kiosk screen shares: the desk, one place for workers' errors, busy state.
 
-Screens get data as attributes when they are made, call services from workers (never on the
-event loop), and tell the app about session changes with messages.
+Screens get data as attributes when they are made, call the desk (`kiosk.services.port.Desk`)
+from workers (never on the event loop), and tell the app about session changes with messages
+(`screens.messages`). They never import the app: what they may expect of it is `KioskHost`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -20,16 +21,15 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
+from kiosk.errors import InvalidInput, KioskError, Unavailable
 from kiosk.i18n import _
-from kiosk.services.errors import InvalidInput, Refused, ServiceError, Unavailable
+from kiosk.services.port import Desk, Link, LinkState
+from screens.host import KioskHost
 from screens.widgets.footer import KioskFooter
+from screens.widgets.link_banner import LinkBanner
 from screens.widgets.notice import Notice
 from screens.widgets.qr import QRCode
 from screens.widgets.titlebar import TitleBar
-
-if TYPE_CHECKING:
-    from kiosk.app import KioskApp
-    from kiosk.services.facade import Services
 
 log = logging.getLogger("kiosk.screens")
 ResultT = TypeVar("ResultT")
@@ -57,18 +57,19 @@ class KioskScreen(Screen[ResultT]):
     _reveal: str | None = None
 
     @property
-    def kiosk(self) -> KioskApp:
-        return cast("KioskApp", self.app)
+    def host(self) -> KioskHost:
+        return cast(KioskHost, self.app)
 
-    async def services(self) -> Services:
-        """The services, once the database is open (the kiosk paints before it is)."""
-        return await self.kiosk.services_ready()
+    @property
+    def desk(self) -> Desk:
+        return self.host.desk
 
     def compose(self) -> ComposeResult:
-        user = self.kiosk.session
+        user = self.host.session
         yield TitleBar(
             _("Rinnovo PEC"), self.title_text() + (f" — {user.nominativo}" if user else "")
         )
+        yield LinkBanner(self.host.monotonic)
         with Body(id="body"), Vertical(id="panel"):
             yield from self.compose_body()
             yield Notice(id="notice")
@@ -79,6 +80,17 @@ class KioskScreen(Screen[ResultT]):
 
     def compose_body(self) -> ComposeResult:
         yield Static()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "link", self._link_changed, init=True)
+
+    def _link_changed(self, old: LinkState, new: LinkState) -> None:
+        self.query_one(LinkBanner).state = new
+        if new.link is Link.READY and old.link is not Link.READY:
+            self.link_restored()
+
+    def link_restored(self) -> None:
+        """The database answers again: redo what could not be done (a screen's own business)."""
 
     # --- messages for the person at the kiosk --------------------------------------------
 
@@ -103,7 +115,9 @@ class KioskScreen(Screen[ResultT]):
                 self.focus_field(error.field)
             else:
                 self.say(error.message, "error")
-        elif isinstance(error, Unavailable | Refused | ServiceError):
+        elif isinstance(error, Unavailable):
+            self.notice.clear()  # the banner at the top says it, and says when it tries again
+        elif isinstance(error, KioskError):
             self.say(error.message, "error")
         else:
             log.exception("unexpected error in a kiosk worker", exc_info=error)

@@ -1,28 +1,38 @@
 """Carta di credito: confirm, then COLLEGAMENTO A BANCA, then wait for the bank.
 
 The order becomes paid only through the bank's server-to-server notification; this screen just
-follows the order's state in the database, shows the time left, and lets the payer give up.
+follows the order's state, shows the time left, and lets the payer give up. Where the payer is
+(`step`) is one reactive; the layout follows it through CSS classes set by its watcher.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
+from enum import StrEnum
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Button, Static
 
-from kiosk.domain.model import OrderStatus
+from kiosk.domain.model import OrderStatus, PaymentMethod
 from kiosk.i18n import N_, _, money
 from kiosk.services.dto import OrderView, Quote
 from screens.base import KioskScreen, service_call
+from screens.messages import GoHome
+from screens.result import ResultScreen
 from screens.widgets.literal import literal
 from screens.widgets.qr import QRCode
+
+
+class CardStep(StrEnum):
+    CONFIRM = "confirm"  # nothing registered yet: Conferma or Indietro
+    BANK = "bank"  # the order exists: COLLEGAMENTO A BANCA
+    WAIT = "wait"  # the link is shown: waiting for the bank's confirmation
+    ENDED = "ended"  # cancelled, or no answer in time: one way on
 
 
 class CardPaymentScreen(KioskScreen[None]):
@@ -30,9 +40,10 @@ class CardPaymentScreen(KioskScreen[None]):
     SCREEN_TITLE = N_("Pagamento con carta di credito")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Indietro"))]
 
+    step: reactive[CardStep] = reactive(CardStep.CONFIRM)
+    remaining: reactive[int] = reactive(0)
     order: OrderView | None = None
     bank_url = ""
-    remaining: reactive[int] = reactive(0)
 
     def __init__(self, quote: Quote) -> None:
         super().__init__()
@@ -78,48 +89,52 @@ class CardPaymentScreen(KioskScreen[None]):
         self.query_one("#confirm", Button).focus()
 
     def on_unmount(self) -> None:
-        self.kiosk.idle_held = False
+        self.host.idle_held = False
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        match event.button.id:
-            case "confirm":
-                self.place()
-            case "bank":
-                await self.open_bank()
-            case "cancel":
-                self.cancel_order()
-            case "done":
-                self.finish()
-            case "show-qr":
-                self.show_qr_full(self.bank_url, _("COLLEGAMENTO A BANCA"))
-            case _:
-                self.action_back()
+    def watch_step(self, step: CardStep) -> None:
+        self.set_class(step is not CardStep.CONFIRM, "-bank")
+        self.set_class(step is CardStep.WAIT, "-wait")
+        self.set_class(step is CardStep.ENDED, "-ended")
+        self.refresh_bindings()
 
+    @on(Button.Pressed, "#confirm")
+    def confirm_order(self) -> None:
+        self.place()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_payment(self) -> None:
+        self.cancel_order()
+
+    @on(Button.Pressed, "#done")
+    def done(self) -> None:
+        self.finish()
+
+    @on(Button.Pressed, "#show-qr")
+    def open_qr(self) -> None:
+        self.show_qr_full(self.bank_url, _("COLLEGAMENTO A BANCA"))
+
+    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        if self.order is None:
+        if self.step is CardStep.CONFIRM:
             self.dismiss()
-        elif self.has_class("-ended"):
+        elif self.step is CardStep.ENDED:
             self.finish()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ "Indietro" only before the order exists or once the wait is over."""
         if action == "back":
-            return self.order is None or self.has_class("-ended")
+            return self.step in (CardStep.CONFIRM, CardStep.ENDED)
         return True
 
     def end_waiting(self, label: str) -> None:
         """Payment cancelled or no answer from the bank: one clear way on, and focus on it."""
-        self.add_class("-ended")
-        self.refresh_bindings()
+        self.step = CardStep.ENDED
         self.query_one("#done", Button).label = label
         self.focus_soon("#done")
 
     @service_call
     async def place(self) -> None:
-        from kiosk.domain.model import PaymentMethod
-
-        services = await self.services()
-        self.order = await services.renewals.place_order(
+        self.order = await self.desk.place_order(
             self.quote.userid, self.quote.mailbox.address, PaymentMethod.CARTA
         )
         self.query_one("#order-line", Static).update(
@@ -130,13 +145,13 @@ class CardPaymentScreen(KioskScreen[None]):
                 ).format(code=self.order.code)
             )
         )
-        self.add_class("-bank")
-        self.refresh_bindings()
+        self.step = CardStep.BANK
         self.focus_soon("#bank")
 
+    @on(Button.Pressed, "#bank")
     async def open_bank(self) -> None:
         assert self.order is not None
-        url = self.kiosk.gateway.checkout_url(self.order.code, self.order.total_cents)
+        url = self.desk.checkout_url(self.order)
         self.query_one("#link", Static).update(
             literal(
                 _("Aprire il collegamento alla banca (o inquadrare il codice QR con il telefono):")
@@ -149,12 +164,12 @@ class CardPaymentScreen(KioskScreen[None]):
         await holder.mount(QRCode(url, id="bank-qr"))
         self.bank_url = url
         self.fit_qr()
-        self.add_class("-wait")
+        self.step = CardStep.WAIT
         self.query_one("#bank", Button).disabled = True
         self.wait_for_bank(self.order.code)
 
     def watch_remaining(self, remaining: int) -> None:
-        if self.order is None or not self.has_class("-wait"):
+        if self.step is not CardStep.WAIT:
             return
         minutes, seconds = divmod(max(remaining, 0), 60)
         self.query_one("#status", Static).update(
@@ -167,29 +182,26 @@ class CardPaymentScreen(KioskScreen[None]):
 
     @work(exclusive=True, group="bank", exit_on_error=False)
     async def wait_for_bank(self, code: str) -> None:
-        from screens.result import ResultScreen
-
-        settings = self.kiosk.settings
-        services = await self.services()
-        self.kiosk.idle_held = True  # the payer is on the bank's page, maybe on a phone
-        deadline = time.monotonic() + settings.card_wait_seconds
+        facts = self.desk.facts
+        self.host.idle_held = True  # the payer is on the bank's page, maybe on a phone
+        deadline = self.host.monotonic() + facts.card_wait_seconds
         try:
             while True:
-                self.remaining = int(deadline - time.monotonic() + 0.999)
-                order = await services.renewals.order(code)
-                if order is not None and order.status in (OrderStatus.PAID, OrderStatus.ACTIVATED):
+                self.remaining = int(deadline - self.host.monotonic() + 0.999)
+                order = await self.desk.order(code)
+                if order.status in (OrderStatus.PAID, OrderStatus.ACTIVATED):
                     self.order = order
                     self.app.push_screen(ResultScreen(order))
                     return
-                if order is not None and order.status is OrderStatus.CANCELLED:
+                if order.status is OrderStatus.CANCELLED:
                     self.say(_("L'ordine è stato annullato."), "warning")
                     return
-                if time.monotonic() >= deadline:
+                if self.host.monotonic() >= deadline:
                     self.timed_out()
                     return
-                await asyncio.sleep(settings.card_poll_seconds)
+                await asyncio.sleep(facts.card_poll_seconds)
         finally:
-            self.kiosk.idle_held = False
+            self.host.idle_held = False
 
     def timed_out(self) -> None:
         assert self.order is not None
@@ -205,22 +217,18 @@ class CardPaymentScreen(KioskScreen[None]):
     @service_call
     async def cancel_order(self) -> None:
         assert self.order is not None
-        services = await self.services()
         self.workers.cancel_group(self, "bank")
-        self.order = await services.renewals.cancel(self.order.code, actor=self.quote.userid)
+        self.order = await self.desk.cancel_order(self.order.code, actor=self.quote.userid)
         self.say(
             _("Pagamento annullato: l'ordine {code} non è più valido.").format(
                 code=self.order.code
             ),
             "info",
         )
-        self.remove_class("-wait")
         self.end_waiting(_("Torna alle mie caselle"))
 
     def finish(self) -> None:
-        from screens.result import ResultScreen
-
         if self.order is not None and self.order.status is OrderStatus.PENDING:
             self.app.push_screen(ResultScreen(self.order))
         else:
-            self.kiosk.back_to_mailboxes()
+            self.post_message(GoHome())

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from kiosk.domain.validation import InvalidInput
+from kiosk.errors import InvalidInput
 from kiosk.i18n import _
 
 

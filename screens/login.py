@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -12,6 +13,8 @@ from textual.widgets import Button, Input, Static
 from kiosk.i18n import N_, _
 from screens.base import KioskScreen, service_call
 from screens.forms import field
+from screens.messages import SessionStarted
+from screens.recovery import RecoveryScreen
 
 
 class LoginScreen(KioskScreen[None]):
@@ -37,41 +40,33 @@ class LoginScreen(KioskScreen[None]):
         if self.initial_userid:
             self.query_one("#password", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "userid":
-            self.query_one("#password", Input).focus()
-        else:
-            self.submit()
+    @on(Input.Submitted, "#userid")
+    def next_field(self) -> None:
+        self.query_one("#password", Input).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "submit":
-            self.submit()
-        elif event.button.id == "recovery":
-            from screens.recovery import RecoveryScreen
-
-            self.app.switch_screen(RecoveryScreen())
-        else:
-            self.action_back()
-
-    def action_back(self) -> None:
-        self.dismiss()
-
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#submit")
     def submit(self) -> None:
         self.clear_errors()
-        userid = self.query_one("#userid", Input).value
-        password = self.query_one("#password", Input).value
+        userid = self.value("userid")
+        password = self.value("password")
         if not userid.strip() or not password:
             self.say(_("Inserire userid e password."), "error")
             return
         self.log_in(userid, password)
 
+    @on(Button.Pressed, "#recovery")
+    def open_recovery(self) -> None:
+        self.app.switch_screen(RecoveryScreen())
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.dismiss()
+
     @service_call
     async def log_in(self, userid: str, password: str) -> None:
-        from kiosk.app import SessionStarted
-
-        services = await self.services()
         try:
-            user = await services.auth.login(userid, password)
+            user = await self.desk.login(userid, password)
         finally:
             self.query_one("#password", Input).value = ""
         self.post_message(SessionStarted(user))

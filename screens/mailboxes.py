@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -13,6 +14,8 @@ from kiosk.domain.dates import WindowStatus
 from kiosk.i18n import N_, _, _n, day, money
 from kiosk.services.dto import AccountView, MailboxView
 from screens.base import KioskScreen, service_call
+from screens.messages import SessionEnded
+from screens.renewal import RenewalScreen
 from screens.widgets.literal import literal
 
 
@@ -64,13 +67,16 @@ class MailboxesScreen(KioskScreen[None]):
         if self.account is not None:  # back from a renewal: show what changed
             self.load()
 
+    def link_restored(self) -> None:
+        if self.account is None:  # the list could not be loaded: load it now
+            self.load()
+
     @service_call
     async def load(self) -> None:
-        user = self.kiosk.session
+        user = self.host.session
         if user is None:
             return
-        services = await self.services()
-        self.account = await services.accounts.overview(user.userid)
+        self.account = await self.desk.overview(user.userid)
         self.show_account(self.account)
 
     def show_account(self, account: AccountView) -> None:
@@ -104,30 +110,19 @@ class MailboxesScreen(KioskScreen[None]):
             )
 
     def selected(self) -> MailboxView | None:
-        if self.account is None or not self.account.mailboxes:
-            return None
+        """The box under the table's cursor (rows are keyed by address)."""
         table = self.query_one("#boxes", DataTable)
-        row = table.cursor_row
-        if 0 <= row < len(self.account.mailboxes):
-            return self.account.mailboxes[row]
-        return None
+        if self.account is None or not table.row_count:
+            return None
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return next((b for b in self.account.mailboxes if b.address == row_key.value), None)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_renew()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "renew":
-            self.action_renew()
-        else:
-            self.action_logout()
-
+    @on(DataTable.RowSelected)
+    @on(Button.Pressed, "#renew")
     def action_renew(self) -> None:
-        from screens.renewal import RenewalScreen
-
         box = self.selected()
         self.app.push_screen(RenewalScreen(pec=box.address if box else ""))
 
+    @on(Button.Pressed, "#logout")
     def action_logout(self) -> None:
-        from kiosk.app import SessionEnded
-
         self.post_message(SessionEnded("logout"))

@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from kiosk.domain.instructions import PaymentInstructions, coordinates
+from kiosk.domain.instructions import PaymentInstructions
 from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import N_, _, money
 from kiosk.services.dto import OrderView, Quote
 from screens.base import KioskScreen, service_call
+from screens.result import ResultScreen
 from screens.widgets.literal import literal
 from screens.widgets.qr import QRCode
 
@@ -47,12 +49,9 @@ class OfflinePaymentScreen(KioskScreen[None]):
         return _("Pagamento: {method}").format(method=self.method.label)
 
     def compose_body(self) -> ComposeResult:
-        payee = self.kiosk.handle.refdata.payee
         yield Static(_("Coordinate per il versamento"), classes="heading", id="heading")
         yield Static(
-            rows_table(coordinates(self.method, payee, self.quote.total_cents)),
-            classes="box",
-            id="coordinates",
+            rows_table(self.quote.coordinates_for(self.method)), classes="box", id="coordinates"
         )
         with Vertical(id="before"):
             yield Static(
@@ -70,17 +69,19 @@ class OfflinePaymentScreen(KioskScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#confirm", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        match event.button.id:
-            case "confirm":
-                self.confirm()
-            case "show-qr":
-                self.action_show_qr()
-            case "next":
-                self.finish()
-            case _:
-                self.action_back()
+    @on(Button.Pressed, "#confirm")
+    def confirm_order(self) -> None:
+        self.confirm()
 
+    @on(Button.Pressed, "#show-qr")
+    def open_qr(self) -> None:
+        self.action_show_qr()
+
+    @on(Button.Pressed, "#next")
+    def next_step(self) -> None:
+        self.finish()
+
+    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         if self.order is None:  # once the order exists, leaving goes forward, not back
             self.dismiss()
@@ -89,8 +90,7 @@ class OfflinePaymentScreen(KioskScreen[None]):
 
     @service_call
     async def confirm(self) -> None:
-        services = await self.services()
-        order = await services.renewals.place_order(
+        order = await self.desk.place_order(
             self.quote.userid, self.quote.mailbox.address, self.method
         )
         self.order = order
@@ -155,7 +155,5 @@ class OfflinePaymentScreen(KioskScreen[None]):
         return True
 
     def finish(self) -> None:
-        from screens.result import ResultScreen
-
         if self.order is not None:
             self.app.push_screen(ResultScreen(self.order))

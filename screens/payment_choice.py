@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -14,6 +15,9 @@ from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import N_, _, day, money
 from kiosk.services.dto import Quote
 from screens.base import KioskScreen, service_call
+from screens.card_payment import CardPaymentScreen
+from screens.offline_payment import OfflinePaymentScreen
+from screens.result import ResultScreen
 from screens.widgets.literal import literal
 
 OFFLINE_MENU = (
@@ -82,40 +86,37 @@ class PaymentChoiceScreen(KioskScreen[None]):
         first = "#prepaid" if self.quote.prepaid_covers else "#transfer"
         self.query_one(first, Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        match event.button.id:
-            case "prepaid":
-                self.query_one("#prepaid-confirm").add_class("-open")
-                self.focus_soon("#confirm-prepaid")
-            case "confirm-prepaid":
-                self.pay_from_prepaid()
-            case "transfer":
-                methods = self.query_one("#methods", OptionList)
-                methods.add_class("-open")
-                methods.highlighted = 0
-                self.focus_soon("#methods")
-            case _:
-                self.action_back()
+    @on(Button.Pressed, "#prepaid")
+    def ask_prepaid_confirmation(self) -> None:
+        self.query_one("#prepaid-confirm").add_class("-open")
+        self.focus_soon("#confirm-prepaid")
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        from screens.card_payment import CardPaymentScreen
-        from screens.offline_payment import OfflinePaymentScreen
+    @on(Button.Pressed, "#confirm-prepaid")
+    def confirm_prepaid(self) -> None:
+        self.pay_from_prepaid()
 
+    @on(Button.Pressed, "#transfer")
+    def open_methods(self) -> None:
+        methods = self.query_one("#methods", OptionList)
+        methods.add_class("-open")
+        methods.highlighted = 0
+        self.focus_soon("#methods")
+
+    @on(OptionList.OptionSelected, "#methods")
+    def pick_method(self, event: OptionList.OptionSelected) -> None:
         method = PaymentMethod(str(event.option.id))
         if method is PaymentMethod.CARTA:
             self.app.push_screen(CardPaymentScreen(self.quote))
         else:
             self.app.push_screen(OfflinePaymentScreen(self.quote, method))
 
+    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         self.dismiss()
 
     @service_call
     async def pay_from_prepaid(self) -> None:
-        from screens.result import ResultScreen
-
-        services = await self.services()
-        order = await services.renewals.place_order(
+        order = await self.desk.place_order(
             self.quote.userid, self.quote.mailbox.address, PaymentMethod.PREPAID
         )
         self.app.push_screen(ResultScreen(order))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -12,13 +14,16 @@ from textual.widgets import Input, Label, Static
 
 from kiosk.i18n import N_, _
 
-if TYPE_CHECKING:
-    from kiosk.app import KioskApp
-
 
 class PinScreen(ModalScreen[bool]):
+    """Dismissed with True once `check` accepts the PIN typed, False on Esc."""
+
     CSS_PATH = "pin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Annulla"))]
+
+    def __init__(self, check: Callable[[str], Awaitable[bool]]) -> None:
+        super().__init__()
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -26,11 +31,12 @@ class PinScreen(ModalScreen[bool]):
             yield Input(password=True, placeholder=_("PIN operatore"), id="pin", max_length=32)
             yield Static(id="pin-error")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if cast("KioskApp", self.app).check_pin(event.value):
+    @on(Input.Submitted, "#pin")
+    async def try_pin(self, event: Input.Submitted) -> None:
+        pin, event.input.value = event.value, ""
+        if await self.check(pin):
             self.dismiss(True)
         else:
-            event.input.value = ""
             self.query_one("#pin-error", Static).update(_("PIN errato."))
 
     def action_cancel(self) -> None:

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from kiosk.domain import validation
-from kiosk.domain.validation import InvalidInput
+from kiosk.errors import InvalidInput
 from kiosk.i18n import N_, _
 from screens.base import KioskScreen, service_call
 from screens.forms import check_all, field, new_password
+from screens.messages import SessionStarted
 from screens.widgets.notice import Notice
 
 
@@ -51,32 +53,21 @@ class RecoveryScreen(KioskScreen[None]):
             with Horizontal(classes="actions"):
                 yield Button(_("Imposta la password"), id="reset", variant="primary")
 
+    @on(Button.Pressed, "#have-code")
     def show_step2(self) -> None:
         self.query_one("#step2").add_class("-open")
         self.focus_soon("#userid")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "identifier":
-            self.send()
-        elif event.input.id == "password_confirm":
-            self.reset()
-        else:
-            self.focus_next()
+    @on(Input.Submitted, "#userid, #code, #password")
+    def next_field(self) -> None:
+        self.focus_next()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        button = event.button.id
-        if button == "send":
-            self.send()
-        elif button == "have-code":
-            self.show_step2()
-        elif button == "reset":
-            self.reset()
-        else:
-            self.action_back()
-
+    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         self.dismiss()
 
+    @on(Input.Submitted, "#identifier")
+    @on(Button.Pressed, "#send")
     def send(self) -> None:
         self.clear_errors()
         if not self.value("identifier").strip():
@@ -88,11 +79,12 @@ class RecoveryScreen(KioskScreen[None]):
 
     @service_call
     async def request_code(self, identifier: str) -> None:
-        services = await self.services()
-        message = await services.auth.request_recovery(identifier)
+        message = await self.desk.request_recovery(identifier)
         self.query_one("#sent", Notice).show(message, "success")  # under the button just pressed
         self.show_step2()
 
+    @on(Input.Submitted, "#password_confirm")
+    @on(Button.Pressed, "#reset")
     def reset(self) -> None:
         self.clear_errors()
         userid = self.value("userid")
@@ -114,11 +106,8 @@ class RecoveryScreen(KioskScreen[None]):
 
     @service_call
     async def set_password(self) -> None:
-        from kiosk.app import SessionStarted
-
-        services = await self.services()
         try:
-            user = await services.auth.reset_password(
+            user = await self.desk.reset_password(
                 self.value("userid"),
                 self.value("code"),
                 self.value("password"),

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select, Static
 
 from kiosk.domain import validation
-from kiosk.domain.validation import InvalidInput
+from kiosk.errors import InvalidInput
 from kiosk.i18n import N_, _
 from screens.base import KioskScreen, service_call
 from screens.forms import check_all, field, labelled, new_password
-
-FIELDS = ("userid", "nominativo", "codice_fiscale", "email", "password", "password_confirm")
+from screens.messages import SessionStarted
 
 
 class RegisterScreen(KioskScreen[None]):
@@ -25,7 +25,7 @@ class RegisterScreen(KioskScreen[None]):
     AUTO_FOCUS = "#userid"
 
     def compose_body(self) -> ComposeResult:
-        refdata = self.kiosk.handle.refdata
+        facts = self.desk.facts
         yield Static(_("Iscrizione"), classes="heading")
         yield Static(_("Tutti i campi sono obbligatori."), classes="lead")
         yield from field(_("Userid (da 3 a 32 caratteri)"), "userid", max_length=32)
@@ -38,8 +38,8 @@ class RegisterScreen(KioskScreen[None]):
             _("Area di appartenenza"),
             "area",
             Select(
-                [(a.name + f" ({a.code})", a.code) for a in refdata.areas],
-                value=refdata.default_area,
+                [(f"{a.name} ({a.code})", a.code) for a in facts.areas],
+                value=facts.default_area,
                 allow_blank=False,
                 id="area",
             ),
@@ -51,18 +51,15 @@ class RegisterScreen(KioskScreen[None]):
             yield Button(_("Iscriviti"), id="submit", variant="primary")
             yield Button(_("Indietro"), id="back")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def next_field(self) -> None:
         self.focus_next()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "submit":
-            self.submit()
-        else:
-            self.action_back()
-
+    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         self.dismiss()
 
+    @on(Button.Pressed, "#submit")
     def submit(self) -> None:
         self.clear_errors()
         userid = self.value("userid")
@@ -81,15 +78,11 @@ class RegisterScreen(KioskScreen[None]):
             errors.append(InvalidInput("password_confirm", _("Le due password non coincidono.")))
         if self.show_field_errors(errors):
             return
-        area = self.query_one("#area", Select).value
-        self.register(str(area))
+        self.register(str(self.query_one("#area", Select).value))
 
     @service_call
     async def register(self, area: str) -> None:
-        from kiosk.app import SessionStarted
-
-        services = await self.services()
-        user = await services.auth.register(
+        user = await self.desk.register(
             userid=self.value("userid"),
             nominativo=self.value("nominativo"),
             codice_fiscale=self.value("codice_fiscale"),

@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.domain.model import Refusal
-from kiosk.domain.validation import InvalidInput
+from kiosk.errors import InvalidInput, Reason
 from kiosk.i18n import N_, _, day, money
 from kiosk.services.dto import Quote, RenewalRefusal
 from screens.base import KioskScreen, service_call
 from screens.forms import field
+from screens.payment_choice import PaymentChoiceScreen
 from screens.widgets.literal import literal
 from screens.widgets.notice import Notice
 
@@ -29,7 +30,7 @@ def quote_table(quote: Quote) -> Table:
     for line in quote.lines:
         table.add_row(literal(line.description), money(line.net_cents))
     table.add_row(_("Imponibile"), money(quote.net_cents))
-    table.add_row(_("IVA {rate}%").format(rate=22), money(quote.vat_cents))
+    table.add_row(_("IVA {rate}%").format(rate=quote.vat_rate_percent), money(quote.vat_cents))
     table.add_row(
         literal(_("Totale da pagare"), style="bold"),
         literal(money(quote.total_cents), style="bold"),
@@ -51,13 +52,12 @@ class RenewalScreen(KioskScreen[None]):
     quote: Quote | None = None
     refusal: RenewalRefusal | None = None
 
-    def __init__(self, pec: str = "", *, assisted: bool = False) -> None:
+    def __init__(self, pec: str = "") -> None:
         super().__init__()
         self.initial_pec = pec
-        self.assisted = assisted
 
     def compose_body(self) -> ComposeResult:
-        user = self.kiosk.session
+        user = self.host.session
         yield Static(_("Rinnovo della casella PEC"), classes="heading")
         yield from field(_("Userid"), "userid", max_length=32, value=user.userid if user else "")
         yield from field(_("PEC da rinnovare"), "pec", max_length=254, value=self.initial_pec)
@@ -70,36 +70,23 @@ class RenewalScreen(KioskScreen[None]):
         if self.initial_pec:
             self.query_one("#lookup", Button).focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id in ("userid", "pec") and (self.quote or self.refusal):
+    @on(Input.Changed, "#userid, #pec")
+    def forget_outcome(self) -> None:
+        if self.quote or self.refusal:
             self.quote = self.refusal = None  # what is shown no longer matches the fields
             self.query_one("#outcome").remove_children()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id in ("userid", "pec"):
-            self.lookup()
-        elif event.input.id == "phone":
-            self.ask_callback()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        match event.button.id:
-            case "lookup":
-                self.lookup()
-            case "pay":
-                self.go_to_payment()
-            case "callback":
-                self.ask_callback()
-            case _:
-                self.action_back()
-
+    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         self.dismiss()
 
+    @on(Input.Submitted, "#userid, #pec")
+    @on(Button.Pressed, "#lookup")
     def lookup(self) -> None:
         self.clear_errors()
-        userid = self.query_one("#userid", Input).value.strip().lower()
-        pec = self.query_one("#pec", Input).value
-        user = self.kiosk.session
+        userid = self.value("userid").strip().lower()
+        pec = self.value("pec")
+        user = self.host.session
         if user is not None and userid != user.userid:
             self.show_error(
                 InvalidInput(
@@ -114,37 +101,43 @@ class RenewalScreen(KioskScreen[None]):
 
     @service_call
     async def fetch_quote(self, userid: str, pec: str) -> None:
-        services = await self.services()
-        result = await services.renewals.quote(userid, pec, assisted=self.assisted)
-        await self.show_outcome(result)
+        try:
+            quote = await self.desk.quote(userid, pec)
+        except RenewalRefusal as refusal:
+            await self.show_refusal(refusal)
+        else:
+            await self.show_quote(quote)
 
-    async def show_outcome(self, result: Quote | RenewalRefusal) -> None:
+    async def show_quote(self, quote: Quote) -> None:
         outcome = self.query_one("#outcome", Vertical)
         await outcome.remove_children()
-        if isinstance(result, Quote):
-            self.quote, self.refusal = result, None
-            await outcome.mount_all(
-                [
-                    Static(_("Costo del rinnovo e prossima scadenza"), classes="heading"),
-                    Static(quote_table(result), id="quote"),
-                    Horizontal(Button(_("Avanti"), id="pay", variant="primary"), classes="actions"),
-                ]
-            )
-            self.focus_soon("#pay")
-            return
-        self.quote, self.refusal = None, result
-        refusal = Notice(id="refusal")
-        await outcome.mount(refusal)
-        refusal.show(result.message, "warning")  # right under Avanti, where the eyes are
+        self.quote, self.refusal = quote, None
+        await outcome.mount_all(
+            [
+                Static(_("Costo del rinnovo e prossima scadenza"), classes="heading"),
+                Static(quote_table(quote), id="quote"),
+                Horizontal(Button(_("Avanti"), id="pay", variant="primary"), classes="actions"),
+            ]
+        )
+        self.focus_soon("#pay")
+
+    async def show_refusal(self, refusal: RenewalRefusal) -> None:
+        outcome = self.query_one("#outcome", Vertical)
+        await outcome.remove_children()
+        self.quote, self.refusal = None, refusal
+        notice = Notice(id="refusal")
+        await outcome.mount(notice)
+        notice.show(refusal.message, "warning")  # right under Avanti, where the eyes are
         widgets: list[Widget] = []
-        if result.reason is Refusal.TOO_LATE and result.contacts is not None:
+        if refusal.reason is Reason.TOO_LATE and refusal.contacts is not None:
             widgets = [
                 Vertical(
                     Static(_("Supporto Vendite Lextel"), classes="box-title"),
                     Static(
                         literal(
                             _("Telefono {phone} · e-mail {email}").format(
-                                phone=result.contacts.sales_phone, email=result.contacts.sales_email
+                                phone=refusal.contacts.sales_phone,
+                                email=refusal.contacts.sales_email,
                             )
                         )
                     ),
@@ -161,36 +154,34 @@ class RenewalScreen(KioskScreen[None]):
                     id="sales-support",
                 )
             ]
-        elif result.reason is Refusal.PENDING and result.order_code:
-            widgets = [Static(literal(result.order_code), classes="code", id="pending-code")]
-            if result.instructions is not None:
-                widgets.append(Static(literal(result.instructions.text), classes="box"))
+        elif refusal.reason is Reason.PENDING and refusal.order is not None:
+            widgets = [Static(literal(refusal.order.code), classes="code", id="pending-code")]
+            if refusal.order.instructions is not None:
+                widgets.append(Static(literal(refusal.order.instructions.text), classes="box"))
         if widgets:
             await outcome.mount_all(widgets)
-        if result.reason is Refusal.TOO_LATE:
+        if refusal.reason is Reason.TOO_LATE:
             self.focus_soon("#phone", reveal="#sales-support")
         else:
             self.call_after_refresh(outcome.scroll_visible, animate=False)
 
+    @on(Button.Pressed, "#pay")
     def go_to_payment(self) -> None:
-        from screens.payment_choice import PaymentChoiceScreen
-
         if self.quote is not None:
             self.app.push_screen(PaymentChoiceScreen(self.quote))
 
+    @on(Input.Submitted, "#phone")
+    @on(Button.Pressed, "#callback")
     def ask_callback(self) -> None:
         if self.refusal is None:
             return
         self.clear_errors()
-        self.record_callback(self.refusal.pec, self.query_one("#phone", Input).value)
+        self.record_callback(self.refusal.pec, self.value("phone"))
 
     @service_call
     async def record_callback(self, pec: str, phone: str) -> None:
-        services = await self.services()
-        user = self.kiosk.session
-        await services.accounts.request_callback(
-            pec, phone=phone, userid=user.userid if user else None
-        )
+        user = self.host.session
+        await self.desk.request_callback(pec, phone=phone, userid=user.userid if user else "")
         self.say(
             _(
                 "Richiesta registrata: il Supporto Vendite la ricontatterà per la casella {pec}."

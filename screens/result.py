@@ -1,9 +1,10 @@
-"""Esito: the order code and what happens next (invoice, renewal within 24 hours, new expiry)."""
+"""Esito: the order code and what happens next (invoice, renewal after the delay, new expiry)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -13,12 +14,14 @@ from kiosk.domain.model import OrderStatus, PaymentMethod
 from kiosk.i18n import N_, _, day, moment, money
 from kiosk.services.dto import OrderView
 from screens.base import KioskScreen
+from screens.messages import GoHome, SessionEnded
 from screens.widgets.literal import literal
 
 
-def next_steps(order: OrderView, admin_email: str) -> list[str]:
+def next_steps(order: OrderView) -> list[str]:
     """What happens now, in the order it will happen."""
     expiry = day(order.next_expiry)
+    hours = order.activation_delay_hours
     if order.status in (OrderStatus.PAID, OrderStatus.ACTIVATED):
         steps = []
         if order.method is PaymentMethod.PREPAID and order.balance_after_cents is not None:
@@ -35,8 +38,8 @@ def next_steps(order: OrderView, admin_email: str) -> list[str]:
             )
         if order.activation_due_at:
             steps.append(
-                _("La casella sarà rinnovata entro 24 ore, entro il {when}.").format(
-                    when=moment(order.activation_due_at)
+                _("La casella sarà rinnovata dopo {hours} ore, il {when}.").format(
+                    hours=hours, when=moment(order.activation_due_at)
                 )
             )
         steps.append(_("Nuova scadenza: {expiry}.").format(expiry=expiry))
@@ -44,20 +47,30 @@ def next_steps(order: OrderView, admin_email: str) -> list[str]:
     if order.method is PaymentMethod.CARTA:
         return [
             _("Quando la banca confermerà il pagamento riceverà la fattura per e-mail."),
-            _("La casella sarà rinnovata 24 ore dopo l'emissione della fattura."),
+            _("La casella sarà rinnovata {hours} ore dopo l'emissione della fattura.").format(
+                hours=hours
+            ),
             _("Nuova scadenza: {expiry}.").format(expiry=expiry),
         ]
-    return [
+    steps = [
         _("Effettuare il versamento di {total} riportando nella causale il codice {code}.").format(
             total=money(order.total_cents), code=order.code
-        ),
-        _("Inviare copia del versamento a {email}.").format(email=admin_email),
+        )
+    ]
+    if order.instructions is not None:
+        steps.append(
+            _("Inviare copia del versamento a {email}.").format(
+                email=order.instructions.admin_email
+            )
+        )
+    steps += [
         _(
             "Alla registrazione del pagamento riceverà la fattura per e-mail; la casella sarà "
-            "rinnovata 24 ore dopo."
-        ),
+            "rinnovata {hours} ore dopo."
+        ).format(hours=hours),
         _("Nuova scadenza: {expiry}.").format(expiry=expiry),
     ]
+    return steps
 
 
 class ResultScreen(KioskScreen[None]):
@@ -84,9 +97,8 @@ class ResultScreen(KioskScreen[None]):
         )
         yield Static(_("Codice dell'ordine"), classes="lead")
         yield Static(literal(order.code), classes="code", id="order-code")
-        admin = self.kiosk.handle.refdata.contacts.admin_email
         yield Static(
-            literal("\n".join(f"• {step}" for step in next_steps(order, admin))),
+            literal("\n".join(f"• {step}" for step in next_steps(order))),
             classes="box",
             id="next-steps",
         )
@@ -97,13 +109,10 @@ class ResultScreen(KioskScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#fine", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "fine":
-            from kiosk.app import SessionEnded
+    @on(Button.Pressed, "#fine")
+    def end_session(self) -> None:
+        self.post_message(SessionEnded("done"))
 
-            self.post_message(SessionEnded("done"))
-        else:
-            self.action_mailboxes()
-
+    @on(Button.Pressed, "#mailboxes")
     def action_mailboxes(self) -> None:
-        self.kiosk.back_to_mailboxes()
+        self.post_message(GoHome())

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from kiosk.domain.model import role_label
-from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, vat_cents
 from kiosk.i18n import N_, _, get_language, money, set_language
-from kiosk.refdata import demo_logins
 from screens.base import KioskScreen
+from screens.login import LoginScreen
+from screens.recovery import RecoveryScreen
+from screens.register import RegisterScreen
 from screens.widgets.literal import literal
+from screens.widgets.notice import Kind
 
 
 class WelcomeScreen(KioskScreen[None]):
@@ -25,9 +28,12 @@ class WelcomeScreen(KioskScreen[None]):
         Binding("f2", "toggle_language", "English / Italiano"),
     ]
 
+    def __init__(self, notice: str = "", kind: Kind = "info") -> None:
+        super().__init__()
+        self.opening_notice = (notice, kind)  # e.g. why the last session ended
+
     def compose_body(self) -> ComposeResult:
-        contacts = self.kiosk.handle.refdata.contacts
-        fee_gross = ASSISTED_FEE_NET_CENTS + vat_cents(ASSISTED_FEE_NET_CENTS)
+        facts = self.desk.facts
         yield Static(_("Rinnovo della casella PEC"), classes="heading", id="welcome-heading")
         yield Static(
             _(
@@ -41,11 +47,13 @@ class WelcomeScreen(KioskScreen[None]):
             yield Button(_("Iscriviti"), id="register")
             yield Button(_("Recupero credenziali"), id="recovery")
             yield Button("English" if get_language() == "it" else "Italiano", id="language")
-        if self.kiosk.settings.demo:
+        if facts.demo_logins:
             with Vertical(classes="box", id="demo"):
                 yield Static(_("Dati dimostrativi"), classes="box-title")
-                for userid, password, role in demo_logins(self.kiosk.settings.refdata_dir):
-                    yield Static(literal(f"{userid:<15} {password:<16} {role_label(role)}"))
+                for login in facts.demo_logins:
+                    yield Static(
+                        literal(f"{login.userid:<15} {login.password:<16} {role_label(login.role)}")
+                    )
         with Vertical(classes="box", id="assisted"):
             yield Static(_("Rinnovo assistito"), classes="box-title")
             yield Static(
@@ -53,32 +61,39 @@ class WelcomeScreen(KioskScreen[None]):
                     "In alternativa al rinnovo online è possibile il RINNOVO ASSISTITO: il "
                     "costo del servizio è {net} + IVA ({gross}) oltre al costo del rinnovo della "
                     "casella. Chiederlo all'operatore dello sportello o al Supporto Vendite."
-                ).format(net=money(ASSISTED_FEE_NET_CENTS), gross=money(fee_gross))
+                ).format(
+                    net=money(facts.assisted_fee_net_cents),
+                    gross=money(facts.assisted_fee_gross_cents),
+                )
             )
         with Vertical(classes="box", id="sales"):
             yield Static(_("Supporto Vendite Lextel"), classes="box-title")
             yield Static(
                 literal(
                     _("Telefono {phone} · e-mail {email}").format(
-                        phone=contacts.sales_phone, email=contacts.sales_email
+                        phone=facts.contacts.sales_phone, email=facts.contacts.sales_email
                     )
                 )
             )
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        from screens.login import LoginScreen
-        from screens.recovery import RecoveryScreen
-        from screens.register import RegisterScreen
+    def on_mount(self) -> None:
+        message, kind = self.opening_notice
+        if message:
+            self.say(message, kind)
 
-        if event.button.id == "login":
-            self.app.push_screen(LoginScreen())
-        elif event.button.id == "register":
-            self.app.push_screen(RegisterScreen())
-        elif event.button.id == "recovery":
-            self.app.push_screen(RecoveryScreen())
-        elif event.button.id == "language":
-            await self.action_toggle_language()
+    @on(Button.Pressed, "#login")
+    def open_login(self) -> None:
+        self.app.push_screen(LoginScreen())
 
+    @on(Button.Pressed, "#register")
+    def open_register(self) -> None:
+        self.app.push_screen(RegisterScreen())
+
+    @on(Button.Pressed, "#recovery")
+    def open_recovery(self) -> None:
+        self.app.push_screen(RecoveryScreen())
+
+    @on(Button.Pressed, "#language")
     async def action_toggle_language(self) -> None:
         set_language("en" if get_language() == "it" else "it")
         await self.recompose()

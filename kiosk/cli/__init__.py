@@ -69,6 +69,9 @@ def cli(
             _("impostazione non valida ({where}): {error}").format(where=where, error=first["msg"])
         ) from None
     set_language(settings.lang)
+    from kiosk import logs
+
+    logs.configure(settings.data_dir)
     ctx.obj = CliState(settings, as_json=as_json, reset_demo=reset_demo)
     if ctx.invoked_subcommand is None:
         from kiosk.cli.start import start

@@ -10,7 +10,6 @@ from kiosk.cli.output import (
     EXIT_REFUSED,
     amount_cents,
     emit_json,
-    fail,
     plain,
     table,
 )
@@ -48,6 +47,7 @@ def quote_json(result: Quote | RenewalRefusal) -> dict[str, Any]:
             "assisted": result.assisted,
             "order_code": None,
             "balance_cents": result.balance_cents,
+            "vat_rate_percent": result.vat_rate_percent,
         }
     contacts = result.contacts
     return {
@@ -61,7 +61,8 @@ def quote_json(result: Quote | RenewalRefusal) -> dict[str, Any]:
         "net_cents": None,
         "vat_cents": None,
         "total_cents": None,
-        "order_code": result.order_code,
+        "order_code": result.order.code if result.order else None,
+        "order_status": result.order.status.value if result.order else None,
         "sales_support": {"phone": contacts.sales_phone, "email": contacts.sales_email}
         if contacts
         else None,
@@ -108,7 +109,7 @@ def print_order(order: OrderView) -> None:
         (_("Pagamento"), order.method.label),
         (_("Totale"), money(order.total_cents)),
         (_("Nuova scadenza"), day(order.next_expiry)),
-        (_("Stato"), order.status.value),
+        (_("Stato"), order.status.label),
     ]
     if order.invoice_number:
         rows.append((_("Fattura"), order.invoice_number))
@@ -136,7 +137,10 @@ def quote(userid: str, pec: str, assisted: bool, as_json: bool) -> None:
     """Costo del rinnovo e prossima scadenza (o il motivo per cui non si può)."""
 
     async def work(services: Services) -> Quote | RenewalRefusal:
-        return await services.renewals.quote(userid, pec, assisted=assisted)
+        try:
+            return await services.renewals.quote(userid, pec, assisted=assisted)
+        except RenewalRefusal as refusal:  # for a quote, "no" is an answer: same JSON shape
+            return refusal
 
     result = run(work, as_json=as_json)
     if wants_json(as_json):
@@ -145,7 +149,7 @@ def quote(userid: str, pec: str, assisted: bool, as_json: bool) -> None:
         rows = [(line.description, money(line.net_cents)) for line in result.lines]
         rows += [
             (_("Imponibile"), money(result.net_cents)),
-            (_("IVA 22%"), money(result.vat_cents)),
+            (_("IVA {rate}%").format(rate=result.vat_rate_percent), money(result.vat_cents)),
             (_("Totale"), money(result.total_cents)),
             (_("Scadenza attuale"), day(result.current_expiry)),
             (_("Prossima scadenza"), day(result.next_expiry)),
@@ -189,17 +193,10 @@ def order(userid: str, pec: str, method: str, operator: str | None, as_json: boo
 def show(code: str, as_json: bool) -> None:
     """Lo stato di un ordine."""
 
-    async def work(services: Services) -> OrderView | None:
+    async def work(services: Services) -> OrderView:
         return await services.renewals.order(code)
 
     result = run(work, as_json=as_json)
-    if result is None:
-        fail(
-            EXIT_REFUSED,
-            "unknown_order",
-            _("Nessun ordine con codice {code}.").format(code=code),
-            as_json=wants_json(as_json),
-        )
     if wants_json(as_json):
         emit_json(order_json(result))
     else:

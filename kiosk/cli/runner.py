@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import click
-from tortoise.exceptions import ConfigurationError, DBConnectionError, OperationalError
 
 from kiosk.cli.output import EXIT_BAD_INPUT, EXIT_REFUSED, EXIT_UNAVAILABLE, fail
+from kiosk.errors import Conflict, InvalidInput, Refusal, Unavailable
 from kiosk.i18n import _
-from kiosk.services.errors import InvalidInput, Refused, Unavailable
 from kiosk.services.facade import Services
 from kiosk.services.imports import ImportRejected
 from kiosk.services.runtime import open_services
+from kiosk.services.tx import translate
 from kiosk.settings import Settings
 
 T = TypeVar("T")
@@ -46,7 +46,13 @@ def run(work: Callable[[Services], Awaitable[T]], *, as_json: bool = False) -> T
             return await work(services)
 
     try:
-        return asyncio.run(main())
+        try:
+            return asyncio.run(main())
+        except Exception as exc:  # opening the database: the same words as any service
+            error = translate(exc)
+            if error is None:
+                raise
+            raise error from exc
     except ImportRejected as exc:
         lines = [{"line": line, "reason": reason} for line, reason in exc.errors]
         if not as_json:
@@ -55,13 +61,38 @@ def run(work: Callable[[Services], Awaitable[T]], *, as_json: bool = False) -> T
         fail(EXIT_BAD_INPUT, "invalid_file", exc.message, as_json=as_json, errors=lines)
     except InvalidInput as exc:
         fail(EXIT_BAD_INPUT, "invalid_input", exc.message, as_json=as_json, field=exc.field)
-    except Refused as exc:
-        fail(EXIT_REFUSED, exc.reason, exc.message, as_json=as_json)
-    except (Unavailable, DBConnectionError, OperationalError, ConfigurationError, OSError) as exc:
-        message = exc.message if isinstance(exc, Unavailable) else str(exc)
-        fail(
-            EXIT_UNAVAILABLE,
-            "unavailable",
-            _("Database non raggiungibile o non utilizzabile: {error}").format(error=message),
-            as_json=as_json,
-        )
+    except Refusal as exc:
+        fail(EXIT_REFUSED, exc.reason.value, exc.message, as_json=as_json, **refusal_extra(exc))
+    except Conflict as exc:
+        fail(EXIT_REFUSED, "conflict", exc.message, as_json=as_json, constraint=exc.constraint)
+    except Unavailable as exc:
+        if exc.busy:
+            message = _("Database occupato da un'altra operazione: riprovare tra qualche istante.")
+        else:
+            message = _("Database non raggiungibile o non utilizzabile ({detail}).").format(
+                detail=exc.detail or "?"
+            )
+        fail(EXIT_UNAVAILABLE, "unavailable", message, as_json=as_json, busy=exc.busy)
+
+
+def refusal_extra(exc: Refusal) -> dict[str, object]:
+    """What a script may want beside the reason: the blocking order, the opening date..."""
+    from kiosk.cli.output import plain
+    from kiosk.services.dto import RenewalRefusal
+
+    extra: dict[str, object] = {k: plain(v) for k, v in exc.details.items()}
+    if isinstance(exc, RenewalRefusal):
+        extra["pec"] = exc.pec
+        if exc.current_expiry:
+            extra["current_expiry"] = exc.current_expiry.isoformat()
+        if exc.opens_on:
+            extra["opens_on"] = exc.opens_on.isoformat()
+        if exc.order:
+            extra["order_code"] = exc.order.code
+            extra["order_status"] = exc.order.status.value
+        if exc.contacts:
+            extra["sales_support"] = {
+                "phone": exc.contacts.sales_phone,
+                "email": exc.contacts.sales_email,
+            }
+    return extra

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 from kiosk.cli.output import emit_json
@@ -54,12 +52,5 @@ def start() -> None:
                 "KIOSK_OPERATOR_PIN (o operator_pin nel file di configurazione)."
             )
         )
-    # the terminal belongs to the kiosk's screen: problems go to a log file for the operator
-    st.settings.data_dir.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        filename=st.settings.data_dir / "kiosk.log",
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     app = build_app(st.settings, reset_demo=st.reset_demo)
     app.run()

@@ -90,7 +90,24 @@ class OrderStatus(StrEnum):
 
     @property
     def is_open(self) -> bool:
-        return self in (OrderStatus.PENDING, OrderStatus.PAID)
+        return self in OPEN_ORDER_STATUSES
+
+    @property
+    def label(self) -> str:
+        return _(_ORDER_STATUS_LABELS[self])
+
+
+_ORDER_STATUS_LABELS = {
+    OrderStatus.PENDING: N_("in attesa di pagamento"),
+    OrderStatus.PAID: N_("pagato, rinnovo in corso"),
+    OrderStatus.ACTIVATED: N_("rinnovato"),
+    OrderStatus.CANCELLED: N_("annullato"),
+}
+
+
+# An order is "open" until it is finished (activated) or dropped (cancelled): a mailbox has at
+# most one open order. The database's partial unique index is built from this same tuple.
+OPEN_ORDER_STATUSES = (OrderStatus.PENDING, OrderStatus.PAID)
 
 
 class Role(StrEnum):
@@ -108,13 +125,3 @@ _ROLE_LABELS = {
 
 def role_label(role: Role) -> str:
     return _(_ROLE_LABELS[role])
-
-
-class Refusal(StrEnum):
-    """Why a renewal cannot go ahead (the CLI's `reason`)."""
-
-    UNKNOWN_MAILBOX = "unknown_mailbox"
-    NOT_OWNER = "not_owner"
-    TOO_EARLY = "too_early"
-    TOO_LATE = "too_late"
-    PENDING = "pending"

@@ -14,21 +14,13 @@ from stdnum import iban as stdnum_iban
 from stdnum.it import codicefiscale, iva
 
 from kiosk.domain.model import MailboxFamily
+from kiosk.errors import InvalidInput
 from kiosk.i18n import _
 
 USERID_RE = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 LEGALMAIL_DOMAIN = "legalmail.it"
-
-
-class InvalidInput(ValueError):
-    """Bad input: which field and why, in words the user can act on."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def userid(value: str) -> str:

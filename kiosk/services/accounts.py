@@ -6,12 +6,12 @@ import re
 
 from kiosk.domain import validation
 from kiosk.domain.dates import WindowStatus, renewal_window
-from kiosk.domain.model import OrderStatus, Role
+from kiosk.domain.model import OPEN_ORDER_STATUSES, Role
+from kiosk.errors import InvalidInput, Reason, Refusal
 from kiosk.i18n import _
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import AccountView, CallbackView
-from kiosk.services.errors import InvalidInput, Refused
-from kiosk.services.tx import atomic, audit
+from kiosk.services.tx import audit, guarded
 from kiosk.services.views import mailbox_view
 from kiosk.store.models import (
     CallbackRequest,
@@ -29,17 +29,18 @@ class AccountService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
+    @guarded
     async def overview(self, userid: str) -> AccountView:
         user = await Subscriber.get_or_none(userid=userid.strip().lower())
         if user is None:
-            raise Refused(
-                "unknown_user", _("Nessun utente con userid {userid}.").format(userid=userid)
+            raise Refusal(
+                Reason.UNKNOWN_USER, _("Nessun utente con userid {userid}.").format(userid=userid)
             )
         boxes = await Mailbox.filter(owner_id=user.id).order_by("expiry_date", "address")
         open_orders = await Order.filter(
-            mailbox_id__in=[b.id for b in boxes], status__in=(OrderStatus.PENDING, OrderStatus.PAID)
-        ).values_list("mailbox_id", "code")
-        pending = dict(open_orders)
+            mailbox_id__in=[b.id for b in boxes], status__in=OPEN_ORDER_STATUSES
+        )
+        by_box = {o.mailbox_id: o for o in open_orders}
         account = await PrepaidAccount.get_or_none(subscriber_id=user.id)
         today = self.ctx.clock.today()
         return AccountView(
@@ -49,22 +50,24 @@ class AccountService:
             role=Role(user.role),
             area_code=user.area_id,
             balance_cents=account.balance_cents if account else 0,
-            mailboxes=tuple(mailbox_view(b, today, pending.get(b.id)) for b in boxes),
+            mailboxes=tuple(mailbox_view(b, today, by_box.get(b.id)) for b in boxes),
         )
 
+    @guarded
     async def all_accounts(self) -> list[AccountView]:
         """Every account, by userid (the back-office overview)."""
         userids = await Subscriber.all().order_by("userid").values_list("userid", flat=True)
         return [await self.overview(str(u)) for u in userids]
 
+    @guarded
     async def top_up(self, userid: str, amount_cents: int, *, actor: str, note: str = "") -> int:
         """Credit the prepaid account (administration); returns the new balance."""
         if amount_cents <= 0:
             raise InvalidInput("amount", _("L'importo della ricarica deve essere positivo."))
         user = await Subscriber.get_or_none(userid=userid.strip().lower())
         if user is None:
-            raise Refused(
-                "unknown_user", _("Nessun utente con userid {userid}.").format(userid=userid)
+            raise Refusal(
+                Reason.UNKNOWN_USER, _("Nessun utente con userid {userid}.").format(userid=userid)
             )
         now = self.ctx.now()
 
@@ -93,8 +96,9 @@ class AccountService:
             )
             return account.balance_cents
 
-        return await atomic(work)
+        return await self.ctx.atomic(work)
 
+    @guarded
     async def request_callback(
         self, pec: str, *, phone: str = "", note: str = "", userid: str | None = None
     ) -> CallbackView:
@@ -105,13 +109,13 @@ class AccountService:
             raise InvalidInput("phone", _("Numero di telefono non valido."))
         box = await Mailbox.get_or_none(address=address).prefetch_related("owner")
         if box is None:
-            raise Refused(
-                "unknown_mailbox",
+            raise Refusal(
+                Reason.UNKNOWN_MAILBOX,
                 _("Nessuna casella PEC {pec} risulta registrata.").format(pec=address),
             )
         if userid is not None and box.owner.userid != userid.strip().lower():
-            raise Refused(
-                "not_owner",
+            raise Refusal(
+                Reason.NOT_OWNER,
                 _("La casella {pec} non è associata allo userid {userid}.").format(
                     pec=address, userid=userid
                 ),
@@ -120,8 +124,8 @@ class AccountService:
             renewal_window(box.expiry_date).status(self.ctx.clock.today())
             is not WindowStatus.TOO_LATE
         ):
-            raise Refused(
-                "renewable", _("La casella {pec} si può rinnovare online.").format(pec=address)
+            raise Refusal(
+                Reason.RENEWABLE, _("La casella {pec} si può rinnovare online.").format(pec=address)
             )
         now = self.ctx.now()
         note = " ".join(note.split())[:500]
@@ -138,7 +142,7 @@ class AccountService:
             )
             return request
 
-        request = await atomic(work)
+        request = await self.ctx.atomic(work)
         return CallbackView(
             request.id, address, box.owner.userid, request.phone, request.created_at, request.status
         )

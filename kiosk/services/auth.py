@@ -11,16 +11,15 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from kiosk.domain import validation
 from kiosk.domain.model import Role
+from kiosk.errors import Conflict, InvalidInput, Reason, Refusal
 from kiosk.i18n import _, hour
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import SessionUser
-from kiosk.services.errors import InvalidInput, Refused
-from kiosk.services.tx import atomic, audit
+from kiosk.services.tx import audit, guarded
 from kiosk.store.models import (
     Area,
     OutboxEmail,
@@ -38,22 +37,23 @@ def _session(sub: Subscriber) -> SessionUser:
     return SessionUser(sub.userid, sub.nominativo, Role(sub.role), sub.area_id)
 
 
-def bad_credentials() -> Refused:
-    return Refused("bad_credentials", _("Userid o password non corretti."))
+def bad_credentials() -> Refusal:
+    return Refusal(Reason.BAD_CREDENTIALS, _("Userid o password non corretti."))
 
 
 class AuthService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
+    @guarded
     async def login(self, userid: str, password: str) -> SessionUser:
         """Check the password; 5 failures in a row lock the account for 15 minutes."""
         now = self.ctx.now()
         user = await Subscriber.get_or_none(userid=userid.strip().lower())
         if user is not None and user.locked_until is not None and user.locked_until > now:
             await self.ctx.passwords.verify(None, password)  # same cost as a real attempt
-            raise Refused(
-                "locked",
+            raise Refusal(
+                Reason.LOCKED,
                 _("Troppi tentativi falliti: accesso bloccato fino alle {time}.").format(
                     time=hour(user.locked_until)
                 ),
@@ -62,12 +62,12 @@ class AuthService:
         if user is None:
             raise bad_credentials()
         if ok:
-            await atomic(lambda: self._login_succeeded(user))
+            await self.ctx.atomic(lambda: self._login_succeeded(user))
             return _session(user)
-        locked = await atomic(lambda: self._login_failed(user))
+        locked = await self.ctx.atomic(lambda: self._login_failed(user))
         if locked:
-            raise Refused(
-                "locked",
+            raise Refusal(
+                Reason.LOCKED,
                 _("Troppi tentativi falliti: accesso bloccato per {n} minuti.").format(
                     n=self.ctx.settings.lockout_minutes
                 ),
@@ -90,6 +90,7 @@ class AuthService:
             return True
         return False
 
+    @guarded
     async def register(
         self,
         *,
@@ -148,8 +149,10 @@ class AuthService:
             return sub
 
         try:
-            return _session(await atomic(work))
-        except IntegrityError:
+            return _session(await self.ctx.atomic(work))
+        except Conflict as exc:
+            if exc.constraint != "subscriber.userid":
+                raise
             raise InvalidInput(
                 "userid", _("Lo userid {userid} è già in uso.").format(userid=uid)
             ) from None
@@ -163,6 +166,7 @@ class AuthService:
             "di recupero valido {minutes} minuti."
         )
 
+    @guarded
     async def request_recovery(self, identifier: str) -> str:
         """Send a recovery code to the account's e-mail, if there is one. Same answer either way."""
         key_text = identifier.strip().lower()
@@ -178,8 +182,8 @@ class AuthService:
             since = now - timedelta(hours=1)
             recent = await RecoveryRequest.filter(key=key, created_at__gte=since).count()
             if recent >= self.ctx.settings.recovery_requests_per_hour:
-                raise Refused(
-                    "rate_limited",
+                raise Refusal(
+                    Reason.RATE_LIMITED,
                     _("Troppe richieste di recupero. Riprovare tra un'ora."),
                 )
             await RecoveryRequest.create(key=key, created_at=now)
@@ -209,46 +213,58 @@ class AuthService:
             )
             await audit(now, "recovery.requested", actor=user.userid, subject=user.userid)
 
-        await atomic(work)
+        await self.ctx.atomic(work)
         return self.recovery_sent_message().format(minutes=minutes)
 
+    @guarded
     async def reset_password(
         self, userid: str, code: str, new_password: str, password_confirm: str | None = None
     ) -> SessionUser:
-        """Set a new password with a valid recovery code; the code is then spent."""
+        """Set a new password with a valid recovery code; the code is then spent.
+
+        Each try is counted (in its own transaction, before the code is checked), so that no
+        number of parallel guesses gets more than `RECOVERY_CODE_ATTEMPTS` checks of one code.
+        """
         uid = userid.strip().lower()
         validation.password(new_password, uid)
         if password_confirm is not None and password_confirm != new_password:
             raise InvalidInput("password_confirm", _("Le due password non coincidono."))
         now = self.ctx.now()
-        invalid = Refused("bad_code", _("Codice non valido o scaduto. Richiederne uno nuovo."))
-        user = await Subscriber.get_or_none(userid=uid)
-        record = None
-        if user is not None:
+        invalid = Refusal(Reason.BAD_CODE, _("Codice non valido o scaduto. Richiederne uno nuovo."))
+
+        async def reserve() -> tuple[Subscriber, RecoveryCode] | None:
+            user = await Subscriber.get_or_none(userid=uid)
+            if user is None:
+                return None
             record = (
                 await RecoveryCode.filter(subscriber=user, used_at=None, expires_at__gt=now)
                 .order_by("-created_at")
                 .first()
             )
-        if record is None or record.attempts >= RECOVERY_CODE_ATTEMPTS:
-            await self.ctx.passwords.verify(None, code)
+            if record is None or not await RecoveryCode.filter(
+                id=record.id, used_at=None, attempts__lt=RECOVERY_CODE_ATTEMPTS
+            ).update(attempts=F("attempts") + 1):
+                return None
+            return user, record
+
+        reserved = await self.ctx.atomic(reserve)
+        if reserved is None:
+            await self.ctx.passwords.verify(None, code)  # the same cost as a real check
             raise invalid
+        user, record = reserved
         if not await self.ctx.passwords.verify(record.code_hash, code.strip()):
-            await RecoveryCode.filter(id=record.id).update(attempts=F("attempts") + 1)
             raise invalid
         new_hash = await self.ctx.passwords.hash(new_password)
-        assert user is not None
 
-        async def work() -> bool:
-            spent = await RecoveryCode.filter(id=record.id, used_at=None).update(used_at=now)
-            if not spent:  # used by a concurrent request a moment ago
-                return False
+        async def spend() -> bool:
+            if not await RecoveryCode.filter(id=record.id, used_at=None).update(used_at=now):
+                return False  # used by a concurrent request a moment ago
             await Subscriber.filter(id=user.id).update(
                 password_hash=new_hash, failed_logins=0, locked_until=None
             )
             await audit(now, "recovery.reset", actor=uid, subject=uid)
             return True
 
-        if not await atomic(work):
+        if not await self.ctx.atomic(spend):
             raise invalid
         return _session(user)

@@ -1,14 +1,19 @@
-"""What every service needs: the clock, the reference data and the settings."""
+"""What every service needs: the clock, the reference data, the settings, hashing, transactions."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from kiosk.clock import Clock
 from kiosk.refdata import ReferenceData
 from kiosk.services.passwords import Passwords
+from kiosk.services.tx import RetryPolicy, atomic
 from kiosk.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,11 +22,12 @@ class ServiceContext:
     refdata: ReferenceData
     settings: Settings
     passwords: Passwords
+    policy: RetryPolicy
 
     @classmethod
     def build(cls, clock: Clock, refdata: ReferenceData, settings: Settings) -> ServiceContext:
         passwords = Passwords(settings.password_time_cost, settings.password_memory_kib)
-        return cls(clock, refdata, settings, passwords)
+        return cls(clock, refdata, settings, passwords, RetryPolicy(settings.db_lock_timeout))
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -29,3 +35,9 @@ class ServiceContext:
     @property
     def activation_delay(self) -> timedelta:
         return timedelta(hours=self.settings.activation_delay_hours)
+
+    async def atomic(
+        self, work: Callable[[], Awaitable[T]], *, retry_on: Collection[str] = ()
+    ) -> T:
+        """`work` in one transaction, with this deployment's retry policy (see `tx.atomic`)."""
+        return await atomic(work, retry_on=retry_on, policy=self.policy)

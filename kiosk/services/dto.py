@@ -7,15 +7,9 @@ from datetime import date, datetime
 
 from kiosk.domain.dates import WindowStatus
 from kiosk.domain.instructions import PaymentInstructions
-from kiosk.domain.model import (
-    MailboxFamily,
-    MailboxState,
-    OrderStatus,
-    PaymentMethod,
-    Refusal,
-    Role,
-)
+from kiosk.domain.model import MailboxFamily, MailboxState, OrderStatus, PaymentMethod, Role
 from kiosk.domain.money import PriceLine
+from kiosk.errors import Reason, Refusal
 from kiosk.refdata import Contacts
 
 
@@ -41,12 +35,27 @@ class MailboxView:
     opens_on: date
     closes_on: date
     window: WindowStatus
-    pending_order_code: str | None
+    open_order: OpenOrder | None = None
+
+    @property
+    def pending_order_code(self) -> str | None:
+        return self.open_order.code if self.open_order else None
 
     @property
     def renewable(self) -> bool:
-        """Online renewal is possible right now (in the window, nothing pending)."""
-        return self.window is WindowStatus.OPEN and self.pending_order_code is None
+        """Online renewal is possible right now (in the window, nothing open)."""
+        return self.window is WindowStatus.OPEN and self.open_order is None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOrder:
+    """A box's order that is not finished: awaiting payment, or paid and awaiting renewal."""
+
+    code: str
+    status: OrderStatus
+    method: PaymentMethod
+    total_cents: int
+    activation_due_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,25 +83,40 @@ class Quote:
     next_expiry: date
     assisted: bool
     balance_cents: int
+    vat_rate_percent: int
+    activation_delay_hours: int
+    # where to pay for each offline method, before the order (and its code) exists
+    coordinates: tuple[tuple[PaymentMethod, tuple[tuple[str, str], ...]], ...] = ()
 
     @property
     def prepaid_covers(self) -> bool:
         return self.balance_cents >= self.total_cents
 
+    def coordinates_for(self, method: PaymentMethod) -> tuple[tuple[str, str], ...]:
+        return dict(self.coordinates).get(method, ())
 
-@dataclass(frozen=True, slots=True)
-class RenewalRefusal:
-    """Why this renewal cannot go ahead, and what to do instead."""
 
-    reason: Refusal
-    message: str
-    pec: str
-    current_expiry: date | None = None
-    opens_on: date | None = None
-    order_code: str | None = None
-    order_method: PaymentMethod | None = None
-    instructions: PaymentInstructions | None = None
-    contacts: Contacts | None = None
+class RenewalRefusal(Refusal):
+    """Why this renewal cannot go ahead, and what to do instead (the order already open, the
+    date the window opens, Supporto Vendite's contacts)."""
+
+    def __init__(
+        self,
+        reason: Reason,
+        message: str,
+        pec: str,
+        *,
+        current_expiry: date | None = None,
+        opens_on: date | None = None,
+        order: OrderView | None = None,
+        contacts: Contacts | None = None,
+    ) -> None:
+        super().__init__(reason, message)
+        self.pec = pec
+        self.current_expiry = current_expiry
+        self.opens_on = opens_on
+        self.order = order
+        self.contacts = contacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +141,7 @@ class OrderView:
     invoice_number: str | None = None
     instructions: PaymentInstructions | None = None
     balance_after_cents: int | None = None
+    activation_delay_hours: int = 24
 
 
 @dataclass(frozen=True, slots=True)

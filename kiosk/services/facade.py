@@ -18,3 +18,9 @@ class Services:
         self.renewals = RenewalService(ctx)
         self.payments = PaymentService(ctx)
         self.imports = ImportService(ctx)
+
+    async def ping(self) -> None:
+        """Raise `Unavailable` unless the database takes a write transaction now."""
+        from kiosk.services.tx import ping
+
+        await ping()

@@ -15,11 +15,11 @@ from datetime import date
 from kiosk.domain import validation
 from kiosk.domain.dates import is_anniversary
 from kiosk.domain.model import MailboxFamily, Role
+from kiosk.errors import InvalidInput
 from kiosk.i18n import _
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import ImportReport
-from kiosk.services.errors import InvalidInput
-from kiosk.services.tx import atomic, audit
+from kiosk.services.tx import audit, guarded
 from kiosk.store.models import Area, Mailbox, PrepaidAccount, Subscriber
 
 # beyond these a renewal window or a next expiry cannot be computed (year 9999 is the limit)
@@ -149,6 +149,7 @@ class ImportService:
             expiry=expiry,
         )
 
+    @guarded
     async def import_mailboxes(self, text: str, *, actor: str | None = None) -> ImportReport:
         rows, errors = self._parse(text)
         users_in_file, pecs_in_file = _consistency(rows, errors)
@@ -206,7 +207,7 @@ class ImportService:
                 )
             return ImportReport(created, len(new_rows), unchanged)
 
-        return await atomic(work)
+        return await self.ctx.atomic(work)
 
 
 def _consistency(

@@ -1,7 +1,7 @@
 """Payments, invoices and activations.
 
-Confirming a payment records it, issues the invoice with the next gapless number of the year and
-schedules the renewal 24 hours later, all in one transaction. Numbers are gapless because the
+Recording a payment issues the invoice with the next gapless number of the year and schedules the
+renewal (`activation_delay_hours` later), all in one transaction. Numbers are gapless because the
 year's counter row is bumped inside that transaction: a rolled-back payment gives its number back,
 and concurrent payments queue on the counter (row lock on PostgreSQL, write lock on SQLite).
 """
@@ -10,60 +10,52 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from kiosk.clock import ROME
-from kiosk.domain import ordercode
-from kiosk.domain.model import OrderStatus, PaymentMethod
+from kiosk.domain.model import OrderStatus
+from kiosk.errors import InvalidInput, Reason, Refusal
 from kiosk.i18n import _, day, money
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import Activation, PaymentConfirmation
-from kiosk.services.errors import InvalidInput, Refused
-from kiosk.services.tx import atomic, audit
+from kiosk.services.tx import Retry, audit, guarded
 from kiosk.services.views import invoice_number
 from kiosk.store.models import Invoice, InvoiceCounter, Mailbox, Order, OutboxEmail, Payment
 
-
-class _Raced(Exception):
-    """Another transaction changed the order between our read and our write: look again."""
+# two first invoices of a year at once: both try to create the year's counter; the loser runs
+# again and bumps the winner's
+INVOICE_RACES = ("invoice_counter.year",)
 
 
 async def next_invoice_number(year: int) -> int:
     """Bump and return the year's counter; call inside the invoicing transaction."""
-    for _attempt in range(3):
-        if await InvoiceCounter.filter(year=year).update(last_number=F("last_number") + 1):
-            counter = await InvoiceCounter.get(year=year)
-            return counter.last_number
-        try:
-            async with in_transaction():  # a savepoint: losing the race to create is fine
-                await InvoiceCounter.create(year=year, last_number=1)
-            return 1
-        except IntegrityError:
-            continue
-    raise RuntimeError("invoice counter unavailable")  # pragma: no cover
+    if await InvoiceCounter.filter(year=year).update(last_number=F("last_number") + 1):
+        counter = await InvoiceCounter.get(year=year)
+        return counter.last_number
+    await InvoiceCounter.create(year=year, last_number=1)
+    return 1
 
 
-async def settle(
+async def record_payment(
     ctx: ServiceContext,
     order: Order,
     *,
     amount_cents: int,
     reference: str,
     actor: str | None,
-    now: datetime,
-) -> Invoice:
+) -> Invoice | None:
     """Mark a pending order paid: payment, invoice, activation due, e-mail, audit.
 
-    Runs inside the caller's transaction. Raises `_Raced` if the order was no longer pending.
+    Runs inside the caller's transaction (which must list `INVOICE_RACES` in its `retry_on`).
+    None if the order was no longer pending when we came to write it.
     """
+    now = ctx.now()
     due = now + ctx.activation_delay
     changed = await Order.filter(id=order.id, status=OrderStatus.PENDING).update(
         status=OrderStatus.PAID, paid_at=now, activation_due_at=due
     )
     if not changed:
-        raise _Raced
+        return None
     await order.fetch_related("subscriber", "mailbox")
     await Payment.create(
         order=order,
@@ -96,9 +88,10 @@ async def settle(
         ),
         body=_(
             "Gentile {name},\n\nabbiamo ricevuto il pagamento dell'ordine {code} ({total}).\n"
-            "Fattura n. {number}.\nLa casella {pec} sarà rinnovata entro 24 ore; "
+            "Fattura n. {number}.\nLa casella {pec} sarà rinnovata dopo {hours} ore; "
             "nuova scadenza: {expiry}.\n"
         ).format(
+            hours=ctx.settings.activation_delay_hours,
             name=sub.nominativo,
             code=order.code,
             total=money(order.total_cents),
@@ -125,43 +118,33 @@ class PaymentService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
+    @guarded
     async def confirm(
         self, code_text: str, amount_cents: int, reference: str, *, actor: str | None = None
     ) -> PaymentConfirmation:
         """Record an offline (or bank-notified) payment for an order. Idempotent."""
-        code = ordercode.parse(code_text)
-        if code is None:
-            raise Refused(
-                "unknown_order",
-                _("Codice ordine non valido: {code}. Controllare la causale.").format(
-                    code=code_text.strip()
-                ),
-            )
+        from kiosk.services.renewal import find_order
+
         reference = " ".join(reference.split())[:140]
         if not reference:
             raise InvalidInput(
                 "reference",
                 _("Indicare il riferimento del pagamento (CRO/TRN, numero assegno...)."),
             )
-        for _attempt in range(3):
-            try:
-                return await atomic(lambda: self._confirm(code, amount_cents, reference, actor))
-            except (_Raced, IntegrityError):
-                continue
-        raise Refused(
-            "busy", _("Pagamento in corso di registrazione da un'altra postazione: riprovare.")
+        order = await find_order(code_text)
+        return await self.ctx.atomic(
+            lambda: self._confirm(order.id, amount_cents, reference, actor),
+            retry_on=INVOICE_RACES,
         )
 
     async def _confirm(
-        self, code: str, amount_cents: int, reference: str, actor: str | None
+        self, order_id: int, amount_cents: int, reference: str, actor: str | None
     ) -> PaymentConfirmation:
-        now = self.ctx.now()
-        order = await Order.get_or_none(code=code)
-        if order is None:
-            raise Refused("unknown_order", _("Nessun ordine con codice {code}.").format(code=code))
+        order = await Order.get(id=order_id)
+        code = order.code
         if order.status == OrderStatus.CANCELLED:
-            raise Refused(
-                "cancelled",
+            raise Refusal(
+                Reason.CANCELLED,
                 _(
                     "L'ordine {code} è stato annullato: il pagamento va restituito o abbinato "
                     "a mano."
@@ -175,31 +158,29 @@ class PaymentService:
                 return PaymentConfirmation(
                     code, invoice_number(invoice), order.activation_due_at, True
                 )
-            raise Refused(
-                "already_paid",
+            raise Refusal(
+                Reason.ALREADY_PAID,
                 _("L'ordine {code} risulta già pagato (riferimento {ref}).").format(
                     code=code, ref=payment.reference
                 ),
             )
-        if order.method == PaymentMethod.PREPAID:  # pragma: no cover - prepaid orders are born paid
-            raise Refused(
-                "already_paid",
-                _("L'ordine {code} è pagato con il conto prepagato.").format(code=code),
-            )
         if amount_cents != order.total_cents:
-            raise Refused(
-                "wrong_amount",
+            raise Refusal(
+                Reason.WRONG_AMOUNT,
                 _("Importo {amount} diverso dal totale dell'ordine {code} ({total}).").format(
                     amount=money(amount_cents), code=code, total=money(order.total_cents)
                 ),
             )
-        invoice = await settle(
-            self.ctx, order, amount_cents=amount_cents, reference=reference, actor=actor, now=now
+        issued = await record_payment(
+            self.ctx, order, amount_cents=amount_cents, reference=reference, actor=actor
         )
-        return PaymentConfirmation(
-            code, invoice_number(invoice), now + self.ctx.activation_delay, False
-        )
+        if issued is None:
+            raise Retry  # paid or cancelled a moment ago: look again
+        await order.refresh_from_db()
+        assert order.activation_due_at is not None
+        return PaymentConfirmation(code, invoice_number(issued), order.activation_due_at, False)
 
+    @guarded
     async def activate_due(self, *, actor: str | None = None) -> list[Activation]:
         """Renew every mailbox whose paid order has reached its activation time."""
         now = self.ctx.now()
@@ -212,7 +193,7 @@ class PaymentService:
             async def work(order: Order = order) -> Activation | None:
                 return await self._activate(order, now, actor)
 
-            activation = await atomic(work)
+            activation = await self.ctx.atomic(work)
             if activation is not None:
                 done.append(activation)
         return done
@@ -243,6 +224,7 @@ class PaymentService:
         )
         return Activation(order.code, box.address, order.next_expiry)
 
+    @guarded
     async def cancel_stale(self, *, days: int | None = None, actor: str | None = None) -> list[str]:
         """Cancel orders still unpaid `days` (default: settings) after they were placed."""
         now = self.ctx.now()
@@ -261,6 +243,6 @@ class PaymentService:
                 )
                 return True
 
-            if await atomic(work):
+            if await self.ctx.atomic(work):
                 cancelled.append(order.code)
         return cancelled

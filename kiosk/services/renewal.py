@@ -2,72 +2,76 @@
 
 The seed's lookup is Userid + PEC address; the box must belong to that user. The quote shows the
 cost and the next expiry before anything is paid; the new period runs from the old expiry date.
+Whatever stands in the way is a `RenewalRefusal`, raised the same way by the quote and the order.
 """
 
 from __future__ import annotations
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from kiosk.domain import ordercode, validation
 from kiosk.domain.dates import WindowStatus, next_expiry, renewal_window
-from kiosk.domain.instructions import payment_instructions
-from kiosk.domain.model import MailboxFamily, OrderStatus, PaymentMethod, Refusal, Role
-from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, price
+from kiosk.domain.instructions import coordinates
+from kiosk.domain.model import (
+    OPEN_ORDER_STATUSES,
+    MailboxFamily,
+    OrderStatus,
+    PaymentMethod,
+    Role,
+)
+from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, VAT_RATE_PERCENT, price
+from kiosk.errors import InvalidInput, Reason, Refusal
 from kiosk.i18n import _, day, money
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import OrderView, Quote, RenewalRefusal
-from kiosk.services.errors import InvalidInput, Refused
-from kiosk.services.payments import _Raced, settle
-from kiosk.services.tx import atomic, audit
+from kiosk.services.payments import INVOICE_RACES, record_payment
+from kiosk.services.tx import Retry, audit, guarded
 from kiosk.services.views import fee_line, mailbox_view, order_view, renewal_line
 from kiosk.store.models import Mailbox, Order, PrepaidAccount, PrepaidEntry, Price, Subscriber
 
-OPEN = (OrderStatus.PENDING, OrderStatus.PAID)
-
-
-def refused(refusal: RenewalRefusal) -> Refused:
-    return Refused(refusal.reason.value, refusal.message, refusal=refusal)
+OFFLINE_METHODS = tuple(m for m in PaymentMethod if m.offline)
+# a concurrent order for the same box, or (once in a billion) a repeated code: run again, and
+# the quote will then say which
+ORDER_RACES = ("renewal_order.mailbox_id", "renewal_order.code")
 
 
 class RenewalService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    async def quote(
-        self, userid: str, pec: str, *, assisted: bool = False
-    ) -> Quote | RenewalRefusal:
-        """Avanti: the cost and next expiry, or why this renewal cannot go ahead."""
+    @guarded
+    async def quote(self, userid: str, pec: str, *, assisted: bool = False) -> Quote:
+        """Avanti: the cost and next expiry; `RenewalRefusal` says why not."""
         uid = userid.strip().lower()
         if not uid:
             raise InvalidInput("userid", _("Inserire lo userid."))
         address = validation.pec_address(pec)
         box = await Mailbox.get_or_none(address=address).prefetch_related("owner")
         if box is None:
-            return RenewalRefusal(
-                Refusal.UNKNOWN_MAILBOX,
+            raise RenewalRefusal(
+                Reason.UNKNOWN_MAILBOX,
                 _("Nessuna casella PEC {pec} risulta registrata. Controllare l'indirizzo.").format(
                     pec=address
                 ),
                 address,
             )
         if box.owner.userid != uid:
-            return RenewalRefusal(
-                Refusal.NOT_OWNER,
+            raise RenewalRefusal(
+                Reason.NOT_OWNER,
                 _("La casella {pec} non è associata allo userid {userid}.").format(
                     pec=address, userid=uid
                 ),
                 address,
             )
-        pending = await Order.filter(mailbox_id=box.id, status__in=OPEN).first()
+        pending = await Order.filter(mailbox_id=box.id, status__in=OPEN_ORDER_STATUSES).first()
         if pending is not None:
-            return self._pending_refusal(pending, address)
+            raise await self._pending_refusal(pending, address)
         today = self.ctx.clock.today()
         window = renewal_window(box.expiry_date)
         status = window.status(today)
         if status is WindowStatus.TOO_EARLY:
-            return RenewalRefusal(
-                Refusal.TOO_EARLY,
+            raise RenewalRefusal(
+                Reason.TOO_EARLY,
                 _(
                     "La casella scade il {expiry}: il rinnovo online si apre 3 mesi prima, "
                     "dal {opens}."
@@ -78,8 +82,8 @@ class RenewalService:
             )
         if status is WindowStatus.TOO_LATE:
             contacts = self.ctx.refdata.contacts
-            return RenewalRefusal(
-                Refusal.TOO_LATE,
+            raise RenewalRefusal(
+                Reason.TOO_LATE,
                 _(
                     "La casella è scaduta il {expiry}, da più di 6 mesi: non si può più rinnovare "
                     "online. Per mantenere lo stesso indirizzo contattare il Supporto Vendite al "
@@ -96,8 +100,8 @@ class RenewalService:
         family = MailboxFamily(box.family)
         row = await Price.get_or_none(area_id=box.area_id, family=family)
         if row is None:
-            raise Refused(
-                "no_price",
+            raise Refusal(
+                Reason.NO_PRICE,
                 _("Nessuna tariffa configurata per questa casella: rivolgersi allo sportello."),
             )
         lines = [renewal_line(address, family, row.net_cents)]
@@ -105,9 +109,10 @@ class RenewalService:
             lines.append(fee_line(ASSISTED_FEE_NET_CENTS))
         breakdown = price(lines)
         account = await PrepaidAccount.get_or_none(subscriber_id=box.owner.id)
+        payee = self.ctx.refdata.payee
         return Quote(
             userid=uid,
-            mailbox=mailbox_view(box, today, None),
+            mailbox=mailbox_view(box, today),
             lines=breakdown.lines,
             net_cents=breakdown.net_cents,
             vat_cents=breakdown.vat_cents,
@@ -116,36 +121,34 @@ class RenewalService:
             next_expiry=next_expiry(box.anchor_date, box.expiry_date),
             assisted=assisted,
             balance_cents=account.balance_cents if account else 0,
+            vat_rate_percent=VAT_RATE_PERCENT,
+            activation_delay_hours=self.ctx.settings.activation_delay_hours,
+            coordinates=tuple(
+                (m, coordinates(m, payee, breakdown.total_cents)) for m in OFFLINE_METHODS
+            ),
         )
 
-    def _pending_refusal(self, order: Order, address: str) -> RenewalRefusal:
-        method = PaymentMethod(order.method)
-        if order.status == OrderStatus.PAID:
+    async def _pending_refusal(self, order: Order, address: str) -> RenewalRefusal:
+        view = await order_view(self.ctx, order)
+        if view.status is OrderStatus.PAID:
             message = _(
-                "Il rinnovo è già pagato (ordine {code}): la casella sarà rinnovata entro 24 ore "
-                "dal pagamento, con nuova scadenza {expiry}."
-            ).format(code=order.code, expiry=day(order.next_expiry))
-            instructions = None
+                "Il rinnovo è già pagato (ordine {code}): la casella sarà rinnovata {hours} ore "
+                "dopo il pagamento, con nuova scadenza {expiry}."
+            ).format(
+                code=view.code,
+                hours=self.ctx.settings.activation_delay_hours,
+                expiry=day(view.next_expiry),
+            )
         else:
             message = _(
                 "C'è già un ordine di rinnovo in attesa di pagamento: codice {code} ({method}, "
                 "{total})."
-            ).format(code=order.code, method=method.label, total=money(order.total_cents))
-            instructions = (
-                payment_instructions(method, self.ctx.refdata.payee, order.code, order.total_cents)
-                if method.offline
-                else None
-            )
+            ).format(code=view.code, method=view.method.label, total=money(view.total_cents))
         return RenewalRefusal(
-            Refusal.PENDING,
-            message,
-            address,
-            current_expiry=order.current_expiry,
-            order_code=order.code,
-            order_method=method,
-            instructions=instructions,
+            Reason.PENDING, message, address, current_expiry=view.current_expiry, order=view
         )
 
+    @guarded
     async def place_order(
         self, userid: str, pec: str, method: PaymentMethod, *, operator: str | None = None
     ) -> OrderView:
@@ -154,27 +157,19 @@ class RenewalService:
         if operator is not None:
             op = await Subscriber.get_or_none(userid=operator.strip().lower())
             if op is None or op.role not in (Role.OPERATOR, Role.ADMIN):
-                raise Refused(
-                    "not_operator",
+                raise Refusal(
+                    Reason.NOT_OPERATOR,
                     _("{userid} non è un operatore dello sportello.").format(userid=operator),
                 )
-        for _attempt in range(4):
-            try:
-                return await atomic(lambda: self._place(userid, pec, method, op))
-            except (IntegrityError, _Raced):
-                # a concurrent order for the same box (the partial unique index) or, once in a
-                # billion, a repeated code: look again, and the quote will say which
-                continue
-        raise Refused("busy", _("Ordine in corso da un'altra postazione: riprovare."))
+        return await self.ctx.atomic(
+            lambda: self._place(userid, pec, method, op), retry_on=ORDER_RACES + INVOICE_RACES
+        )
 
     async def _place(
         self, userid: str, pec: str, method: PaymentMethod, op: Subscriber | None
     ) -> OrderView:
         now = self.ctx.now()
-        result = await self.quote(userid, pec, assisted=op is not None)
-        if isinstance(result, RenewalRefusal):
-            raise refused(result)
-        quote = result
+        quote = await self.quote(userid, pec, assisted=op is not None)
         box = await Mailbox.get(address=quote.mailbox.address).prefetch_related("owner")
         fee = sum(line.net_cents for line in quote.lines if line.code == "assisted_fee")
         order = await Order.create(
@@ -206,12 +201,7 @@ class RenewalService:
         )
         if method is PaymentMethod.PREPAID:
             return await self._pay_from_prepaid(order, box.owner, quote.total_cents, actor)
-        instructions = (
-            payment_instructions(method, self.ctx.refdata.payee, order.code, order.total_cents)
-            if method.offline
-            else None
-        )
-        return await order_view(order, instructions=instructions)
+        return await order_view(self.ctx, order)
 
     async def _pay_from_prepaid(
         self, order: Order, owner: Subscriber, total: int, actor: str
@@ -224,8 +214,8 @@ class RenewalService:
         if not debited:
             account = await PrepaidAccount.get_or_none(subscriber_id=owner.id)
             balance = account.balance_cents if account else 0
-            raise Refused(
-                "insufficient_balance",
+            raise Refusal(
+                Reason.INSUFFICIENT_BALANCE,
                 _(
                     "Il credito del conto prepagato ({balance}) non copre il totale ({total}). "
                     "Scegliere EFFETTUA VERSAMENTO APPOSITO."
@@ -249,54 +239,53 @@ class RenewalService:
             amount_cents=total,
             balance_cents=account.balance_cents,
         )
-        await settle(
-            self.ctx,
-            order,
-            amount_cents=total,
-            reference=f"PREPAGATO {order.code}",
-            actor=actor,
-            now=now,
-        )
+        if not await record_payment(
+            self.ctx, order, amount_cents=total, reference=f"PREPAGATO {order.code}", actor=actor
+        ):
+            raise Retry  # pragma: no cover - the order was created in this very transaction
         await order.refresh_from_db()
-        return await order_view(order, balance_after_cents=account.balance_cents)
+        return await order_view(self.ctx, order, balance_after_cents=account.balance_cents)
 
-    async def order(self, code_text: str) -> OrderView | None:
+    @guarded
+    async def order(self, code_text: str) -> OrderView:
         """An order by its code (as typed: any case, spaces, dashes), for following its state."""
-        code = ordercode.parse(code_text)
-        if code is None:
-            return None
-        order = await Order.get_or_none(code=code)
-        if order is None:
-            return None
-        instructions = None
-        method = PaymentMethod(order.method)
-        if method.offline and order.status == OrderStatus.PENDING:
-            await order.fetch_related("mailbox")
-            instructions = payment_instructions(
-                method, self.ctx.refdata.payee, order.code, order.total_cents
-            )
-        return await order_view(order, instructions=instructions)
+        return await order_view(self.ctx, await find_order(code_text))
 
+    @guarded
     async def cancel(self, code_text: str, *, actor: str) -> OrderView:
         """Cancel an order still awaiting payment (the payer changed their mind)."""
-        code = ordercode.parse(code_text)
-        order = await Order.get_or_none(code=code) if code else None
-        if order is None:
-            raise Refused(
-                "unknown_order", _("Nessun ordine con codice {code}.").format(code=code_text)
-            )
+        order = await find_order(code_text)
         now = self.ctx.now()
 
         async def work() -> None:
             if not await Order.filter(id=order.id, status=OrderStatus.PENDING).update(
                 status=OrderStatus.CANCELLED, cancelled_at=now
             ):
-                raise Refused(
-                    "not_pending",
+                raise Refusal(
+                    Reason.NOT_PENDING,
                     _("L'ordine {code} non è più in attesa di pagamento.").format(code=order.code),
                 )
             await audit(now, "order.cancelled", actor=actor, subject=order.code, reason="requested")
 
-        await atomic(work)
+        await self.ctx.atomic(work)
         await order.refresh_from_db()
-        return await order_view(order)
+        return await order_view(self.ctx, order)
+
+
+async def find_order(code_text: str) -> Order:
+    """The order with this code (as typed), or `Refusal(UNKNOWN_ORDER)`."""
+    code = ordercode.parse(code_text)
+    if code is None:
+        raise Refusal(
+            Reason.UNKNOWN_ORDER,
+            _(
+                "Codice ordine non valido: {code}. Controllare il codice (RLM e 7 caratteri)."
+            ).format(code=code_text.strip()),
+        )
+    order = await Order.get_or_none(code=code)
+    if order is None:
+        raise Refusal(
+            Reason.UNKNOWN_ORDER,
+            _("Nessun ordine con codice {code}.").format(code=code_text.strip()),
+        )
+    return order

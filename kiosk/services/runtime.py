@@ -65,6 +65,7 @@ class ServiceHandle:
         self.clock = clock
         self.reset_demo = reset_demo
         self._tortoise: object | None = None
+        self._context: ServiceContext | None = None
 
     @cached_property
     def refdata(self) -> ReferenceData:
@@ -79,7 +80,10 @@ class ServiceHandle:
         self._tortoise = tortoise
 
     async def connect(self) -> Services:
-        """Migrate, sync the reference data, build the demo if needed; return the services."""
+        """Migrate, sync the reference data, build the demo if needed; return the services.
+
+        May be called again after a failure (the database was down): each step is idempotent.
+        """
         from tortoise.context import TortoiseContext
 
         from kiosk.services.facade import Services
@@ -87,13 +91,22 @@ class ServiceHandle:
         from kiosk.store.db import migrate, tortoise_config
 
         assert isinstance(self._tortoise, TortoiseContext), "enter() first"
-        ctx = make_context(self.settings, self.clock, self.refdata)
-        if self.settings.demo:
-            path = demo_path(self.settings)
-            if self.reset_demo or (path.exists() and _demo_day_on_disk(path) != ctx.clock.today()):
-                remove_sqlite(path)
-        await migrate(self.settings.db_url)
-        await self._tortoise.init(config=tortoise_config(self.settings.db_url))
+        ctx = self._context
+        if ctx is None:
+            ctx = make_context(self.settings, self.clock, self.refdata)
+            if self.settings.demo:
+                path = demo_path(self.settings)
+                if self.reset_demo or (
+                    path.exists() and _demo_day_on_disk(path) != ctx.clock.today()
+                ):
+                    remove_sqlite(path)
+            self._context = ctx
+        lock_timeout = self.settings.db_lock_timeout
+        await migrate(self.settings.db_url, lock_timeout=lock_timeout)
+        if not self._tortoise.inited:
+            await self._tortoise.init(
+                config=tortoise_config(self.settings.db_url, lock_timeout=lock_timeout)
+            )
         await sync_reference_data(ctx)
         if self.settings.demo and await demo_built_for() is None:
             await load_demo(ctx)

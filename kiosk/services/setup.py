@@ -11,12 +11,11 @@ from dateutil.relativedelta import relativedelta
 
 from kiosk.domain.dates import expiry_after
 from kiosk.domain.model import MailboxFamily, Role
+from kiosk.errors import Reason, Refusal
 from kiosk.i18n import _
 from kiosk.services.context import ServiceContext
-from kiosk.services.dto import Quote
-from kiosk.services.errors import Refused
 from kiosk.services.renewal import RenewalService
-from kiosk.services.tx import atomic, audit
+from kiosk.services.tx import audit
 from kiosk.store.models import (
     Area,
     KioskFact,
@@ -66,7 +65,7 @@ async def sync_reference_data(ctx: ServiceContext) -> bool:
             await audit(ctx.now(), "refdata.synced", changes=changes)
         return bool(changes)
 
-    return await atomic(work)
+    return await ctx.atomic(work)
 
 
 async def demo_built_for() -> date | None:
@@ -91,8 +90,8 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> list[str]:
             "userid", flat=True
         )
         if taken:
-            raise Refused(
-                "demo_present",
+            raise Refusal(
+                Reason.DEMO_PRESENT,
                 _("Dati dimostrativi già presenti: {users}.").format(
                     users=", ".join(sorted(str(t) for t in taken))
                 ),
@@ -130,8 +129,6 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> list[str]:
             if not covers:
                 continue
             quote = await renewals.quote(raw["userid"], covers)
-            if not isinstance(quote, Quote):
-                raise RuntimeError(f"demo: {covers} is not renewable today: {quote.message}")
             account = await PrepaidAccount.get(subscriber__userid=raw["userid"])
             await PrepaidAccount.filter(id=account.id).update(balance_cents=quote.total_cents)
             await PrepaidEntry.create(
@@ -144,5 +141,5 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> list[str]:
         await KioskFact.update_or_create(key=DEMO_FACT, defaults={"value": today.isoformat()})
         await audit(now, "demo.loaded", users=[u["userid"] for u in users], day=today.isoformat())
 
-    await atomic(work)
+    await ctx.atomic(work)
     return [str(u["userid"]) for u in users]

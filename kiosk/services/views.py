@@ -5,14 +5,28 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.domain.dates import days_left, mailbox_state, renewal_window
+from kiosk.domain.instructions import payment_instructions
 from kiosk.domain.model import MailboxFamily, OrderStatus, PaymentMethod
 from kiosk.domain.money import PriceLine
 from kiosk.i18n import _
-from kiosk.services.dto import MailboxView, OrderView
+from kiosk.services.context import ServiceContext
+from kiosk.services.dto import MailboxView, OpenOrder, OrderView
 from kiosk.store.models import Invoice, Mailbox, Order
 
 
-def mailbox_view(box: Mailbox, today: date, pending_code: str | None) -> MailboxView:
+def open_order(order: Order | None) -> OpenOrder | None:
+    if order is None:
+        return None
+    return OpenOrder(
+        order.code,
+        OrderStatus(order.status),
+        PaymentMethod(order.method),
+        order.total_cents,
+        order.activation_due_at,
+    )
+
+
+def mailbox_view(box: Mailbox, today: date, order: Order | None = None) -> MailboxView:
     window = renewal_window(box.expiry_date)
     return MailboxView(
         address=box.address,
@@ -25,7 +39,7 @@ def mailbox_view(box: Mailbox, today: date, pending_code: str | None) -> Mailbox
         opens_on=window.opens_on,
         closes_on=window.closes_on,
         window=window.status(today),
-        pending_order_code=pending_code,
+        open_order=open_order(order),
     )
 
 
@@ -54,16 +68,25 @@ def invoice_number(invoice: Invoice) -> str:
     return f"{invoice.year}/{invoice.number:06d}"
 
 
-async def order_view(order: Order, **extra: object) -> OrderView:
-    """The order with its mailbox, owner, operator and invoice (fetched if not yet loaded)."""
+async def order_view(
+    ctx: ServiceContext, order: Order, *, balance_after_cents: int | None = None
+) -> OrderView:
+    """The order with its mailbox, owner, operator and invoice (fetched if not yet loaded), and
+    how to pay it while it waits for an offline payment."""
     await order.fetch_related("mailbox", "subscriber", "operator")
     invoice = await Invoice.get_or_none(order_id=order.id)
     box = order.mailbox
     family = MailboxFamily(box.family)
+    method = PaymentMethod(order.method)
+    instructions = None
+    if method.offline and order.status == OrderStatus.PENDING:
+        instructions = payment_instructions(
+            method, ctx.refdata.payee, order.code, order.total_cents
+        )
     return OrderView(
         code=order.code,
         status=OrderStatus(order.status),
-        method=PaymentMethod(order.method),
+        method=method,
         userid=order.subscriber.userid,
         pec=box.address,
         lines=order_lines(order, box.address, family),
@@ -79,5 +102,7 @@ async def order_view(order: Order, **extra: object) -> OrderView:
         activation_due_at=order.activation_due_at,
         activated_at=order.activated_at,
         invoice_number=invoice_number(invoice) if invoice else None,
-        **extra,  # type: ignore[arg-type]
+        instructions=instructions,
+        balance_after_cents=balance_after_cents,
+        activation_delay_hours=ctx.settings.activation_delay_hours,
     )

@@ -6,8 +6,6 @@ that runs the program (around `app.run_async()`, or around a test), never in a T
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +17,16 @@ MIGRATIONS = "kiosk.store.migrations"
 APP = "models"
 
 
-def tortoise_config(url: str) -> dict[str, Any]:
-    """The Tortoise config for a `sqlite://PATH` or `postgres://...` URL."""
+CONNECT_TIMEOUT = 5  # seconds to reach a PostgreSQL server before calling it unreachable
+STATEMENT_TIMEOUT = 60  # seconds: no statement of this program may take longer
+
+
+def tortoise_config(url: str, *, lock_timeout: float = 10.0) -> dict[str, Any]:
+    """The Tortoise config for a `sqlite://PATH` or `postgres://...` URL.
+
+    `lock_timeout` bounds how long a statement waits for another writer: SQLite's busy timeout,
+    PostgreSQL's lock_timeout. Past it the transaction fails as "busy" (see `kiosk.store.faults`).
+    """
     connection = expand_db_url(url)
     # Tortoise caches compiled INSERT/DELETE statements per connection *name* (EXECUTOR_CACHE):
     # naming the connection after its dialect keeps SQLite's "?" statements away from PostgreSQL
@@ -31,6 +37,15 @@ def tortoise_config(url: str) -> dict[str, Any]:
         path = connection["credentials"]["file_path"]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection["credentials"]["busy_timeout"] = int(lock_timeout * 1000)
+    else:
+        credentials = connection["credentials"]
+        credentials.setdefault("timeout", CONNECT_TIMEOUT)
+        credentials["server_settings"] = {
+            "lock_timeout": f"{int(lock_timeout * 1000)}ms",
+            "statement_timeout": f"{STATEMENT_TIMEOUT}s",
+            "application_name": "pec-kiosk",
+        }
     return {
         "connections": {name: connection},
         "apps": {APP: {"models": [MODELS], "migrations": MIGRATIONS, "default_connection": name}},
@@ -39,23 +54,13 @@ def tortoise_config(url: str) -> dict[str, Any]:
     }
 
 
-async def migrate(url: str) -> None:
+async def migrate(url: str, *, lock_timeout: float = 10.0) -> None:
     """Apply the committed migrations (idempotent), in a context of its own."""
     from tortoise.migrations.api import migrate as run_migrations
 
-    config = tortoise_config(url)
+    config = tortoise_config(url, lock_timeout=lock_timeout)
     async with TortoiseContext():
         await run_migrations(config=config)
-
-
-@asynccontextmanager
-async def database(url: str, *, apply_migrations: bool = True) -> AsyncIterator[TortoiseContext]:
-    """Open (and first migrate) the database for the life of the block."""
-    if apply_migrations:
-        await migrate(url)
-    async with TortoiseContext() as ctx:
-        await ctx.init(config=tortoise_config(url))
-        yield ctx
 
 
 # For Tortoise's own command: `tortoise -c kiosk.store.db.TORTOISE_ORM makemigrations`

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.domain.model import OPEN_ORDER_STATUSES
+
 OPEN_ORDER_INDEX = (
     "CREATE UNIQUE INDEX one_open_order_per_mailbox ON renewal_order (mailbox_id) "
-    "WHERE status IN ('pending', 'paid')"
+    "WHERE status IN (" + ", ".join(f"'{s.value}'" for s in OPEN_ORDER_STATUSES) + ")"
 )
 
 _SQLITE_CHECKS = {

@@ -20,7 +20,7 @@ from tortoise.backends.sqlite.client import (
 )
 from tortoise.exceptions import TransactionManagementError
 
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 10_000  # the default; the configuration sets it (settings.db_lock_timeout)
 
 
 class ImmediateTransactionWrapper(SqliteTransactionWrapper):

@@ -97,8 +97,9 @@ def make_app(
     """`make_app(**settings_overrides)`: the kiosk on this test's demo database."""
 
     def make(**overrides: Any) -> KioskApp:
+        # the idle check runs when a test calls it (`app.check_inactivity()`), never by itself
         return build_app(
-            demo_settings(data_dir, **overrides), clock=clock, idle_clock=idle_clock, idle_poll=0.05
+            demo_settings(data_dir, **overrides), clock=clock, monotonic=idle_clock, idle_poll=3600
         )
 
     return make
@@ -107,20 +108,29 @@ def make_app(
 @asynccontextmanager
 async def running(app: KioskApp, size: tuple[int, int] = (80, 24)) -> AsyncIterator[Pilot[None]]:
     """Run the app as `pec-kiosk` does: the database context entered and closed around it."""
-    app.handle.enter()
+    app.front_desk.enter()
     try:
         async with app.run_test(size=size, notifications=True) as pilot:
-            await app.services_ready()
+            await app.front_desk.services()
             await pilot.pause()
             yield pilot
     finally:
-        await app.handle.close()
+        await app.front_desk.close()
+
+
+# workers that run until told to stop: the desk's link to the database, the wait for the bank
+LONG_RUNNING = ("database", "bank")
+
+
+def short_workers(app: App[Any]) -> list[Worker[Any]]:
+    """The workers that end by themselves (database calls), still running."""
+    return [w for w in app.workers if w.group not in LONG_RUNNING and not w.is_finished]
 
 
 async def workers_done(app: App[Any], workers: list[Worker[Any]] | None = None) -> None:
     """Wait for workers to end, however they end: a worker's error is the screen's to show
     (`Worker.wait` would raise it again here, but only if it was still running: a race)."""
-    pending = list(app.workers) if workers is None else workers
+    pending = short_workers(app) if workers is None else workers
     await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
 
 

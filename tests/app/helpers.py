@@ -35,7 +35,7 @@ from kiosk.services.renewal import RenewalService
 from kiosk.store.models import Order
 from screens.card_payment import CardPaymentScreen
 from screens.payment_choice import OFFLINE_MENU, PaymentChoiceScreen
-from tests.app.conftest import RENEWABLE, workers_done
+from tests.app.conftest import RENEWABLE, short_workers, workers_done
 
 NBSP = "\u00a0"
 
@@ -145,7 +145,7 @@ async def settle_all(pilot: Pilot[Any], rounds: int = 3) -> None:
     app = pilot.app
     for _ in range(rounds):
         await pilot.pause()
-        busy = [w for w in app.workers if w.group != "bank" and not w.is_finished]
+        busy = short_workers(app)
         if busy:
             await workers_done(app, busy)
     await pilot.pause()
@@ -183,11 +183,11 @@ async def start_session(
 ) -> None:
     """Log in through the services and the app's own SessionStarted message (what LoginScreen
     does), for tests whose subject comes after the login screen; lands on MailboxesScreen."""
-    from kiosk.app import SessionStarted
     from screens.mailboxes import MailboxesScreen
+    from screens.messages import SessionStarted
 
     app = pilot.app
-    services = await app.services_ready()  # type: ignore[attr-defined]
+    services = await app.front_desk.services()  # type: ignore[attr-defined]
     user = await services.auth.login(userid, password)
     app.post_message(SessionStarted(user))
     await settle_all(pilot)
@@ -201,7 +201,7 @@ async def choose_payment(pilot: Pilot[None], pec: str = RENEWABLE) -> PaymentCho
     """Logged in as avv.demo, on the payment choice for `pec` (as after Rinnova → Avanti)."""
     app = pilot.app
     await start_session(pilot)
-    services = await app.services_ready()  # type: ignore[attr-defined]
+    services = await app.front_desk.services()  # type: ignore[attr-defined]
     quote = await services.renewals.quote("avv.demo", pec)
     screen = PaymentChoiceScreen(quote)
     await app.push_screen(screen)

@@ -10,12 +10,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.services.errors import Refused
+from kiosk.errors import Refusal
 from kiosk.store.models import OutboxEmail, Subscriber
 from screens.login import LoginScreen
 from screens.mailboxes import MailboxesScreen
 from screens.recovery import RecoveryScreen
-from screens.register import FIELDS, RegisterScreen
+from screens.register import RegisterScreen
 from tests.app.conftest import log_in, running
 from tests.app.helpers import (
     field_error,
@@ -28,6 +28,8 @@ from tests.app.helpers import (
     shown_text,
     table_rows,
 )
+
+FIELDS = ("userid", "nominativo", "codice_fiscale", "email", "password", "password_confirm")
 
 BAD_CREDENTIALS = "Userid o password non corretti."
 
@@ -67,7 +69,7 @@ async def test_log_in_lists_every_mailbox_with_state_expiry_days_and_renewabilit
         assert "Avv. Maria Demo" in text  # the title bar names who is logged in
         assert app.focused is app.screen.query_one("#boxes")
         # the same as the services say
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         account = await services.accounts.overview("avv.demo")
         assert [b.state.value for b in account.mailboxes] == [
             "cessata",
@@ -208,7 +210,7 @@ async def test_registration_logs_the_new_subscriber_in(
         assert "Nessuna casella PEC risulta associata" in notice(app.screen)
         assert notice(app.screen).startswith("ℹ")  # information, not an error
         assert "Avv. Anna Nuova" in shown_text(app.screen)
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         account = await services.accounts.overview("avv.nuova")
         assert (account.nominativo, account.email, account.balance_cents) == (
             "Avv. Anna Nuova",
@@ -288,9 +290,9 @@ async def test_recovery_code_from_the_email_sets_a_new_password_and_logs_in(
         await press_button(pilot, "reset")
         assert isinstance(app.screen, MailboxesScreen)
         assert app.session is not None and app.session.userid == "avv.demo"
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         assert (await services.auth.login("avv.demo", "Ritrovata-2026!")).userid == "avv.demo"
-        with pytest.raises(Refused):
+        with pytest.raises(Refusal):
             await services.auth.login("avv.demo", "Rinnovo2026!")
 
 
@@ -329,5 +331,5 @@ async def test_recovery_with_a_wrong_code_is_refused(make_app: Callable[..., Kio
         assert isinstance(app.screen, RecoveryScreen)
         assert "Codice non valido o scaduto" in notice(app.screen)
         assert app.session is None
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         assert (await services.auth.login("avv.demo", "Rinnovo2026!")).userid == "avv.demo"

@@ -17,7 +17,7 @@ from screens.offline_payment import OfflinePaymentScreen
 from screens.qr_view import QrScreen
 from screens.result import ResultScreen
 from screens.widgets.qr import QRCode
-from tests.app.conftest import RENEWABLE, SOSPESA, running
+from tests.app.conftest import RENEWABLE, SOSPESA, FakeMonotonic, running
 from tests.app.helpers import (
     NBSP,
     choose_payment,
@@ -119,7 +119,7 @@ async def test_prepaid_debit_renews_and_shows_the_invoice(
         assert "Fattura n. 2026/000001 emessa" in text
         assert f"credito residuo 0,00{NBSP}€" in text
         assert "Nuova scadenza: 15/12/2027." in text
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         assert (await services.accounts.overview("avv.demo")).balance_cents == 0
         order = await services.renewals.order(code)
         assert order is not None
@@ -183,7 +183,7 @@ async def test_offline_payment_coordinates_then_order_code_then_result(
         await press_button(pilot, "show-qr")
         qr_screen = app.screen
         assert isinstance(qr_screen, QrScreen)
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         view = await services.renewals.order(code)
         assert view is not None and view.instructions is not None
         assert qr_screen.query_one(QRCode).payload == view.instructions.qr_payload
@@ -247,7 +247,7 @@ def countdown(screen: CardPaymentScreen) -> int:
 
 
 async def test_card_payment_follows_the_bank_to_the_result(
-    make_app: Callable[..., KioskApp],
+    make_app: Callable[..., KioskApp], idle_clock: FakeMonotonic
 ) -> None:
     app = make_app()
     async with running(app) as pilot:
@@ -261,10 +261,11 @@ async def test_card_payment_follows_the_bank_to_the_result(
         assert app.idle_held  # the payer may be on the phone: the kiosk does not wipe
         first = countdown(screen)
         assert 590 <= first <= 600
-        await wait_for(pilot, lambda: countdown(screen) < first, limit=3)
+        idle_clock.advance(65)  # the kiosk's own clock drives the countdown
+        await wait_for(pilot, lambda: countdown(screen) == first - 65, limit=3)
         assert (await Order.get(code=code)).status == OrderStatus.PENDING
 
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         await services.payments.confirm(code, 1830, "BANK-1")  # the bank's notification
         await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
         await settle_all(pilot)
@@ -312,7 +313,7 @@ async def test_card_payment_cancelled_before_the_bank(
         await press_button(pilot, "cancel")  # Annulla il pagamento
         assert f"Pagamento annullato: l'ordine {code} non è più valido." in notice(screen)
         assert (await Order.get(code=code)).status == OrderStatus.CANCELLED
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         account = await services.accounts.overview("avv.demo")
         box = next(b for b in account.mailboxes if b.address == RENEWABLE)
         assert box.renewable and box.pending_order_code is None  # free to renew again
@@ -338,13 +339,15 @@ async def test_after_cancelling_the_way_back_is_on_screen(
 
 
 async def test_card_payment_times_out_with_a_warning_and_the_order_stays_pending(
-    make_app: Callable[..., KioskApp],
+    make_app: Callable[..., KioskApp], idle_clock: FakeMonotonic
 ) -> None:
-    app = make_app(card_wait_seconds=0.3)
+    app = make_app(card_wait_seconds=300)
     async with running(app) as pilot:
         screen = await to_bank(pilot)
         assert screen.order is not None
         code = screen.order.code
+        assert "La banca non ha ancora confermato" not in notice(screen)
+        idle_clock.advance(301)
         await wait_for(pilot, lambda: "La banca non ha ancora confermato" in notice(screen))
         assert notice(screen).startswith("⚠")
         assert code in notice(screen)

@@ -108,7 +108,7 @@ async def test_bonifico_qr_decodes_to_the_epc_payload(
         assert isinstance(screen, OfflinePaymentScreen)
         await press_button(pilot, "confirm")
         assert screen.order is not None
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         order = await services.renewals.order(screen.order.code)
         assert order is not None and order.instructions is not None
         payload = order.instructions.qr_payload

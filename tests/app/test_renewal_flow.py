@@ -74,7 +74,7 @@ async def test_enter_on_a_row_prefills_the_pec_and_avanti_shows_cost_and_next_ex
         assert "Totale da pagare 18,30 €" in text
         assert "Scadenza attuale 15/12/2026" in text
         assert "Prossima scadenza 15/12/2027" in text
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         quote = await services.renewals.quote("avv.demo", RENEWABLE)
         assert (quote.net_cents, quote.vat_cents, quote.total_cents) == (1500, 330, 1830)
         assert app.focused is screen.query_one("#pay")
@@ -184,7 +184,7 @@ async def test_a_box_with_an_open_order_shows_that_order(
 ) -> None:
     app = make_app()
     async with running(app) as pilot:
-        services = await app.services_ready()
+        services = await app.front_desk.services()
         order = await services.renewals.place_order("avv.demo", RENEWABLE, method)
         await start_session(pilot)
         rows = table_rows(app.screen.query_one("#boxes", DataTable))

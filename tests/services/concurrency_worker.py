@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kiosk.clock import FixedClock
 from kiosk.domain.model import PaymentMethod
-from kiosk.services.errors import Refused
+from kiosk.errors import Refusal
 from kiosk.services.runtime import open_services
 from kiosk.settings import Settings
 from tests.conftest import DATA, NOW
@@ -41,7 +41,7 @@ async def main(url: str, action: str, args: list[str]) -> None:
                 outcome = {"ok": True, "invoice": confirmation.invoice_number}
             else:
                 raise SystemExit(f"unknown action {action}")
-        except Refused as exc:
+        except Refusal as exc:
             outcome = {"ok": False, "reason": exc.reason}
     print(json.dumps(outcome), flush=True)
 

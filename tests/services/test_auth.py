@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.clock import FixedClock
 from kiosk.domain.model import Role
-from kiosk.services.errors import InvalidInput, Refused
+from kiosk.errors import InvalidInput, Refusal
 from kiosk.services.facade import Services
 from kiosk.store.models import AuditEvent, OutboxEmail, RecoveryCode, Subscriber
 
@@ -35,33 +35,33 @@ def good() -> dict[str, str]:
 async def test_login_ok_and_wrong_password_say_the_same_for_unknown_users(demo: Services) -> None:
     user = await demo.auth.login("AVV.DEMO", "Rinnovo2026!")
     assert (user.userid, user.role) == ("avv.demo", Role.SUBSCRIBER)
-    with pytest.raises(Refused) as wrong:
+    with pytest.raises(Refusal) as wrong:
         await demo.auth.login("avv.demo", "Rinnovo2026?")
-    with pytest.raises(Refused) as unknown:
+    with pytest.raises(Refusal) as unknown:
         await demo.auth.login("nessuno", "Rinnovo2026!")
     assert wrong.value.message == unknown.value.message
     assert wrong.value.reason == unknown.value.reason == "bad_credentials"
 
 
 async def test_imported_account_without_password_cannot_log_in(demo: Services) -> None:
-    with pytest.raises(Refused) as err:
+    with pytest.raises(Refusal) as err:
         await demo.auth.login("avv.rossi", "")
     assert err.value.reason == "bad_credentials"
 
 
 async def test_five_failures_lock_for_fifteen_minutes(demo: Services, clock: FixedClock) -> None:
     for _ in range(4):
-        with pytest.raises(Refused) as err:
+        with pytest.raises(Refusal) as err:
             await demo.auth.login("avv.demo", "sbagliata")
         assert err.value.reason == "bad_credentials"
-    with pytest.raises(Refused) as err:
+    with pytest.raises(Refusal) as err:
         await demo.auth.login("avv.demo", "sbagliata")
     assert err.value.reason == "locked"
-    with pytest.raises(Refused) as err:  # even the right password is refused while locked
+    with pytest.raises(Refusal) as err:  # even the right password is refused while locked
         await demo.auth.login("avv.demo", "Rinnovo2026!")
     assert err.value.reason == "locked"
     clock.advance(timedelta(minutes=14, seconds=59))
-    with pytest.raises(Refused):
+    with pytest.raises(Refusal):
         await demo.auth.login("avv.demo", "Rinnovo2026!")
     clock.advance(timedelta(seconds=2))
     assert (await demo.auth.login("avv.demo", "Rinnovo2026!")).userid == "avv.demo"
@@ -71,11 +71,11 @@ async def test_five_failures_lock_for_fifteen_minutes(demo: Services, clock: Fix
 
 async def test_success_resets_the_failure_count(demo: Services) -> None:
     for _ in range(4):
-        with pytest.raises(Refused):
+        with pytest.raises(Refusal):
             await demo.auth.login("avv.demo", "sbagliata")
     await demo.auth.login("avv.demo", "Rinnovo2026!")
     for _ in range(4):
-        with pytest.raises(Refused) as err:
+        with pytest.raises(Refusal) as err:
             await demo.auth.login("avv.demo", "sbagliata")
         assert err.value.reason == "bad_credentials"
 
@@ -152,9 +152,9 @@ async def test_recovery_by_email_and_reset(demo: Services) -> None:
     user = await demo.auth.reset_password("avv.demo", code, "Nuova-Password-1", "Nuova-Password-1")
     assert user.userid == "avv.demo"
     assert (await demo.auth.login("avv.demo", "Nuova-Password-1")).userid == "avv.demo"
-    with pytest.raises(Refused):
+    with pytest.raises(Refusal):
         await demo.auth.login("avv.demo", "Rinnovo2026!")
-    with pytest.raises(Refused) as err:  # single use
+    with pytest.raises(Refusal) as err:  # single use
         await demo.auth.reset_password("avv.demo", code, "Altra-Password-2")
     assert err.value.reason == "bad_code"
 
@@ -173,15 +173,15 @@ async def test_recovery_code_expires_and_wrong_codes_are_limited(
     code = await _last_code("avv.demo@example.org")
     wrong = f"{(int(code) + 1) % 10**8:08d}"
     for _ in range(5):
-        with pytest.raises(Refused):
+        with pytest.raises(Refusal):
             await demo.auth.reset_password("avv.demo", wrong, "Nuova-Password-1")
-    with pytest.raises(Refused):  # too many attempts: even the right code is spent
+    with pytest.raises(Refusal):  # too many attempts: even the right code is spent
         await demo.auth.reset_password("avv.demo", code, "Nuova-Password-1")
     clock.advance(timedelta(hours=2))
     await demo.auth.request_recovery("avv.demo")
     code = await _last_code("avv.demo@example.org")
     clock.advance(timedelta(minutes=15, seconds=1))
-    with pytest.raises(Refused) as err:
+    with pytest.raises(Refusal) as err:
         await demo.auth.reset_password("avv.demo", code, "Nuova-Password-1")
     assert err.value.reason == "bad_code"
 
@@ -192,7 +192,7 @@ async def test_a_new_code_replaces_the_old_one(demo: Services) -> None:
     await demo.auth.request_recovery("avv.demo")
     second = await _last_code("avv.demo@example.org")
     if first != second:
-        with pytest.raises(Refused):
+        with pytest.raises(Refusal):
             await demo.auth.reset_password("avv.demo", first, "Nuova-Password-1")
     await demo.auth.reset_password("avv.demo", second, "Nuova-Password-1")
 
@@ -203,7 +203,7 @@ async def test_recovery_is_rate_limited_for_any_identifier(
     for who in ("avv.demo", "nessuno.qui"):
         for _ in range(3):
             await demo.auth.request_recovery(who)
-        with pytest.raises(Refused) as err:
+        with pytest.raises(Refusal) as err:
             await demo.auth.request_recovery(who)
         assert err.value.reason == "rate_limited"
     clock.advance(timedelta(hours=1, seconds=1))

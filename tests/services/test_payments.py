@@ -8,8 +8,8 @@ import pytest
 
 from kiosk.clock import FixedClock
 from kiosk.domain.model import OrderStatus, PaymentMethod
+from kiosk.errors import InvalidInput, Refusal
 from kiosk.services.dto import Quote
-from kiosk.services.errors import InvalidInput, Refused
 from kiosk.services.facade import Services
 from kiosk.store.models import AuditEvent, Invoice, Mailbox, OutboxEmail, Payment
 from tests.services.conftest import CESSATA, RENEWABLE, ROSSI, SOSPESA
@@ -51,23 +51,23 @@ async def test_confirm_twice_changes_nothing(demo: Services) -> None:
         await Invoice.all().count(),
         await AuditEvent.all().count(),
     ) == counts
-    with pytest.raises(Refused) as err:  # same order, another payment: a person must look
+    with pytest.raises(Refusal) as err:  # same order, another payment: a person must look
         await demo.payments.confirm(order.code, 3050, "BOLL-78")
     assert err.value.reason == "already_paid"
 
 
 async def test_wrong_amount_and_unknown_codes_are_refused(demo: Services) -> None:
     order = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
-    with pytest.raises(Refused) as err:
+    with pytest.raises(Refusal) as err:
         await demo.payments.confirm(order.code, 3049, "CRO")
     assert err.value.reason == "wrong_amount"
     assert "30,50" in err.value.message
     garbled = order.code[:-2] + order.code[-1] + order.code[-2]  # neighbours swapped
     if garbled != order.code:
-        with pytest.raises(Refused) as err:
+        with pytest.raises(Refusal) as err:
             await demo.payments.confirm(garbled, 3050, "CRO")
         assert err.value.reason == "unknown_order"
-    with pytest.raises(Refused) as err:
+    with pytest.raises(Refusal) as err:
         await demo.payments.confirm("RLM0000000", 3050, "CRO")  # valid check, no such order
     assert err.value.reason == "unknown_order"
     assert await Payment.all().count() == 0
@@ -78,7 +78,7 @@ async def test_wrong_amount_and_unknown_codes_are_refused(demo: Services) -> Non
 async def test_cancelled_order_payment_is_refused(demo: Services) -> None:
     order = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.ASSEGNO)
     await demo.renewals.cancel(order.code, actor="avv.demo")
-    with pytest.raises(Refused) as err:
+    with pytest.raises(Refusal) as err:
         await demo.payments.confirm(order.code, 3050, "ASS-1")
     assert err.value.reason == "cancelled"
 
@@ -94,7 +94,7 @@ async def test_invoice_numbers_are_consecutive_and_restart_each_year(
         await demo.payments.confirm(b.code, b.total_cents, "X1")
     ).invoice_number == "2026/000002"
     # a refused confirmation in between consumes no number
-    with pytest.raises(Refused):
+    with pytest.raises(Refusal):
         await demo.payments.confirm(a.code, 1, "X2")
     clock.advance(timedelta(days=40))  # into 2027 (Rome time)
     assert (
@@ -152,7 +152,7 @@ async def test_stale_orders_are_cancelled(demo: Services, clock: FixedClock) -> 
     assert await demo.payments.cancel_stale() == [stale.code]  # default: 10 days
     assert await demo.payments.cancel_stale(days=5) == [fresh.code]
     assert await demo.payments.cancel_stale(days=1) == []
-    with pytest.raises(Refused):
+    with pytest.raises(Refusal):
         await demo.payments.confirm(stale.code, stale.total_cents, "late")
 
 
@@ -161,10 +161,10 @@ async def test_callback_only_for_boxes_past_the_window(demo: Services) -> None:
     assert view.pec == CESSATA and view.status == "open"
     again = await demo.accounts.request_callback(CESSATA, userid="avv.demo")
     assert again.id == view.id  # one open request per box
-    with pytest.raises(Refused) as err:
+    with pytest.raises(Refusal) as err:
         await demo.accounts.request_callback(SOSPESA, userid="avv.demo")
     assert err.value.reason == "renewable"
-    with pytest.raises(Refused):
+    with pytest.raises(Refusal):
         await demo.accounts.request_callback(CESSATA, userid="avv.rossi")
     with pytest.raises(InvalidInput):
         await demo.accounts.request_callback(CESSATA, phone="chiamami")

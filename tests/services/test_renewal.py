@@ -8,14 +8,21 @@ import pytest
 
 from kiosk.clock import FixedClock
 from kiosk.domain import ordercode
-from kiosk.domain.model import MailboxState, OrderStatus, PaymentMethod, Refusal
+from kiosk.domain.model import MailboxState, OrderStatus, PaymentMethod
+from kiosk.errors import InvalidInput, Reason, Refusal
 from kiosk.services.dto import Quote, RenewalRefusal
-from kiosk.services.errors import InvalidInput, Refused
 from kiosk.services.facade import Services
 from kiosk.store.models import AuditEvent, Order, OutboxEmail, PrepaidEntry
 from tests.services.conftest import CESSATA, RENEWABLE, ROSSI, SOSPESA, TOO_EARLY
 
 TODAY = date(2026, 11, 25)
+
+
+async def refusal_of(services: Services, userid: str, pec: str) -> RenewalRefusal:
+    """The quote must be refused: the refusal it raised."""
+    with pytest.raises(RenewalRefusal) as err:
+        await services.renewals.quote(userid, pec)
+    return err.value
 
 
 async def test_quote_shows_cost_and_next_expiry_from_the_old_expiry(demo: Services) -> None:
@@ -56,23 +63,21 @@ async def test_assisted_quote_adds_the_fee_line(demo: Services) -> None:
 @pytest.mark.parametrize(
     ("userid", "pec", "reason"),
     [
-        ("avv.demo", "nessuno@legalmail.it", Refusal.UNKNOWN_MAILBOX),
-        ("avv.demo", ROSSI, Refusal.NOT_OWNER),
-        ("avv.rossi", RENEWABLE, Refusal.NOT_OWNER),
-        ("avv.demo", TOO_EARLY, Refusal.TOO_EARLY),
-        ("avv.demo", CESSATA, Refusal.TOO_LATE),
+        ("avv.demo", "nessuno@legalmail.it", Reason.UNKNOWN_MAILBOX),
+        ("avv.demo", ROSSI, Reason.NOT_OWNER),
+        ("avv.rossi", RENEWABLE, Reason.NOT_OWNER),
+        ("avv.demo", TOO_EARLY, Reason.TOO_EARLY),
+        ("avv.demo", CESSATA, Reason.TOO_LATE),
     ],
 )
-async def test_refusals(demo: Services, userid: str, pec: str, reason: Refusal) -> None:
-    result = await demo.renewals.quote(userid, pec)
-    assert isinstance(result, RenewalRefusal)
+async def test_refusals(demo: Services, userid: str, pec: str, reason: Reason) -> None:
+    result = await refusal_of(demo, userid, pec)
     assert result.reason is reason
     assert result.message
 
 
 async def test_too_early_says_when_the_window_opens(demo: Services) -> None:
-    result = await demo.renewals.quote("avv.demo", TOO_EARLY)
-    assert isinstance(result, RenewalRefusal)
+    result = await refusal_of(demo, "avv.demo", TOO_EARLY)
     assert result.opens_on == TODAY + timedelta(days=200) - timedelta(days=0) - _three_months(
         TODAY + timedelta(days=200)
     )
@@ -86,8 +91,7 @@ def _three_months(expiry: date) -> timedelta:
 
 
 async def test_too_late_gives_the_sales_support_contacts(demo: Services) -> None:
-    result = await demo.renewals.quote("avv.demo", CESSATA)
-    assert isinstance(result, RenewalRefusal)
+    result = await refusal_of(demo, "avv.demo", CESSATA)
     assert result.contacts is not None
     assert "06 68417891" in result.message
     assert "segreteriacommercialelextel@visura.it" in result.message
@@ -100,15 +104,15 @@ async def test_window_edges_follow_the_clock(demo: Services, clock: FixedClock) 
 
     opens = expiry - relativedelta(months=3)
     clock.set(clock.now() + (opens - TODAY) - timedelta(days=1))
-    assert isinstance(await demo.renewals.quote("avv.demo", TOO_EARLY), RenewalRefusal)
+    assert (await refusal_of(demo, "avv.demo", TOO_EARLY)).reason is Reason.TOO_EARLY
     clock.advance(timedelta(days=1))
     assert isinstance(await demo.renewals.quote("avv.demo", TOO_EARLY), Quote)
     closes = expiry + relativedelta(months=6)
     clock.advance(closes - opens)
     assert isinstance(await demo.renewals.quote("avv.demo", TOO_EARLY), Quote)
     clock.advance(timedelta(days=1))
-    late = await demo.renewals.quote("avv.demo", TOO_EARLY)
-    assert isinstance(late, RenewalRefusal) and late.reason is Refusal.TOO_LATE
+    late = await refusal_of(demo, "avv.demo", TOO_EARLY)
+    assert late.reason is Reason.TOO_LATE
 
 
 async def test_malformed_pec_is_bad_input(demo: Services) -> None:
@@ -135,14 +139,15 @@ async def test_prepaid_order_debits_invoices_and_schedules(demo: Services) -> No
     mails = await OutboxEmail.filter(kind="invoice").values_list("to_address", "subject")
     assert mails == [("avv.demo@example.org", f"Fattura 2026/000001 - Rinnovo PEC {RENEWABLE}")]
     # the box now has a paid renewal pending activation
-    again = await demo.renewals.quote("avv.demo", RENEWABLE)
-    assert isinstance(again, RenewalRefusal) and again.reason is Refusal.PENDING
-    assert again.order_code == order.code
+    again = await refusal_of(demo, "avv.demo", RENEWABLE)
+    assert again.reason is Reason.PENDING
+    assert again.order is not None and again.order.code == order.code
+    assert again.order.status is OrderStatus.PAID
 
 
 async def test_prepaid_refused_when_balance_does_not_cover(demo: Services) -> None:
     # SOSPESA costs 30,50 € and the balance is 18,30 €
-    with pytest.raises(Refused) as err:
+    with pytest.raises(Refusal) as err:
         await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.PREPAID)
     assert err.value.reason == "insufficient_balance"
     assert "EFFETTUA VERSAMENTO APPOSITO" in err.value.message
@@ -169,9 +174,9 @@ async def test_offline_order_gives_code_and_instructions(
     else:
         assert order.code in order.instructions.qr_payload
     assert (await demo.accounts.overview("avv.demo")).balance_cents == 1830  # untouched
-    pending = await demo.renewals.quote("avv.demo", SOSPESA)
-    assert isinstance(pending, RenewalRefusal) and pending.reason is Refusal.PENDING
-    assert pending.order_code == order.code and pending.instructions is not None
+    pending = await refusal_of(demo, "avv.demo", SOSPESA)
+    assert pending.reason is Reason.PENDING and pending.order is not None
+    assert pending.order.code == order.code and pending.order.instructions is not None
 
 
 async def test_card_order_waits_for_the_bank(demo: Services) -> None:
@@ -187,7 +192,7 @@ async def test_assisted_order_records_operator_and_fee(demo: Services) -> None:
     )
     assert order.assisted and order.operator == "operatore.demo"
     assert order.total_cents == 3050 + 1220
-    with pytest.raises(Refused) as err:
+    with pytest.raises(Refusal) as err:
         await demo.renewals.place_order(
             "avv.demo", RENEWABLE, PaymentMethod.BONIFICO, operator="avv.rossi"
         )
@@ -196,7 +201,7 @@ async def test_assisted_order_records_operator_and_fee(demo: Services) -> None:
 
 async def test_refused_order_creates_nothing(demo: Services) -> None:
     for pec in (TOO_EARLY, CESSATA, ROSSI):
-        with pytest.raises(Refused):
+        with pytest.raises(Refusal):
             await demo.renewals.place_order("avv.demo", pec, PaymentMethod.BONIFICO)
     assert await Order.all().count() == 0
 
@@ -206,5 +211,5 @@ async def test_cancelled_order_frees_the_mailbox(demo: Services) -> None:
     cancelled = await demo.renewals.cancel(order.code, actor="avv.demo")
     assert cancelled.status is OrderStatus.CANCELLED
     assert isinstance(await demo.renewals.quote("avv.demo", SOSPESA), Quote)
-    with pytest.raises(Refused):
+    with pytest.raises(Refusal):
         await demo.renewals.cancel(order.code, actor="avv.demo")

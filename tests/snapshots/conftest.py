@@ -1,13 +1,12 @@
 """Snapshot tests: the kiosk's screens, frozen in time, at 80x24 and 120x40.
 
-Everything that could differ between two runs is pinned here: the day (FixedClock), the idle
-timer (FakeMonotonic), the order code (normally random), the card-payment countdown (time.monotonic
-in screens.card_payment) and the blinking cursor of every Input.
+Everything that could differ between two runs is pinned here: the day (FixedClock), the kiosk's
+own clock for the idle timer and the card-payment countdown (FakeMonotonic), the order code
+(normally random) and the blinking cursor of every Input.
 """
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,29 +41,21 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ordercode.is_valid(ORDER_CODE)
     monkeypatch.setattr(ordercode, "generate", lambda *args, **kwargs: ORDER_CODE)
     monkeypatch.setattr(Input, "_toggle_cursor", _cursor_always_on)
-    # the card screen's countdown reads time.monotonic: stand it still (only in that module)
-    monkeypatch.setattr(
-        "screens.card_payment.time", types.SimpleNamespace(monotonic=lambda: 5000.0)
-    )
 
 
 @pytest.fixture
 def snapshot_app(
     data_dir: Path, clock: FixedClock, idle_clock: FakeMonotonic
 ) -> Callable[..., KioskApp]:
-    """`snapshot_app(idle_poll=0.5, **settings)`: the kiosk on this test's demo database.
+    """`snapshot_app(**settings)`: the kiosk on this test's demo database.
 
-    The idle check polls at the kiosk's own pace (0.5 s) unless a test needs it faster: every
-    wake-up delays Pilot's "is the app idle yet?" wait, which each key press and snapshot does.
+    The idle check never runs by itself here (a state that needs it calls it): every timer
+    wake-up would delay Pilot's "is the app idle yet?" wait, which each key and snapshot does.
     """
 
-    def make(*, idle_poll: float = 0.5, **overrides: Any) -> KioskApp:
-        app = build_app(
-            demo_settings(data_dir, **overrides),
-            clock=clock,
-            idle_clock=idle_clock,
-            idle_poll=idle_poll,
+    def make(**overrides: Any) -> KioskApp:
+        return build_app(
+            demo_settings(data_dir, **overrides), clock=clock, monotonic=idle_clock, idle_poll=3600
         )
-        return app
 
     return make

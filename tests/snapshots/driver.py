@@ -37,7 +37,7 @@ class Driver:
         return cast(KioskApp, self.pilot.app)
 
     async def start(self) -> None:
-        await self.app.services_ready()
+        await self.app.front_desk.services()
         await self.settle()
 
     async def settle(self) -> None:
@@ -83,7 +83,7 @@ class Driver:
 
     def database_calls(self) -> list[Worker[Any]]:
         """The workers that end by themselves (not the card screen's wait for the bank)."""
-        return [worker for worker in self.app.workers if worker.group != BANK_WAIT]
+        return [w for w in self.app.workers if w.group not in (BANK_WAIT, "database")]
 
     def busy(self) -> bool:
         screen = self.app.screen
@@ -129,9 +129,9 @@ class Driver:
     async def start_session(self) -> None:
         """Logged in without the login screen (its states have their own snapshots): the
         same SessionStarted message the login screen sends, with the services' own user."""
-        from kiosk.app import SessionStarted
+        from screens.messages import SessionStarted
 
-        services = await self.app.services_ready()
+        services = await self.app.front_desk.services()
         user = await services.auth.login(DEMO_USER, DEMO_PASSWORD)
         self.app.post_message(SessionStarted(user))
         await self.settle()
@@ -162,7 +162,7 @@ class Driver:
         from screens.payment_choice import PaymentChoiceScreen
 
         await self.start_session()
-        services = await self.app.services_ready()
+        services = await self.app.front_desk.services()
         quote = await services.renewals.quote(DEMO_USER, pec)
         assert isinstance(quote, Quote), quote
         await self.app.push_screen(PaymentChoiceScreen(quote))
@@ -185,5 +185,5 @@ class Driver:
 
     async def place_order(self, pec: str, method: PaymentMethod) -> None:
         """An order placed through the services (another kiosk, the help desk)."""
-        services = await self.app.services_ready()
+        services = await self.app.front_desk.services()
         await services.renewals.place_order(DEMO_USER, pec, method)

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 
 from kiosk.app import KioskApp
 from kiosk.domain.model import PaymentMethod
-from kiosk.services.errors import Refused
+from kiosk.errors import Refusal
 from screens.card_payment import CardPaymentScreen
 from screens.idle import IdleWarning
 from screens.offline_payment import OfflinePaymentScreen
@@ -36,29 +36,21 @@ class State:
     name: str
     steps: Steps
     settings: dict[str, Any] = field(default_factory=dict)
-    known_bug: str | None = None  # the state cannot be reached yet: why (a strict xfail)
 
 
 STATES: list[State] = []
 
 
-def state(name: str, *, known_bug: str | None = None, **settings: Any) -> Callable[[Steps], Steps]:
+def state(name: str, **settings: Any) -> Callable[[Steps], Steps]:
     def register(steps: Steps) -> Steps:
-        STATES.append(State(name, steps, settings, known_bug))
+        STATES.append(State(name, steps, settings))
         return steps
 
     return register
 
 
 def params() -> list[Any]:
-    return [
-        pytest.param(
-            s,
-            id=s.name,
-            marks=[pytest.mark.xfail(reason=s.known_bug, strict=True)] if s.known_bug else [],
-        )
-        for s in STATES
-    ]
+    return [pytest.param(s, id=s.name) for s in STATES]
 
 
 # --- before logging in -------------------------------------------------------------------
@@ -88,9 +80,9 @@ async def _login_wrong_password(k: Driver) -> None:
 
 @state("login_locked")
 async def _login_locked(k: Driver) -> None:
-    services = await k.app.services_ready()
+    services = await k.app.front_desk.services()
     for _ in range(k.app.settings.max_failed_logins - 1):  # the first failures elsewhere
-        with contextlib.suppress(Refused):
+        with contextlib.suppress(Refusal):
             await services.auth.login(DEMO_USER, "Sbagliata2026!")
     await k.open_login()
     k.fill(userid=DEMO_USER, password="Sbagliata2026!")  # the last one locks the account
@@ -231,19 +223,13 @@ async def _result_bonifico(k: Driver) -> None:
 # --- the kiosk itself --------------------------------------------------------------------
 
 
-@state("idle_warning", idle_poll=0.05)
+@state("idle_warning")
 async def _idle_warning(k: Driver) -> None:
     await k.start_session()
     k.idle_clock.advance(105)  # 15 s left: inside the 20 s warning
-    for _ in range(100):  # the idle check polls every 0.05 s here
-        await k.pilot.pause(0.02)
-        k.check_alive()
-        warnings = k.app.screen.query(IdleWarning)
-        if warnings and warnings.first().region:
-            break
-    else:
-        raise AssertionError("no idle warning on screen")
+    await k.app.check_inactivity()  # what the kiosk's idle timer does
     await k.settle()
+    assert k.app.screen.query(IdleWarning), "no idle warning on screen"
 
 
 @state("pin_kiosk_mode", kiosk_mode=True, operator_pin="2468")

@@ -1,0 +1,101 @@
+"""The one error hierarchy of the program's core. Every message is for people (Italian, through
+the catalogue); every class has its CLI exit code and its place on screen.
+
+- `InvalidInput`: the input itself is wrong (which field, and why). Exit 2, beside the field.
+- `Refusal`: a business rule says no; `reason` is a stable machine code. Exit 1.
+- `Conflict`: the database refused a change that broke one of its invariants (a concurrent change
+  got there first); `constraint` names the invariant. Exit 1.
+- `Unavailable`: the database cannot be reached, or stayed busy. Nothing was changed. Exit 3.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from kiosk.i18n import _
+
+
+class Reason(StrEnum):
+    """Why a request was refused: the codes the CLI prints with `--json` and screens act on."""
+
+    # renewal
+    UNKNOWN_MAILBOX = "unknown_mailbox"
+    NOT_OWNER = "not_owner"
+    TOO_EARLY = "too_early"
+    TOO_LATE = "too_late"
+    PENDING = "pending"
+    NO_PRICE = "no_price"
+    INSUFFICIENT_BALANCE = "insufficient_balance"
+    NOT_OPERATOR = "not_operator"
+    # orders and payments
+    UNKNOWN_ORDER = "unknown_order"
+    NOT_PENDING = "not_pending"
+    CANCELLED = "cancelled"
+    ALREADY_PAID = "already_paid"
+    WRONG_AMOUNT = "wrong_amount"
+    # accounts and authentication
+    UNKNOWN_USER = "unknown_user"
+    BAD_CREDENTIALS = "bad_credentials"
+    LOCKED = "locked"
+    RATE_LIMITED = "rate_limited"
+    BAD_CODE = "bad_code"
+    RENEWABLE = "renewable"
+    DEMO_PRESENT = "demo_present"
+
+
+class KioskError(Exception):
+    """Anything the core refuses or cannot do, with a message for people."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(KioskError, ValueError):
+    """Bad input: which field and why, in words the user can act on."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Refusal(KioskError):
+    """A business rule refuses the request."""
+
+    def __init__(self, reason: Reason, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.details = details
+
+
+class Conflict(KioskError):
+    """The database refused a change that breaks an invariant (`constraint` names it)."""
+
+    def __init__(self, constraint: str, message: str) -> None:
+        super().__init__(message)
+        self.constraint = constraint
+
+
+class Unavailable(KioskError):
+    """The database is unreachable (or, `busy`, held by others past the lock timeout)."""
+
+    def __init__(self, message: str, *, busy: bool = False, detail: str = "") -> None:
+        super().__init__(message)
+        self.busy = busy
+        self.detail = detail  # the driver's code (SQLSTATE, SQLite result, exception name)
+
+
+def unavailable(*, busy: bool = False, detail: str = "") -> Unavailable:
+    """The database is not there (or, `busy`, held by others): the same words everywhere."""
+    if busy:
+        return Unavailable(
+            _("Database occupato: riprovare tra qualche istante."), busy=True, detail=detail
+        )
+    return Unavailable(
+        _(
+            "Il servizio non è disponibile in questo momento (database non raggiungibile). "
+            "Riprovare tra poco o rivolgersi allo sportello."
+        ),
+        detail=detail,
+    )

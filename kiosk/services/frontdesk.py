@@ -1,0 +1,217 @@
+"""`FrontDesk`: the kiosk's `Desk`, the services behind it, and its link to the database.
+
+The kiosk paints before the database is open and must outlive the database going away: one
+background task (`keep_connected`) opens the database, and after any loss probes it with backoff
+until it answers again. Calls made meanwhile fail at once with `Unavailable` (the screens keep
+what was typed; the banner says when the next attempt is), and a call that finds the database
+gone wakes the task. Listeners hear every change of `LinkState`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
+
+from kiosk.domain.model import PaymentMethod
+from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, VAT_RATE_PERCENT, vat_cents
+from kiosk.errors import Unavailable, unavailable
+from kiosk.payments.gateway import CardGateway
+from kiosk.refdata import demo_logins
+from kiosk.services.dto import AccountView, CallbackView, OrderView, Quote, SessionUser
+from kiosk.services.port import AreaChoice, DemoLogin, KioskFacts, Link, LinkState
+from kiosk.services.runtime import ServiceHandle
+
+if TYPE_CHECKING:  # the ORM is imported when the database is opened, after the first paint
+    from kiosk.services.facade import Services
+
+T = TypeVar("T")
+log = logging.getLogger("kiosk.link")
+CONNECT_WAIT = 5.0  # seconds a call waits for the first connection before giving up
+
+
+class FrontDesk:
+    def __init__(
+        self,
+        handle: ServiceHandle,
+        gateway: CardGateway,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        retry_first: float = 2.0,
+        retry_max: float = 30.0,
+    ) -> None:
+        self.handle = handle
+        self.gateway = gateway
+        self.monotonic = monotonic
+        self.retry_first = retry_first
+        self.retry_max = retry_max
+        self._services: Services | None = None
+        self._state = LinkState(Link.CONNECTING)
+        self._ready = asyncio.Event()
+        self._lost = asyncio.Event()
+        self._listeners: list[Callable[[LinkState], None]] = []
+
+    # --- what the screens see before any database call -------------------------------------
+
+    @cached_property
+    def facts(self) -> KioskFacts:
+        settings, reference = self.handle.settings, self.handle.refdata
+        logins: tuple[DemoLogin, ...] = ()
+        if settings.demo and not settings.kiosk_mode:
+            logins = tuple(DemoLogin(u, p, r) for u, p, r in demo_logins(settings.refdata_dir))
+        return KioskFacts(
+            contacts=reference.contacts,
+            areas=tuple(AreaChoice(a.code, a.name) for a in reference.areas),
+            default_area=reference.default_area,
+            vat_rate_percent=VAT_RATE_PERCENT,
+            assisted_fee_net_cents=ASSISTED_FEE_NET_CENTS,
+            assisted_fee_vat_cents=vat_cents(ASSISTED_FEE_NET_CENTS),
+            activation_delay_hours=settings.activation_delay_hours,
+            card_wait_seconds=settings.card_wait_seconds,
+            card_poll_seconds=settings.card_poll_seconds,
+            demo_logins=logins,
+        )
+
+    # --- the link to the database -------------------------------------------------------------
+
+    @property
+    def state(self) -> LinkState:
+        return self._state
+
+    def subscribe(self, listener: Callable[[LinkState], None]) -> None:
+        self._listeners.append(listener)
+
+    def _set(self, state: LinkState) -> None:
+        if state == self._state:
+            return
+        self._state = state
+        if state.link is Link.READY:
+            self._ready.set()
+        else:
+            self._ready.clear()
+        for listener in self._listeners:
+            listener(state)
+
+    def enter(self) -> None:
+        """Enter the database context (in the task that runs the program)."""
+        self.handle.enter()
+
+    async def close(self) -> None:
+        await self.handle.close()
+
+    async def keep_connected(self) -> None:
+        """Open the database, and reopen it whenever a call finds it gone; runs until cancelled."""
+        delay = self.retry_first
+        while True:
+            try:
+                if self._services is None:
+                    self._services = await self.handle.connect()
+                else:
+                    await self._services.ping()
+            except Exception as exc:
+                from kiosk.services.tx import translate
+
+                error = translate(exc)
+                if error is None:
+                    log.exception("cannot open the database")
+                else:
+                    log.warning("database not available: %s", error.message)
+                busy = isinstance(error, Unavailable) and error.busy
+                self._set(LinkState(Link.BUSY if busy else Link.DOWN, self.monotonic() + delay))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.retry_max)
+                continue
+            delay = self.retry_first
+            self._lost.clear()
+            self._set(LinkState(Link.READY))
+            await self._lost.wait()
+
+    async def ready(self) -> None:
+        """Wait until the database answers (tests; and the first call after start)."""
+        await self._ready.wait()
+
+    async def services(self) -> Services:
+        """The services behind the desk, once the database answers (for tests and tools)."""
+        await self.ready()
+        assert self._services is not None
+        return self._services
+
+    async def _call(self, use: Callable[[Services], Awaitable[T]]) -> T:
+        if self._state.link is Link.CONNECTING:  # just started: the first connection is on its way
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.ready(), CONNECT_WAIT)
+        services = self._services
+        if services is None or self._state.link is not Link.READY:
+            raise unavailable(busy=self._state.link is Link.BUSY)
+        try:
+            return await use(services)
+        except Unavailable as exc:
+            link = Link.BUSY if exc.busy else Link.DOWN
+            self._set(LinkState(link, self.monotonic() + self.retry_first))
+            self._lost.set()
+            raise
+
+    # --- the Desk ---------------------------------------------------------------------------
+
+    async def login(self, userid: str, password: str) -> SessionUser:
+        return await self._call(lambda s: s.auth.login(userid, password))
+
+    async def register(
+        self,
+        *,
+        userid: str,
+        nominativo: str,
+        codice_fiscale: str,
+        email: str,
+        password: str,
+        password_confirm: str,
+        area_code: str,
+    ) -> SessionUser:
+        return await self._call(
+            lambda s: s.auth.register(
+                userid=userid,
+                nominativo=nominativo,
+                codice_fiscale=codice_fiscale,
+                email=email,
+                password=password,
+                password_confirm=password_confirm,
+                area_code=area_code,
+            )
+        )
+
+    async def request_recovery(self, identifier: str) -> str:
+        return await self._call(lambda s: s.auth.request_recovery(identifier))
+
+    async def reset_password(
+        self, userid: str, code: str, password: str, password_confirm: str
+    ) -> SessionUser:
+        return await self._call(
+            lambda s: s.auth.reset_password(userid, code, password, password_confirm)
+        )
+
+    async def overview(self, userid: str) -> AccountView:
+        return await self._call(lambda s: s.accounts.overview(userid))
+
+    async def quote(self, userid: str, pec: str, *, assisted: bool = False) -> Quote:
+        return await self._call(lambda s: s.renewals.quote(userid, pec, assisted=assisted))
+
+    async def place_order(self, userid: str, pec: str, method: PaymentMethod) -> OrderView:
+        return await self._call(lambda s: s.renewals.place_order(userid, pec, method))
+
+    async def order(self, code: str) -> OrderView:
+        return await self._call(lambda s: s.renewals.order(code))
+
+    async def cancel_order(self, code: str, *, actor: str) -> OrderView:
+        return await self._call(lambda s: s.renewals.cancel(code, actor=actor))
+
+    async def request_callback(self, pec: str, *, phone: str, userid: str) -> CallbackView:
+        return await self._call(
+            lambda s: s.accounts.request_callback(pec, phone=phone, userid=userid)
+        )
+
+    def checkout_url(self, order: OrderView) -> str:
+        return self.gateway.checkout_url(order.code, order.total_cents)

@@ -1,0 +1,107 @@
+"""The one narrow interface through which screens reach the core, and what it tells them.
+
+Screens see `Desk` (what they may ask) and frozen data (what they get back); never the ORM, the
+settings or the reference files. `kiosk.services.frontdesk.FrontDesk` implements it on top of the
+services; tests may implement it too. This module is light on purpose: the kiosk imports it
+before its first paint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from kiosk.domain.model import PaymentMethod, Role
+from kiosk.refdata import Contacts
+from kiosk.services.dto import AccountView, CallbackView, OrderView, Quote, SessionUser
+
+
+@dataclass(frozen=True, slots=True)
+class AreaChoice:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    userid: str
+    password: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class KioskFacts:
+    """What the kiosk states before any database call: contacts, prices of the desk, the areas
+    one can register in, the demo logins (demo mode only, never in kiosk mode)."""
+
+    contacts: Contacts
+    areas: tuple[AreaChoice, ...]
+    default_area: str
+    vat_rate_percent: int
+    assisted_fee_net_cents: int
+    assisted_fee_vat_cents: int
+    activation_delay_hours: int
+    card_wait_seconds: float
+    card_poll_seconds: float
+    demo_logins: tuple[DemoLogin, ...] = ()
+
+    @property
+    def assisted_fee_gross_cents(self) -> int:
+        return self.assisted_fee_net_cents + self.assisted_fee_vat_cents
+
+
+class Link(StrEnum):
+    """The state of the kiosk's link to its database."""
+
+    CONNECTING = "connecting"
+    READY = "ready"
+    DOWN = "down"  # unreachable: retrying with backoff
+    BUSY = "busy"  # reachable but locked by someone else: retrying with backoff
+
+
+@dataclass(frozen=True, slots=True)
+class LinkState:
+    link: Link
+    retry_at: float | None = None  # monotonic time of the next attempt, while down or busy
+
+
+class Desk(Protocol):
+    """Everything a kiosk screen may ask of the core."""
+
+    @property
+    def facts(self) -> KioskFacts: ...
+
+    async def login(self, userid: str, password: str) -> SessionUser: ...
+
+    async def register(
+        self,
+        *,
+        userid: str,
+        nominativo: str,
+        codice_fiscale: str,
+        email: str,
+        password: str,
+        password_confirm: str,
+        area_code: str,
+    ) -> SessionUser: ...
+
+    async def request_recovery(self, identifier: str) -> str: ...
+
+    async def reset_password(
+        self, userid: str, code: str, password: str, password_confirm: str
+    ) -> SessionUser: ...
+
+    async def overview(self, userid: str) -> AccountView: ...
+
+    async def quote(self, userid: str, pec: str, *, assisted: bool = False) -> Quote: ...
+
+    async def place_order(self, userid: str, pec: str, method: PaymentMethod) -> OrderView: ...
+
+    async def order(self, code: str) -> OrderView: ...
+
+    async def cancel_order(self, code: str, *, actor: str) -> OrderView: ...
+
+    async def request_callback(self, pec: str, *, phone: str, userid: str) -> CallbackView: ...
+
+    def checkout_url(self, order: OrderView) -> str: ...

@@ -1,0 +1,25 @@
+"""What a kiosk screen may expect of the app that shows it (the app implements this)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kiosk.services.dto import SessionUser
+from kiosk.services.port import Desk, LinkState
+
+
+class KioskHost(Protocol):
+    @property
+    def desk(self) -> Desk: ...
+
+    @property
+    def session(self) -> SessionUser | None: ...
+
+    @property
+    def link(self) -> LinkState: ...
+
+    idle_held: bool  # True while waiting for the bank: the idle wipe waits too
+
+    def monotonic(self) -> float:
+        """The kiosk's clock for countdowns (a fake one in tests)."""
+        ...

@@ -1,0 +1,27 @@
+"""Messages the screens send up to the app (attributes down, messages up)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from kiosk.services.dto import SessionUser
+
+
+class SessionStarted(Message):
+    """Someone logged in (or registered, or reset their password)."""
+
+    def __init__(self, user: SessionUser) -> None:
+        super().__init__()
+        self.user = user
+
+
+class SessionEnded(Message):
+    """Fine, Esci, or the idle timeout: back to the welcome screen with nothing left behind."""
+
+    def __init__(self, reason: str = "logout") -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class GoHome(Message):
+    """Back to the session's first screen (the list of mailboxes), closing what is above it."""
