@@ -1,7 +1,15 @@
 """One catalogue for every text the program shows.
 
-Source strings are Italian (the language of the help desk and of the seed FAQ); other languages
-come from `kiosk/locale/<lang>.po`, read with Babel on first use so no compile step is needed.
+Source strings are Italian (the language of the help desk and of the seed FAQ): they are the
+msgids, and Italian needs no catalogue. Other languages come from `kiosk/locale/<lang>.po`,
+compiled at build time (hatch_build.py, for `pip install -e .` too; `make catalogue` after an
+edit) to `kiosk/locale/<lang>/LC_MESSAGES/messages.mo`, which the standard `gettext` module reads
+on first use; plural forms follow the catalogue's Plural-Forms header. Babel is a build and test
+tool only: nothing here imports it, so the first frame does not wait for it.
+
+A missing .mo (a .po edited without recompiling) is logged once and the Italian source shows;
+tests/unit/test_i18n.py fails on it instead.
+
 The current language is process-wide: one kiosk process serves one person at a time (over SSH,
 one process per session), and a choice made on one screen must hold on every screen, each of
 which Textual runs in a task of its own (a context variable would not carry across them).
@@ -9,17 +17,17 @@ which Textual runs in a task of its own (a context variable would not carry acro
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import os
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from babel.messages.catalog import Catalog
+    from datetime import date, datetime
+    from gettext import NullTranslations
 
 LANGUAGES = ("it", "en")
-_LOCALES = {"it": "it_IT", "en": "en_GB"}
-_LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 _current = {"language": "it"}
 
 
@@ -34,55 +42,47 @@ def get_language() -> str:
     return _current["language"]
 
 
-@cache
-def _read(lang: str) -> Catalog | None:
-    from babel.messages.pofile import read_po
-
-    path = _LOCALE_DIR / f"{lang}.po"
-    if not path.exists():
-        return None
-    with path.open("rb") as fh:
-        return read_po(fh)
+def mo_file(lang: str) -> str:
+    """Where the compiled catalogue of `lang` lives (built by hatch_build.py)."""
+    return os.path.join(LOCALE_DIR, lang, "LC_MESSAGES", f"{DOMAIN}.mo")
 
 
 @cache
-def _catalogue(lang: str) -> dict[str, str]:
-    """Singular messages: Italian source → translation."""
-    catalog = _read(lang)
-    return {
-        m.id: m.string
-        for m in catalog or ()
-        if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
-    }
+def _translations(lang: str) -> NullTranslations:
+    """The catalogue of `lang`, read once. Italian, the source language, is gettext's
+    NullTranslations: msgids as they are, plural when n != 1 (the Italian rule)."""
+    import gettext
 
+    if lang == "it":
+        return gettext.NullTranslations()
+    path = mo_file(lang)
+    try:
+        with open(path, "rb") as fh:
+            return gettext.GNUTranslations(fh)
+    except Exception as exc:  # missing (OSError), or corrupt: the kiosk goes on in Italian
+        import logging
 
-@cache
-def _plurals(lang: str) -> dict[str, tuple[str, str]]:
-    """Plural messages, keyed by the Italian singular: (one, other)."""
-    catalog = _read(lang)
-    return {
-        m.id[0]: (m.string[0], m.string[1])
-        for m in catalog or ()
-        if isinstance(m.id, tuple) and isinstance(m.string, tuple) and all(m.string[:2])
-    }
+        logging.getLogger(__name__).error(
+            "the %r catalogue is not compiled or unreadable (%s): texts stay in Italian; "
+            "run `make catalogue` or reinstall (pip install -e .)",
+            lang,
+            exc,
+        )
+        return gettext.NullTranslations()
 
 
 def _(message: str) -> str:
     """Translate an Italian source string into the current language."""
     lang = _current["language"]
-    if lang == "it":
+    if lang == "it" or not message:  # "" is the catalogue's header in gettext
         return message
-    return _catalogue(lang).get(message, message)
+    return _translations(lang).gettext(message)
 
 
 def _n(singular: str, plural: str, n: int) -> str:
-    """Singular or plural by `n` (both Italian and English use "one" vs "other")."""
-    lang = _current["language"]
-    if lang != "it":
-        forms = _plurals(lang).get(singular)
-        if forms:
-            return forms[0] if n == 1 else forms[1]
-    return singular if n == 1 else plural
+    """Singular or plural of an Italian source message by `n`, by the rules of the current
+    language (the catalogue's Plural-Forms); without a translation, Italian's: plural if n != 1."""
+    return _translations(_current["language"]).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
@@ -90,11 +90,28 @@ def N_(message: str) -> str:
     return message
 
 
-def money(cents: int) -> str:
-    """Euro amount in the current language, e.g. `12,20 €` (with Babel's non-breaking space)."""
-    from babel.numbers import format_currency
+# Formats for the two supported locales, it_IT and en_GB, written out rather than loaded from
+# Babel (slow to import); tests/unit/test_i18n.py checks them against Babel's output.
+_MONTHS = {
+    "it": (
+        "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+        "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
 
-    return str(format_currency(cents / 100, "EUR", locale=_LOCALES[_current["language"]]))
+
+def money(cents: int) -> str:
+    """Euro amount in the current language, as Babel formats it for it_IT or en_GB:
+    `1.234,50 €` (a non-breaking space before €) or `€1,234.50`; negative `-12,20 €`, `-€12.20`."""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    if _current["language"] == "it":
+        return f"{sign}{euros:,}".replace(",", ".") + f",{rest:02d}\u00a0€"
+    return f"{sign}€{euros:,}.{rest:02d}"
 
 
 def day(value: date) -> str:
@@ -103,10 +120,9 @@ def day(value: date) -> str:
 
 
 def long_day(value: date) -> str:
-    """A calendar date in words, e.g. `25 novembre 2026`."""
-    from babel.dates import format_date
-
-    return str(format_date(value, format="long", locale=_LOCALES[_current["language"]]))
+    """A calendar date in words, as Babel's long format: `25 novembre 2026`, `25 November 2026`."""
+    month = _MONTHS[_current["language"]][value.month - 1]
+    return f"{value.day} {month} {value.year}"
 
 
 def moment(value: datetime) -> str:

@@ -6,6 +6,7 @@ does, so a new `_()` / `N_()` string without an English translation fails the su
 
 from __future__ import annotations
 
+import gettext
 import string
 from collections import defaultdict
 from datetime import date
@@ -152,9 +153,28 @@ def test_translations_keep_leading_and_trailing_newlines(catalogue: Catalog) -> 
     assert not wrong, f"leading/trailing newlines differ from the msgid: {wrong}"
 
 
-def test_runtime_catalogue_is_the_file(catalogue: Catalog) -> None:
-    """kiosk.i18n reads the same entries this module checks."""
-    assert i18n._catalogue("en") == dict(translated(catalogue))
+def test_the_compiled_catalogue_is_this_file(catalogue: Catalog) -> None:
+    """What kiosk.i18n reads (the .mo, through gettext) says what en.po says: every translated
+    msgid, singular or plural, and the plural rule. Stale after an edit? `make catalogue`."""
+    mo = Path(i18n.mo_file("en"))
+    assert mo.is_file(), f"{mo} is missing: run `make catalogue` (or pip install -e .)"
+    with mo.open("rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    assert compiled.info()["plural-forms"] == catalogue.plural_forms
+    rule = gettext.c2py(catalogue.plural_expr)
+    stale = []
+    for m in catalogue:
+        if not m.id or not _complete(m.string):
+            continue
+        if isinstance(m.id, tuple):
+            assert isinstance(m.string, tuple)
+            for n in range(10):
+                if compiled.ngettext(m.id[0], m.id[1], n) != m.string[rule(n)]:
+                    stale.append(f"{m.id!r} (n={n})")
+        elif compiled.gettext(m.id) != m.string:
+            stale.append(repr(m.id))
+    assert not stale, f"{mo} is out of date (run `make catalogue`): " + ", ".join(stale)
+    assert i18n._translations("en").info() == compiled.info()
 
 
 def test_known_strings_and_formats_switch_to_english() -> None:
