@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 PO := $(wildcard kiosk/locale/*.po)
 MO := $(patsubst kiosk/locale/%.po,kiosk/locale/%/LC_MESSAGES/messages.mo,$(PO))
 
-.PHONY: run test lint typecheck unit clean catalogue messages
+.PHONY: run test lint typecheck unit clean catalogue messages bench
 
 # The editable install also compiles the catalogues (hatch_build.py, a Hatch build hook).
 $(STAMP): pyproject.toml hatch_build.py
@@ -45,6 +45,11 @@ typecheck: $(STAMP)
 
 test: lint typecheck $(MO)
 	$(BIN)/pytest -q
+
+# Start-up, keystroke echo and screen transitions against a bare Textual app (bench/README.md);
+# writes bench/results/. Fewer runs: make bench BENCH_ARGS=--quick
+bench: $(STAMP) $(MO)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(MO)
