@@ -65,6 +65,21 @@ class Settings(BaseSettings):
     db_lock_timeout: float = 10.0  # seconds a change waits for other writers before "occupato"
     db_retry_seconds: float = 2.0  # the kiosk's first wait before reconnecting (then doubling)
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str | None) -> str | None:
+        """Only SQLite and PostgreSQL; the message never repeats the URL (it may hold a
+        password)."""
+        if value is None or not value.strip():
+            return None
+        scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+        if scheme not in ("sqlite", "postgres", "postgresql"):
+            raise ValueError(
+                "database non supportato: usare sqlite:///percorso oppure "
+                "postgres://utente@host:porta/database"
+            )
+        return value.strip()
+
     @field_validator("now", mode="before")
     @classmethod
     def _parse_now(cls, value: object) -> object:
@@ -93,6 +108,17 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite://{self.data_dir / 'pec-kiosk.sqlite3'}"
+
+    @property
+    def safe_db_url(self) -> str:
+        """The database URL as it may be shown or logged: any password replaced by ***."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(self.db_url)
+        if parts.password is None:
+            return self.db_url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
     def clock(self) -> Clock:
         return ShiftedClock(self.now) if self.now else SystemClock()

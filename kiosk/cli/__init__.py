@@ -9,13 +9,45 @@ import click
 from pydantic import ValidationError
 
 from kiosk.cli.output import EXIT_BAD_INPUT
-from kiosk.cli.runner import CliState
+from kiosk.cli.state import CliState
 from kiosk.i18n import _, set_language
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# name -> "module:attribute": imported when used, so that starting the kiosk (no subcommand)
+# never imports the database layer before the first paint
+COMMANDS = {
+    "db": "kiosk.cli.backoffice:db",
+    "users": "kiosk.cli.backoffice:users",
+    "import": "kiosk.cli.backoffice:import_group",
+    "account": "kiosk.cli.backoffice:account",
+    "callbacks": "kiosk.cli.backoffice:callbacks",
+    "renewal": "kiosk.cli.renewal:renewal",
+    "payments": "kiosk.cli.renewal:payments",
+    "activate-due": "kiosk.cli.renewal:activate_due",
+    "cancel-stale": "kiosk.cli.renewal:cancel_stale",
+    "overview": "kiosk.cli.backoffice:overview",
+}
 
 
-@click.group(context_settings=CONTEXT, invoke_without_command=True)
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        import importlib
+
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT, invoke_without_command=True)
 @click.option("--demo", is_flag=True, help="Usa il database dimostrativo (creato se manca).")
 @click.option("--reset", "reset_demo", is_flag=True, help="Con --demo: ricrea i dati dimostrativi.")
 @click.option("--now", metavar="ISO-DATETIME", help="Imposta l'orologio (anche KIOSK_NOW).")
@@ -65,8 +97,11 @@ def cli(
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
+        error = first.get("ctx", {}).get("error") if first["type"] == "value_error" else None
         raise click.UsageError(
-            _("impostazione non valida ({where}): {error}").format(where=where, error=first["msg"])
+            _("impostazione non valida ({where}): {error}").format(
+                where=where, error=error or first["msg"]
+            )
         ) from None
     set_language(settings.lang)
     from kiosk import logs
@@ -77,27 +112,6 @@ def cli(
         from kiosk.cli.start import start
 
         ctx.invoke(start)
-
-
-def _register() -> None:
-    from kiosk.cli import backoffice, renewal, start
-
-    for command in (
-        backoffice.db,
-        backoffice.users,
-        backoffice.import_group,
-        backoffice.account,
-        backoffice.callbacks,
-        renewal.renewal,
-        renewal.payments,
-        renewal.activate_due,
-        renewal.cancel_stale,
-        start.overview,
-    ):
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

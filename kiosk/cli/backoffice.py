@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from kiosk.cli.output import EXIT_BAD_INPUT, amount_cents, emit_json, fail, table
-from kiosk.cli.runner import run, state, wants_json
+from kiosk.cli.runner import run
+from kiosk.cli.state import state, wants_json
 from kiosk.domain.model import Role
 from kiosk.i18n import _, day, money
 from kiosk.services.dto import AccountView, CallbackView, ImportReport, SessionUser
@@ -236,3 +237,31 @@ def callbacks_add(pec: str, phone: str, note: str, as_json: bool) -> None:
         emit_json(view)
     else:
         table([(_("Richiesta"), str(view.id)), (_("Casella"), view.pec)])
+
+
+async def _accounts(services: Services) -> list[AccountView]:
+    return await services.accounts.all_accounts()
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+def overview(as_json: bool) -> None:
+    """Riepilogo: utenti, caselle, stato e credito."""
+    accounts = run(_accounts, as_json=as_json)
+    if wants_json(as_json):
+        emit_json(accounts)
+        return
+    settings = state().settings
+    click.echo(
+        _("pec-kiosk - database {url} - oggi {today}").format(
+            url=settings.safe_db_url, today=day(settings.clock().today())
+        )
+    )
+    for acc in accounts:
+        click.echo(
+            f"\n{acc.nominativo} [{acc.userid}, {acc.role.value}] - "
+            + _("credito {amount}").format(amount=money(acc.balance_cents))
+        )
+        for m in acc.mailboxes:
+            flag = _("rinnovabile") if m.renewable else ""
+            click.echo(f"  {m.address:<45} {m.state.label:<8} {day(m.expiry)} {flag}")

@@ -13,7 +13,8 @@ from kiosk.cli.output import (
     plain,
     table,
 )
-from kiosk.cli.runner import run, wants_json
+from kiosk.cli.runner import run
+from kiosk.cli.state import wants_json
 from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import _, day, moment, money
 from kiosk.services.dto import (

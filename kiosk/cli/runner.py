@@ -4,36 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 import click
 
 from kiosk.cli.output import EXIT_BAD_INPUT, EXIT_REFUSED, EXIT_UNAVAILABLE, fail
+from kiosk.cli.state import state
 from kiosk.errors import Conflict, InvalidInput, Refusal, Unavailable
 from kiosk.i18n import _
 from kiosk.services.facade import Services
 from kiosk.services.imports import ImportRejected
 from kiosk.services.runtime import open_services
 from kiosk.services.tx import translate
-from kiosk.settings import Settings
 
 T = TypeVar("T")
-
-
-@dataclass
-class CliState:
-    settings: Settings
-    as_json: bool = False
-    reset_demo: bool = False
-
-
-def state() -> CliState:
-    return click.get_current_context().find_object(CliState)  # type: ignore[return-value]
-
-
-def wants_json(local: bool) -> bool:
-    return local or state().as_json
 
 
 def run(work: Callable[[Services], Awaitable[T]], *, as_json: bool = False) -> T:

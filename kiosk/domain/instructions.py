@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stdnum import bic as stdnum_bic
-from stdnum import iban as stdnum_iban
-
 from kiosk.domain.model import PaymentMethod
 from kiosk.domain.money import plain_amount
 from kiosk.i18n import _, money
@@ -78,6 +75,9 @@ class EpcError(ValueError):
 
 def epc_payload(bank: BankCoordinates, amount_cents: int, remittance: str, info: str = "") -> str:
     """The EPC069-12 v002 payload for a SEPA credit transfer, with an unstructured remittance."""
+    from stdnum import bic as stdnum_bic
+    from stdnum import iban as stdnum_iban
+
     name = " ".join(bank.beneficiary.split())
     if not name or len(name) > EPC_NAME_MAX:
         raise EpcError(f"beneficiary name must be 1-{EPC_NAME_MAX} characters")
@@ -131,6 +131,8 @@ def payment_instructions(
     method: PaymentMethod, payee: Payee, order_code: str, amount_cents: int
 ) -> PaymentInstructions:
     """Instructions for bonifico, bollettino or assegno."""
+    from stdnum import iban as stdnum_iban
+
     reason = causale(order_code)
     amount = money(amount_cents)
     details: list[tuple[str, str]]

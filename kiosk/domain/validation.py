@@ -10,9 +10,6 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from stdnum import iban as stdnum_iban
-from stdnum.it import codicefiscale, iva
-
 from kiosk.domain.model import MailboxFamily
 from kiosk.errors import InvalidInput
 from kiosk.i18n import _
@@ -117,6 +114,8 @@ def pec_address(value: str) -> str:
 
 
 def codice_fiscale(value: str) -> str:
+    from stdnum.it import codicefiscale  # imported on first use: the kiosk paints first
+
     cleaned = codicefiscale.compact(value) if value else ""
     if not cleaned:
         raise InvalidInput("codice_fiscale", _("Inserire il codice fiscale."))
@@ -126,6 +125,8 @@ def codice_fiscale(value: str) -> str:
 
 
 def partita_iva(value: str) -> str:
+    from stdnum.it import iva
+
     cleaned = iva.compact(value) if value else ""
     if not iva.is_valid(cleaned):
         raise InvalidInput("partita_iva", _("La partita IVA non è valida."))
@@ -133,6 +134,8 @@ def partita_iva(value: str) -> str:
 
 
 def iban(value: str) -> str:
+    from stdnum import iban as stdnum_iban
+
     cleaned = stdnum_iban.compact(value) if value else ""
     if not stdnum_iban.is_valid(cleaned):
         raise InvalidInput("iban", _("L'IBAN non è valido."))

@@ -1,2 +1,2 @@
-"""Payment gateways: how a card order reaches the bank's secure page (and, from step 3, how the
-bank's server-to-server notification comes back)."""
+"""Payment gateways: how a card order reaches the bank's secure page, and how the bank's
+server-to-server notification comes back."""

@@ -20,16 +20,18 @@ from typing import TYPE_CHECKING
 from kiosk import refdata
 from kiosk.clock import Clock
 from kiosk.refdata import ReferenceData
-from kiosk.services.context import ServiceContext
 from kiosk.settings import Settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the ORM is imported when the database is opened, after the kiosk's first paint
+    from kiosk.services.context import ServiceContext
     from kiosk.services.facade import Services
 
 
 def make_context(
     settings: Settings, clock: Clock | None = None, reference: ReferenceData | None = None
 ) -> ServiceContext:
+    from kiosk.services.context import ServiceContext
+
     return ServiceContext.build(
         clock or settings.clock(), reference or refdata.load(settings.refdata_dir), settings
     )

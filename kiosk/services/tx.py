@@ -84,7 +84,8 @@ def translate(exc: BaseException) -> KioskError | None:
         log.error("database refused the program's credentials (%s): %s", diagnosis.code, exc)
         return Unavailable(
             _(
-                "Il database rifiuta l'accesso del programma ({code}): verificare la configurazione."
+                "Il database rifiuta l'accesso del programma ({code}): "
+                "verificare la configurazione."
             ).format(code=diagnosis.code),
             detail=diagnosis.code,
         )

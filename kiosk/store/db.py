@@ -12,11 +12,15 @@ from typing import Any
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 
+from kiosk.errors import InvalidInput
+from kiosk.i18n import _
+
 MODELS = "kiosk.store.models"
 MIGRATIONS = "kiosk.store.migrations"
 APP = "models"
 
 
+SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql")
 CONNECT_TIMEOUT = 5  # seconds to reach a PostgreSQL server before calling it unreachable
 STATEMENT_TIMEOUT = 60  # seconds: no statement of this program may take longer
 
@@ -27,7 +31,21 @@ def tortoise_config(url: str, *, lock_timeout: float = 10.0) -> dict[str, Any]:
     `lock_timeout` bounds how long a statement waits for another writer: SQLite's busy timeout,
     PostgreSQL's lock_timeout. Past it the transaction fails as "busy" (see `kiosk.store.faults`).
     """
-    connection = expand_db_url(url)
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme not in SUPPORTED_SCHEMES:
+        raise InvalidInput(
+            "database_url",
+            _(
+                "Indirizzo del database non supportato ({scheme}): usare sqlite:///percorso "
+                "oppure postgres://utente@host:porta/database."
+            ).format(scheme=scheme or "?"),
+        )
+    try:
+        connection = expand_db_url(url)
+    except Exception:  # the URL's own syntax (port, path...): say so without echoing secrets
+        raise InvalidInput(
+            "database_url", _("Indirizzo del database non valido: controllare KIOSK_DATABASE_URL.")
+        ) from None
     # Tortoise caches compiled INSERT/DELETE statements per connection *name* (EXECUTOR_CACHE):
     # naming the connection after its dialect keeps SQLite's "?" statements away from PostgreSQL
     # when one process opens both (the test suite does).
@@ -39,6 +57,7 @@ def tortoise_config(url: str, *, lock_timeout: float = 10.0) -> dict[str, Any]:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         connection["credentials"]["busy_timeout"] = int(lock_timeout * 1000)
     else:
+        connection["engine"] = "kiosk.store.postgres_engine"
         credentials = connection["credentials"]
         credentials.setdefault("timeout", CONNECT_TIMEOUT)
         credentials["server_settings"] = {
