@@ -1,12 +1,13 @@
 """The kiosk: a thin Textual app. Screens do the journey; this keeps the session and the rules
-of the kiosk itself: two modes (the welcome page, and one person's session, each made afresh so
-nothing of the previous user survives), the idle wipe, the locked exit, the database link.
+of the kiosk itself: the welcome page, one person's session pushed above it (and popped, with
+whatever its screens held, when it ends), the idle wipe, the locked exit, the database link.
 """
 
 from __future__ import annotations
 
 import hmac
 import time
+from pathlib import Path, PurePath
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -36,7 +37,6 @@ INPUT_EVENTS = (
     events.MouseScrollUp,
     events.Paste,
 )
-WELCOME, SESSION = "welcome", "session"
 
 
 class LinkChanged(Message):
@@ -47,12 +47,18 @@ class LinkChanged(Message):
         self.state = state
 
 
+SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
+
+
 class KioskApp(App[None]):
-    CSS_PATH = "../screens/theme.tcss"
+    # The shared theme and every screen's own .tcss, read once at start: Textual re-parses all of
+    # its CSS whenever a screen brings a file it has not read yet (~50 ms, in a transition).
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        SCREENS_DIR / "theme.tcss",
+        *sorted(p for p in SCREENS_DIR.glob("*.tcss") if p.name != "theme.tcss"),
+    ]
     TITLE = "pec-kiosk"
     ENABLE_COMMAND_PALETTE = False  # a kiosk has its buttons; the palette speaks English
-    MODES: ClassVar[dict[str, Any]] = {WELCOME: WelcomeScreen}
-    DEFAULT_MODE = WELCOME
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", N_("Chiudi il programma"), show=False, priority=True),
     ]
@@ -76,7 +82,8 @@ class KioskApp(App[None]):
         self._idle_poll = idle_poll
         self._last_input = monotonic()
         self._idle_held = False
-        self._modes_made = 0
+        self.welcome = WelcomeScreen()  # the page everyone starts from
+        self.home: Screen[Any] | None = None  # the first screen of a session (the mailboxes)
         desk.subscribe(self._post_link_state)
 
     def _post_link_state(self, state: LinkState) -> None:
@@ -100,41 +107,48 @@ class KioskApp(App[None]):
             await self.front_desk.close()
 
     def on_mount(self) -> None:
-        self.run_worker(self.front_desk.keep_connected(), group="database", exit_on_error=False)
+        self.push_screen(self.welcome)
+        # the database is opened once the welcome page is on screen: nobody waits for it
+        self.call_after_refresh(self._open_database)
         self.set_interval(self._idle_poll, self.check_inactivity)
+
+    def _open_database(self) -> None:
+        self.run_worker(self.front_desk.keep_connected(), group="database", exit_on_error=False)
 
     def on_link_changed(self, message: LinkChanged) -> None:
         self.link = message.state
 
     # --- the session ----------------------------------------------------------------------
 
-    async def _start_mode(self, name: str, base: Callable[[], Screen[Any]]) -> None:
-        """Switch to a new mode made of a fresh `base` screen, and drop the one we leave (its
-        screens, and whatever they held, are gone)."""
-        self._modes_made += 1
-        mode, previous = f"{name}-{self._modes_made}", self.current_mode
-        self.add_mode(mode, base)
-        await self.switch_mode(mode)
-        await self.remove_mode(previous)
-
     async def on_session_started(self, message: SessionStarted) -> None:
         self.session = message.user
-        await self._start_mode(SESSION, MailboxesScreen)
+        await self.back_to(self.welcome)  # the login (or registration) form goes
+        self.home = MailboxesScreen()
+        await self.push_screen(self.home)
         self._last_input = self.monotonic()
 
     async def on_session_ended(self, message: SessionEnded) -> None:
         await self.end_session(message.reason)
 
+    async def back_to(self, screen: Screen[Any]) -> None:
+        """Close every screen above `screen` (and what they held), and wait until they are gone:
+        unlike `pop_until_active`, what is pushed next lands above `screen`, not among them."""
+        while self.screen is not screen:
+            await self.pop_screen()
+
     def on_go_home(self, message: GoHome) -> None:
-        self.screen_stack[0].pop_until_active()  # the base of the session's mode
+        if self.home is not None:
+            self.home.pop_until_active()
 
     async def end_session(self, reason: str = "logout") -> None:
         """Back to a new welcome page; the session's screens, and what they held, are gone."""
         self.session = None
+        self.home = None
         self.clear_notifications()
         set_language(self.settings.lang)
         notice = _("Sessione terminata per inattività.") if reason == "idle" else ""
-        await self._start_mode(WELCOME, lambda: WelcomeScreen(notice))
+        await self.back_to(self.welcome)
+        await self.welcome.reset(notice)  # the next person's page: nothing typed, no notice
         self._last_input = self.monotonic()
 
     @property

@@ -77,9 +77,19 @@ class WelcomeScreen(KioskScreen[None]):
             )
 
     def on_mount(self) -> None:
+        self.show_opening_notice()
+
+    def show_opening_notice(self) -> None:
         message, kind = self.opening_notice
         if message:
             self.say(message, kind)
+
+    async def reset(self, notice: str = "", kind: Kind = "info") -> None:
+        """As new, for the next person (in the kiosk's language), with `notice` on it."""
+        self.opening_notice = (notice, kind)
+        await self.recompose()
+        self.show_opening_notice()
+        self.query_one("#login", Button).focus()
 
     @on(Button.Pressed, "#login")
     def open_login(self) -> None:
