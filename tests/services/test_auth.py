@@ -131,6 +131,7 @@ async def _last_code(to: str) -> str:
     return found.group(1)
 
 
+@pytest.mark.serial  # compares two durations: not beside other workers that steal the CPU
 async def test_recovery_answers_the_same_whether_or_not_the_account_exists(demo: Services) -> None:
     t0 = time.perf_counter()
     known = await demo.auth.request_recovery("avv.demo")
