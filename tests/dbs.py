@@ -6,11 +6,16 @@ but the migration history is truncated before each test (CREATE DATABASE ... TEM
 ~0.4 s here, TRUNCATE ~20 ms). Tests that need a database of their own (several processes) get
 one cloned from it with `create_pg_database`. Unset variable: the PostgreSQL variants skip and say
 why. Set but unreachable: they fail.
+
+Each pytest-xdist worker has a template of its own (`kiosk_test_template_gw0_<checkout>`; `main`
+instead of `gw0` without xdist), made at its session start and dropped at its session end with
+every database cloned from it. The checkout's tag keeps two checkouts testing on one server apart.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import shutil
 import uuid
@@ -22,7 +27,16 @@ import asyncpg
 from kiosk.store.db import migrate
 
 PG_ENV = "KIOSK_TEST_POSTGRES_URL"
-PG_TEMPLATE = "kiosk_test_template"
+
+
+def pg_template_name() -> str:
+    """This process's template: one per xdist worker (`gw0`, ...) and per checkout."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    checkout = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+    return f"kiosk_test_template_{worker}_{checkout}"
+
+
+PG_TEMPLATE = pg_template_name()  # xdist sets PYTEST_XDIST_WORKER before any import
 
 
 def pg_base_url() -> str | None:
@@ -42,11 +56,21 @@ async def _admin(url: str) -> asyncpg.Connection:
     return await asyncpg.connect(_dsn(url), timeout=10)
 
 
+async def _drop_ours(conn: asyncpg.Connection) -> None:
+    """Drop this worker's template and every database cloned from it (named after it)."""
+    names = await conn.fetch(
+        "SELECT datname FROM pg_database WHERE datname = $1 OR starts_with(datname, $1 || '_')",
+        PG_TEMPLATE,
+    )
+    for row in names:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+
+
 async def _make_pg_template(base: str) -> str:
     conn = await _admin(base)
     try:
-        # a leftover template from an interrupted run may have stale schema: rebuild it
-        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}" WITH (FORCE)')
+        # leftovers of an interrupted run may have a stale schema: start again
+        await _drop_ours(conn)
         await conn.execute(f'CREATE DATABASE "{PG_TEMPLATE}"')
     finally:
         await conn.close()
@@ -60,7 +84,7 @@ def make_pg_template(base: str) -> str:
 
 
 async def create_pg_database(base: str) -> str:
-    name = f"kiosk_t_{uuid.uuid4().hex[:12]}"
+    name = f"{PG_TEMPLATE}_{uuid.uuid4().hex[:12]}"
     conn = await _admin(base)
     try:
         await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{PG_TEMPLATE}"')
@@ -84,7 +108,7 @@ def drop_pg_template(base: str) -> None:
     async def go() -> None:
         conn = await _admin(base)
         try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}" WITH (FORCE)')
+            await _drop_ours(conn)
         finally:
             await conn.close()
 

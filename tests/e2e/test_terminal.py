@@ -26,7 +26,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.serial
 NOW = "2026-11-25T10:00:00+01:00"
 COLS, ROWS = 80, 24
 DOWN, ENTER, CTRL_Q = "\x1b[B", "\r", "\x11"

@@ -24,7 +24,7 @@ from kiosk.store.models import Invoice, Order, PrepaidEntry
 from tests import dbs
 from tests.conftest import DATA, NOW, ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.serial
 WORKERS = 8
 MULTI_USER = "avv.multi"
 
