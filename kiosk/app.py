@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hmac
 import time
-from pathlib import Path, PurePath
 from collections.abc import Callable
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from textual import events

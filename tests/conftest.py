@@ -69,7 +69,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def template(backend: str, request: pytest.FixtureRequest) -> Path | str:
     """The migrated template of this backend (built once per session, outside any loop)."""
-    return request.getfixturevalue("sqlite_template" if backend == "sqlite" else "pg_template")
+    value = request.getfixturevalue("sqlite_template" if backend == "sqlite" else "pg_template")
+    assert isinstance(value, Path | str)
+    return value
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Awaitable, Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +32,15 @@ DEMO_FACT = "demo_built_for"
 
 
 async def sync_reference_data(ctx: ServiceContext) -> bool:
-    """Write areas and prices from `data/areas.toml`; audit what changed. True if anything did."""
+    """Write areas and prices from `data/areas.toml`; audit what changed. True if anything did.
+
+    Read first, write only if something differs: a command that only reads (and every start of
+    the kiosk but the first) never takes the write lock.
+    """
     refdata = ctx.refdata
 
-    async def work() -> bool:
-        changes: list[str] = []
+    async def plan() -> list[tuple[str, Callable[[], Awaitable[object]]]]:
+        steps: list[tuple[str, Callable[[], Awaitable[object]]]] = []
         areas = {a.code: a for a in await Area.all()}
         for spec in refdata.areas:
             values: dict[str, Any] = {
@@ -46,26 +52,40 @@ async def sync_reference_data(ctx: ServiceContext) -> bool:
             }
             row = areas.get(spec.code)
             if row is None:
-                await Area.create(code=spec.code, **values)
-                changes.append(f"area+{spec.code}")
+                steps.append((f"area+{spec.code}", partial(Area.create, code=spec.code, **values)))
             elif any(getattr(row, k) != v for k, v in values.items()):
-                await Area.filter(code=spec.code).update(**values)
-                changes.append(f"area~{spec.code}")
+                update = Area.filter(code=spec.code).update(**values)
+                steps.append((f"area~{spec.code}", partial(_run, update)))
         prices = {(p.area_id, p.family): p for p in await Price.all()}
         for spec in refdata.areas:
             for family, cents in spec.prices.items():
                 current = prices.get((spec.code, family))
                 if current is None:
-                    await Price.create(area_id=spec.code, family=family, net_cents=cents)
-                    changes.append(f"price+{spec.code}/{family.value}={cents}")
+                    create = partial(Price.create, area_id=spec.code, family=family)
+                    change = f"price+{spec.code}/{family.value}={cents}"
+                    steps.append((change, partial(create, net_cents=cents)))
                 elif current.net_cents != cents:
-                    await Price.filter(id=current.id).update(net_cents=cents)
-                    changes.append(f"price~{spec.code}/{family.value}:{current.net_cents}->{cents}")
-        if changes:
-            await audit(ctx.now(), "refdata.synced", changes=changes)
-        return bool(changes)
+                    update = Price.filter(id=current.id).update(net_cents=cents)
+                    change = f"price~{spec.code}/{family.value}:{current.net_cents}->{cents}"
+                    steps.append((change, partial(_run, update)))
+        return steps
+
+    if not await plan():
+        return False
+
+    async def work() -> bool:
+        steps = await plan()  # again, inside the write transaction: another process may have
+        for _change, step in steps:
+            await step()
+        if steps:
+            await audit(ctx.now(), "refdata.synced", changes=[change for change, _ in steps])
+        return bool(steps)
 
     return await ctx.atomic(work)
+
+
+async def _run(query: Awaitable[object]) -> None:
+    await query
 
 
 async def demo_built_for() -> date | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import cast
 
 import pytest
 from textual.pilot import Pilot
@@ -268,7 +269,10 @@ async def test_recovery_says_the_same_for_known_and_unknown_accounts(
         assert is_shown(app.screen.query_one("#step2"))  # step 2 opens either way
         unknown = await request_code(pilot, "nessuno.qui")
         assert unknown == known
-        mails = await OutboxEmail.filter(kind="recovery").values_list("to_address", flat=True)
+        mails = cast(
+            list[str],
+            await OutboxEmail.filter(kind="recovery").values_list("to_address", flat=True),
+        )
         assert mails == ["avv.demo@example.org"]  # only the real account gets an e-mail
 
 

@@ -45,8 +45,8 @@ from tests.app.helpers import (
 from tests.conftest import DATA
 from tests.pgcluster import Cluster, private_cluster
 
-pytestmark = pytest.mark.slow
-FAST_LINK = {"db_retry_seconds": 0.2, "db_lock_timeout": 0.3}
+pytestmark = pytest.mark.serial
+FAST_LINK: dict[str, Any] = {"db_retry_seconds": 0.2, "db_lock_timeout": 0.3}
 
 
 def banner(app: KioskApp) -> str:
@@ -176,20 +176,33 @@ def demo_app(
     return build_app(settings, clock=clock, monotonic=idle_clock, idle_poll=3600)
 
 
-async def test_sqlite_locked_at_start_then_released(
+async def test_sqlite_locked_at_start_the_kiosk_opens_and_waits_to_write(
     data_dir: Path, clock: FixedClock, idle_clock: FakeMonotonic
 ) -> None:
+    """Another process holds the write lock: opening the kiosk only reads (no write at start),
+    so it opens; the first write (a login is audited) waits, says "occupato", and goes through
+    once the other process lets go."""
     locker = Locker(data_dir / "demo.sqlite3")
     try:
         app = demo_app(data_dir, clock, idle_clock)
         async with started(app) as pilot:
-            await wait_for(pilot, lambda: app.link.link is Link.BUSY, limit=20)
+            await wait_for(pilot, lambda: app.link.link is Link.READY, limit=20)
+            await pilot.click("#login")
+            await settle_all(pilot)
+            app.screen.query_one("#userid", Input).value = "avv.demo"
+            app.screen.query_one("#password", Input).value = "Rinnovo2026!"
+            await press_button(pilot, "submit")
+            assert app.session is None
+            assert app.link.link is Link.BUSY
             assert "Database occupato" in banner(app)
+            assert app.screen.query_one("#userid", Input).value == "avv.demo"
             locker.release()
             await wait_for(pilot, lambda: app.link.link is Link.READY, limit=20)
             await settle_all(pilot)
             assert banner(app) == ""
-            await start_session(pilot)
+            app.screen.query_one("#password", Input).value = "Rinnovo2026!"
+            await press_button(pilot, "submit")
+            assert isinstance(app.screen, MailboxesScreen)
     finally:
         if locker.process.poll() is None:
             locker.release()

@@ -61,7 +61,11 @@ async def test_fine_on_the_result_goes_back_to_an_empty_welcome(
         await settle_all(pilot)
         services = await app.front_desk.services()
         order = await services.renewals.place_order("avv.demo", RENEWABLE, PaymentMethod.BONIFICO)
-        session_screens = [app.screen, RenewalScreen(pec=RENEWABLE), ResultScreen(order)]
+        session_screens: list[Screen[Any]] = [
+            app.screen,
+            RenewalScreen(pec=RENEWABLE),
+            ResultScreen(order),
+        ]
         await app.push_screen(session_screens[1])
         await app.push_screen(session_screens[2])
         await settle_all(pilot)

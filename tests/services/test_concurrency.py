@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -131,10 +132,13 @@ async def test_eight_processes_drain_one_balance_never_below_zero(
     assert sorted(str(o["reason"]) for o in outcomes if not o["ok"]) == ["insufficient_balance"] * 3
     async with open_services(_settings(shared_db, tmp_path), FixedClock(NOW)) as svc:
         assert (await svc.accounts.overview(MULTI_USER)).balance_cents == 100
-        debits = await PrepaidEntry.filter(kind="debit").values_list("amount_cents", flat=True)
+        debits = cast(
+            list[int],
+            await PrepaidEntry.filter(kind="debit").values_list("amount_cents", flat=True),
+        )
         assert sorted(debits) == [-4270] * 5
         assert await Order.filter(status=OrderStatus.PAID).count() == 5
-        numbers = sorted(await Invoice.all().values_list("number", flat=True))
+        numbers = sorted(cast(list[int], await Invoice.all().values_list("number", flat=True)))
         assert numbers == [1, 2, 3, 4, 5]
 
 

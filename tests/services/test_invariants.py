@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from tortoise.exceptions import IntegrityError, OperationalError
@@ -25,7 +26,7 @@ async def test_balance_never_below_zero(demo: Services) -> None:
 async def test_at_most_one_open_order_per_mailbox(demo: Services) -> None:
     first = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
     template = await Order.get(code=first.code)
-    values = {
+    values: dict[str, Any] = {
         "mailbox_id": template.mailbox_id,
         "subscriber_id": template.subscriber_id,
         "method": PaymentMethod.BONIFICO,

@@ -92,10 +92,12 @@ def test_window_edges_concrete_days() -> None:
     assert window.status(date(2026, 12, 1)) is WindowStatus.TOO_LATE
 
 
-def test_window_status_values() -> None:
-    assert WindowStatus.OPEN == "open"
-    assert WindowStatus.TOO_EARLY == "too_early"
-    assert WindowStatus.TOO_LATE == "too_late"
+def test_the_window_is_three_months_before_to_six_after_at_the_month_ends() -> None:
+    """Months have different lengths: the window is counted in calendar months, clamped."""
+    window = renewal_window(date(2026, 5, 31))
+    assert (window.opens_on, window.closes_on) == (date(2026, 2, 28), date(2026, 11, 30))
+    leap = renewal_window(date(2028, 5, 31))
+    assert leap.opens_on == date(2028, 2, 29)
 
 
 @settings(max_examples=300, deadline=None)

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from kiosk.domain.money import (
     ASSISTED_FEE_NET_CENTS,
     MAX_AMOUNT_CENTS,
-    VAT_RATE_PERCENT,
     PriceBreakdown,
     PriceLine,
     parse_amount,
@@ -30,8 +29,9 @@ def _decimal_vat(net: int, rate: int = 22) -> int:
 # --- IVA ---------------------------------------------------------------------------------------
 
 
-def test_rate_is_22_percent() -> None:
-    assert VAT_RATE_PERCENT == 22
+def test_the_default_rate_is_the_italian_standard_rate() -> None:
+    assert vat_cents(10_000) == 2_200  # 100,00 € net: 22,00 € of IVA
+    assert vat_cents(1_500) == 330
 
 
 @pytest.mark.parametrize(
@@ -143,7 +143,6 @@ def test_price_properties(nets: list[int]) -> None:
     assert result.net_cents == sum(nets)
     assert result.vat_cents == _decimal_vat(sum(nets))
     assert result.total_cents == result.net_cents + result.vat_cents
-    assert result.vat_rate_percent == 22
 
 
 # --- parsing and formatting --------------------------------------------------------------------

@@ -328,7 +328,7 @@ def test_find_in_causale_returns_the_first_valid_code() -> None:
 
 
 # junk that cannot start a code ("r" never appears), so the only valid code is ours
-_junk_chars = st.characters(codec="utf-8", exclude_characters="rR", exclude_categories=("Cs",))
+_junk_chars = st.characters(codec="utf-8", exclude_characters="rR", exclude_categories=["Cs"])
 left_junk = st.text(alphabet=_junk_chars, max_size=40)
 right_junk = st.text(max_size=40)
 separators = st.sampled_from(["", "", "", " ", "-", ".", " - "])

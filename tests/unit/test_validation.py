@@ -13,7 +13,7 @@ from stdnum import luhn
 from kiosk import refdata
 from kiosk.domain import validation as v
 from kiosk.domain.model import MailboxFamily
-from kiosk.domain.validation import InvalidInput
+from kiosk.errors import InvalidInput
 
 ROOT = Path(__file__).resolve().parents[2]
 RD = refdata.load(ROOT / "data")
