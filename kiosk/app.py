@@ -5,7 +5,9 @@ whatever its screens held, when it ends), the idle wipe, the locked exit, the da
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import importlib
 import time
 from collections.abc import Callable
 from pathlib import Path, PurePath
@@ -25,7 +27,6 @@ from kiosk.services.port import Desk, Link, LinkState
 from kiosk.settings import Settings
 from screens.host import KioskHost
 from screens.idle import IdleWarning
-from screens.mailboxes import MailboxesScreen
 from screens.messages import GoHome, SessionEnded, SessionStarted
 from screens.pin import PinScreen
 from screens.welcome import WelcomeScreen
@@ -48,15 +49,14 @@ class LinkChanged(Message):
 
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
+# what the welcome page and its forms need; every other screen's CSS is read right after the
+# first frame (Textual re-parses all of its CSS whenever a screen brings a file it has not read:
+# ~50 ms, which would otherwise land in the middle of a transition)
+FIRST_CSS = ("theme", "welcome", "login", "register", "recovery", "pin")
 
 
 class KioskApp(App[None]):
-    # The shared theme and every screen's own .tcss, read once at start: Textual re-parses all of
-    # its CSS whenever a screen brings a file it has not read yet (~50 ms, in a transition).
-    CSS_PATH: ClassVar[list[str | PurePath]] = [
-        SCREENS_DIR / "theme.tcss",
-        *sorted(p for p in SCREENS_DIR.glob("*.tcss") if p.name != "theme.tcss"),
-    ]
+    CSS_PATH: ClassVar[list[str | PurePath]] = [SCREENS_DIR / f"{n}.tcss" for n in FIRST_CSS]
     TITLE = "pec-kiosk"
     ENABLE_COMMAND_PALETTE = False  # a kiosk has its buttons; the palette speaks English
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -114,6 +114,19 @@ class KioskApp(App[None]):
 
     def _open_database(self) -> None:
         self.run_worker(self.front_desk.keep_connected(), group="database", exit_on_error=False)
+        self.run_worker(self._load_session_screens(), group="warm-up")
+
+    async def _load_session_screens(self) -> None:
+        """What a session shows is imported off the event loop, and its CSS read, once the
+        welcome page is up: the first paint does not wait for it, nor does the first login."""
+        await asyncio.to_thread(importlib.import_module, "screens.mailboxes")
+        self._read_remaining_css()
+
+    def _read_remaining_css(self) -> None:
+        first = {SCREENS_DIR / f"{n}.tcss" for n in FIRST_CSS}
+        rest = sorted(p for p in SCREENS_DIR.glob("*.tcss") if p not in first)
+        self.stylesheet.read_all(rest)
+        self.stylesheet.reparse()
 
     def on_link_changed(self, message: LinkChanged) -> None:
         self.link = message.state
@@ -122,9 +135,17 @@ class KioskApp(App[None]):
 
     async def on_session_started(self, message: SessionStarted) -> None:
         self.session = message.user
-        await self.back_to(self.welcome)  # the login (or registration) form goes
-        self.home = MailboxesScreen()
-        await self.push_screen(self.home)
+        from screens.mailboxes import MailboxesScreen  # loaded after the first frame (see below)
+
+        self.home = MailboxesScreen(message.account)
+        # the form that logged in (always right above the welcome page) makes way for the list
+        # in one step: the welcome page is not drawn again in between
+        while self.screen is not self.welcome and self.screen_stack[-2] is not self.welcome:
+            await self.pop_screen()
+        if self.screen is self.welcome:
+            await self.push_screen(self.home)
+        else:
+            await self.switch_screen(self.home)
         self._last_input = self.monotonic()
 
     async def on_session_ended(self, message: SessionEnded) -> None:

@@ -35,7 +35,7 @@ log = logging.getLogger("kiosk.screens")
 ResultT = TypeVar("ResultT")
 QR_SIDE_TEXT_MIN = 46  # columns the text needs beside a QR
 PANEL_MAX_WIDTH, PANEL_PADDING = 100, 2  # #panel in theme.tcss
-BUSY_AFTER = 0.15  # seconds before a database call shows the loading indicator
+BUSY_AFTER = 0.3  # seconds before a database call shows the loading indicator
 
 service_call = work(exclusive=True, exit_on_error=False)
 """Decorate a screen method that calls the services: it runs in a worker (never blocking the

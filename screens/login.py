@@ -69,4 +69,5 @@ class LoginScreen(KioskScreen[None]):
             user = await self.desk.login(userid, password)
         finally:
             self.query_one("#password", Input).value = ""
-        self.post_message(SessionStarted(user))
+        # the list of mailboxes is read here, so that it comes up whole with its screen
+        self.post_message(SessionStarted(user, await self.desk.overview(user.userid)))

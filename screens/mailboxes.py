@@ -58,13 +58,24 @@ class MailboxesScreen(KioskScreen[None]):
             yield Button(_("Rinnova"), id="renew", variant="primary")
             yield Button(_("Esci"), id="logout")
 
+    def __init__(self, account: AccountView | None = None) -> None:
+        super().__init__()
+        self.account = account  # given by the login, so the list comes up already filled
+        self._left = False
+
     def on_mount(self) -> None:
         table = self.query_one("#boxes", DataTable)
         table.add_columns(_("Casella PEC · stato · tipo"), _("Scadenza"), _("Rinnovabile"))
-        self.load()
+        if self.account is None:
+            self.load()
+        else:
+            self.show_account(self.account)
+
+    def on_screen_suspend(self) -> None:
+        self._left = True
 
     def on_screen_resume(self) -> None:
-        if self.account is not None:  # back from a renewal: show what changed
+        if self._left:  # back from a renewal: show what changed
             self.load()
 
     def link_restored(self) -> None:

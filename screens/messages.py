@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from kiosk.services.dto import SessionUser
+from kiosk.services.dto import AccountView, SessionUser
 
 
 class SessionStarted(Message):
-    """Someone logged in (or registered, or reset their password)."""
+    """Someone logged in (or registered, or reset their password); `account` if already read."""
 
-    def __init__(self, user: SessionUser) -> None:
+    def __init__(self, user: SessionUser, account: AccountView | None = None) -> None:
         super().__init__()
         self.user = user
+        self.account = account
 
 
 class SessionEnded(Message):

@@ -40,6 +40,10 @@ CORE_MODULES = (
     "tortoise.migrations.api",
     "tortoise.backends.sqlite",
     "kiosk.store.sqlite_engine",
+    "stdnum.iban",  # the quote's coordinates, the registration's codice fiscale
+    "stdnum.bic",
+    "stdnum.it.codicefiscale",
+    "email_validator",
 )
 CONNECT_WAIT = 5.0  # seconds a call waits for the first connection before giving up
 

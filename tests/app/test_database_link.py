@@ -39,7 +39,6 @@ from tests.app.helpers import (
     plain,
     press_button,
     settle_all,
-    start_session,
     wait_for,
 )
 from tests.conftest import DATA
