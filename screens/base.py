@@ -66,10 +66,11 @@ class KioskScreen(Screen[ResultT]):
 
     def compose(self) -> ComposeResult:
         user = self.host.session
-        yield TitleBar(
-            _("Rinnovo PEC"), self.title_text() + (f" — {user.nominativo}" if user else "")
-        )
-        yield LinkBanner(self.host.monotonic)
+        with Vertical(id="top"):  # docked at the top: the title, and the banner under it
+            yield TitleBar(
+                _("Rinnovo PEC"), self.title_text() + (f" — {user.nominativo}" if user else "")
+            )
+            yield LinkBanner(self.host.monotonic)
         with Body(id="body"), Vertical(id="panel"):
             yield from self.compose_body()
             yield Notice(id="notice")

@@ -20,7 +20,6 @@ from kiosk.services.port import Link, LinkState
 class LinkBanner(Static):
     DEFAULT_CSS = """
     LinkBanner {
-        dock: top;
         width: 100%;
         height: auto;
         padding: 0 1;

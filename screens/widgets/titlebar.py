@@ -10,7 +10,6 @@ from screens.widgets.literal import literal
 class TitleBar(Static):
     DEFAULT_CSS = """
     TitleBar {
-        dock: top;
         width: 100%;
         height: 1;
         background: $primary;

@@ -38,6 +38,7 @@ from tests.app.helpers import (
     is_shown,
     plain,
     press_button,
+    screen_dump,
     settle_all,
     wait_for,
 )
@@ -194,6 +195,8 @@ async def test_sqlite_locked_at_start_the_kiosk_opens_and_waits_to_write(
             assert app.session is None
             assert app.link.link is Link.BUSY
             assert "Database occupato" in banner(app)
+            painted = screen_dump(app).splitlines()
+            assert "Rinnovo PEC" in painted[0] and "Database occupato" in painted[1]  # both seen
             assert app.screen.query_one("#userid", Input).value == "avv.demo"
             locker.release()
             await wait_for(pilot, lambda: app.link.link is Link.READY, limit=20)
