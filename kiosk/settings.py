@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     refdata_dir: Path = Field(default_factory=_default_refdata_dir)
     demo: bool = False
     now: datetime | None = None
+    # `now` moves the business clock: only for the demo, or for tests and rehearsals that say so
+    allow_clock_override: bool = False
+    # who runs back-office commands: `--as USERID` / KIOSK_AS, or the OS user mapped to an
+    # operator account here (e.g. operator_accounts = { mrossi = "operatore.rossi" } in the TOML)
+    act_as: str | None = Field(default=None, validation_alias=AliasChoices("act_as", "kiosk_as"))
+    operator_accounts: dict[str, str] = Field(default_factory=dict)
     lang: Literal["it", "en"] = "it"
 
     idle_timeout: float = 120.0  # seconds without input before the session is wiped
@@ -79,6 +85,15 @@ class Settings(BaseSettings):
                 "postgres://utente@host:porta/database"
             )
         return value.strip()
+
+    @model_validator(mode="after")
+    def _clock_override_is_allowed(self) -> Settings:
+        if self.now is not None and not (self.demo or self.allow_clock_override):
+            raise ValueError(
+                "l'orologio si imposta (--now, KIOSK_NOW) solo in modalità dimostrativa (--demo) "
+                "o, per prove e collaudi, con KIOSK_ALLOW_CLOCK_OVERRIDE=1"
+            )
+        return self
 
     @field_validator("now", mode="before")
     @classmethod

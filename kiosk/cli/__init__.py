@@ -53,6 +53,12 @@ class LazyGroup(click.Group):
 @click.option("--now", metavar="ISO-DATETIME", help="Imposta l'orologio (anche KIOSK_NOW).")
 @click.option("--lang", type=click.Choice(["it", "en"]), help="Lingua dell'interfaccia.")
 @click.option("--kiosk", "kiosk_mode", is_flag=True, help="Modalità chiosco: uscita solo con PIN.")
+@click.option(
+    "--as",
+    "act_as",
+    metavar="USERID",
+    help="Chi esegue il comando (operatore o amministrazione; anche KIOSK_AS).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON, per gli script.")
 @click.version_option(package_name="pec-kiosk", message="pec-kiosk %(version)s")
 @click.pass_context
@@ -63,6 +69,7 @@ def cli(
     now: str | None,
     lang: str | None,
     kiosk_mode: bool,
+    act_as: str | None,
     as_json: bool,
 ) -> None:
     """Rinnovo delle caselle PEC allo sportello dell'Ordine degli Avvocati.
@@ -90,6 +97,8 @@ def cli(
         overrides["lang"] = lang
     if kiosk_mode:
         overrides["kiosk_mode"] = True
+    if act_as:
+        overrides["act_as"] = act_as
     if reset_demo and not demo:
         raise click.UsageError(_("--reset vale solo insieme a --demo."))
     try:
@@ -98,6 +107,8 @@ def cli(
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         error = first.get("ctx", {}).get("error") if first["type"] == "value_error" else None
+        if not where:
+            raise click.UsageError(str(error or first["msg"])) from None
         raise click.UsageError(
             _("impostazione non valida ({where}): {error}").format(
                 where=where, error=error or first["msg"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kiosk.cli.output import EXIT_BAD_INPUT, amount_cents, emit_json, fail, table
-from kiosk.cli.runner import run
+from kiosk.cli.runner import run, run_as
 from kiosk.cli.state import state, wants_json
 from kiosk.domain.model import Role
 from kiosk.i18n import _, day, money
@@ -43,10 +43,10 @@ def db_migrate(as_json: bool) -> None:
 def db_load_demo(as_json: bool) -> None:
     """Carica i dati dimostrativi nel database corrente."""
 
-    async def work(services: Services) -> list[str]:
+    async def work(services: Services, actor: str) -> list[str]:
         return await load_demo(services.ctx)
 
-    users = run(work, as_json=as_json)
+    users = run_as(work, as_json=as_json, bootstrap=True)
     if wants_json(as_json):
         emit_json({"loaded": True, "users": users})
     else:
@@ -92,7 +92,7 @@ def users_add(
 ) -> None:
     """Aggiunge un utente con il ruolo indicato."""
 
-    async def work(services: Services) -> SessionUser:
+    async def work(services: Services, actor: str) -> SessionUser:
         return await services.auth.register(
             userid=userid,
             nominativo=nominativo,
@@ -101,10 +101,10 @@ def users_add(
             password=password,
             area_code=area_code,
             role=Role(role),
-            actor="cli",
+            actor=actor,
         )
 
-    user = run(work, as_json=as_json)
+    user = run_as(work, as_json=as_json, bootstrap=True)  # the first administrator: no one yet
     if wants_json(as_json):
         emit_json(user)
     else:
@@ -135,10 +135,10 @@ def import_mailboxes(file: Path, as_json: bool) -> None:
             as_json=wants_json(as_json),
         )
 
-    async def work(services: Services) -> ImportReport:
-        return await services.imports.import_mailboxes(text, actor="cli")
+    async def work(services: Services, actor: str) -> ImportReport:
+        return await services.imports.import_mailboxes(text, actor=actor)
 
-    report = run(work, as_json=as_json)
+    report = run_as(work, as_json=as_json, bootstrap=True)  # a new database's first data
     if wants_json(as_json):
         emit_json(report)
     else:
@@ -206,10 +206,10 @@ def account_topup(userid: str, amount: str, note: str, as_json: bool) -> None:
     """Ricarica il conto prepagato di un iscritto."""
     cents = amount_cents(amount, as_json=wants_json(as_json))
 
-    async def work(services: Services) -> int:
-        return await services.accounts.top_up(userid, cents, actor="cli", note=note)
+    async def work(services: Services, actor: str) -> int:
+        return await services.accounts.top_up(userid, cents, actor=actor, note=note)
 
-    balance = run(work, as_json=as_json)
+    balance = run_as(work, as_json=as_json)
     if wants_json(as_json):
         emit_json({"userid": userid.lower(), "balance_cents": balance})
     else:
@@ -229,10 +229,10 @@ def callbacks() -> None:
 def callbacks_add(pec: str, phone: str, note: str, as_json: bool) -> None:
     """Registra una richiesta di ricontatto per una casella cessata."""
 
-    async def work(services: Services) -> CallbackView:
-        return await services.accounts.request_callback(pec, phone=phone, note=note)
+    async def work(services: Services, actor: str) -> CallbackView:
+        return await services.accounts.request_callback(pec, phone=phone, note=note, actor=actor)
 
-    view = run(work, as_json=as_json)
+    view = run_as(work, as_json=as_json)
     if wants_json(as_json):
         emit_json(view)
     else:

@@ -13,7 +13,7 @@ from kiosk.cli.output import (
     plain,
     table,
 )
-from kiosk.cli.runner import run
+from kiosk.cli.runner import run, run_as
 from kiosk.cli.state import wants_json
 from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import _, day, moment, money
@@ -176,12 +176,12 @@ def quote(userid: str, pec: str, assisted: bool, as_json: bool) -> None:
 def order(userid: str, pec: str, method: str, operator: str | None, as_json: bool) -> None:
     """Conferma il rinnovo: crea l'ordine e il suo codice RLM."""
 
-    async def work(services: Services) -> OrderView:
+    async def work(services: Services, actor: str) -> OrderView:
         return await services.renewals.place_order(
-            userid, pec, PaymentMethod(method), operator=operator
+            userid, pec, PaymentMethod(method), operator=operator, actor=actor
         )
 
-    result = run(work, as_json=as_json)
+    result = run_as(work, as_json=as_json)
     if wants_json(as_json):
         emit_json(order_json(result))
     else:
@@ -210,10 +210,10 @@ def show(code: str, as_json: bool) -> None:
 def cancel(code: str, as_json: bool) -> None:
     """Annulla un ordine in attesa di pagamento."""
 
-    async def work(services: Services) -> OrderView:
-        return await services.renewals.cancel(code, actor="cli")
+    async def work(services: Services, actor: str) -> OrderView:
+        return await services.renewals.cancel(code, actor=actor)
 
-    result = run(work, as_json=as_json)
+    result = run_as(work, as_json=as_json)
     if wants_json(as_json):
         emit_json(order_json(result))
     else:
@@ -234,10 +234,10 @@ def confirm(code: str, amount: str, reference: str, as_json: bool) -> None:
     """Conferma il pagamento di un ordine: fattura e rinnovo entro 24 ore."""
     cents = amount_cents(amount, as_json=wants_json(as_json))
 
-    async def work(services: Services) -> PaymentConfirmation:
-        return await services.payments.confirm(code, cents, reference, actor="cli")
+    async def work(services: Services, actor: str) -> PaymentConfirmation:
+        return await services.payments.confirm(code, cents, reference, actor=actor)
 
-    result = run(work, as_json=as_json)
+    result = run_as(work, as_json=as_json)
     if wants_json(as_json):
         emit_json(result)
         return
@@ -257,10 +257,10 @@ def confirm(code: str, amount: str, reference: str, as_json: bool) -> None:
 def activate_due(as_json: bool) -> None:
     """Rinnova le caselle il cui rinnovo pagato è giunto a scadenza (24 ore)."""
 
-    async def work(services: Services) -> list[Activation]:
-        return await services.payments.activate_due(actor="cli")
+    async def work(services: Services, actor: str) -> list[Activation]:
+        return await services.payments.activate_due(actor=actor)
 
-    done = run(work, as_json=as_json)
+    done = run_as(work, as_json=as_json)
     if wants_json(as_json):
         emit_json({"activated": done})
         return
@@ -284,10 +284,10 @@ def activate_due(as_json: bool) -> None:
 def cancel_stale(days: int | None, as_json: bool) -> None:
     """Annulla gli ordini rimasti senza pagamento."""
 
-    async def work(services: Services) -> list[str]:
-        return await services.payments.cancel_stale(days=days, actor="cli")
+    async def work(services: Services, actor: str) -> list[str]:
+        return await services.payments.cancel_stale(days=days, actor=actor)
 
-    codes = run(work, as_json=as_json)
+    codes = run_as(work, as_json=as_json)
     if wants_json(as_json):
         emit_json({"cancelled": codes})
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -18,6 +19,61 @@ from kiosk.services.runtime import open_services
 from kiosk.services.tx import translate
 
 T = TypeVar("T")
+
+
+DEMO_ACTOR = "admin.demo"  # who acts in demo mode when nobody says (the demo's administrator)
+
+
+def claimed_identity() -> str | None:
+    """Who says they run this command: --as / KIOSK_AS, else the OS user's operator account,
+    else, in demo mode, the demo's administrator."""
+    settings = state().settings
+    if settings.act_as:
+        return settings.act_as.strip().lower()
+    try:
+        os_user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        os_user = ""
+    mapped = settings.operator_accounts.get(os_user)
+    if mapped:
+        return mapped.strip().lower()
+    return DEMO_ACTOR if settings.demo else None
+
+
+def run_as(
+    work: Callable[[Services, str], Awaitable[T]],
+    *,
+    as_json: bool = False,
+    bootstrap: bool = False,
+) -> T:
+    """`run`, for a command that changes something: `work` gets the userid of the operator or
+    administrator who runs it (recorded in the audit trail). Nobody, or someone who is not
+    staff, is bad usage (exit 2) — except, with `bootstrap`, on a database with no staff yet
+    (the first administrator is created that way)."""
+    claimed = claimed_identity()
+
+    async def acting(services: Services) -> T:
+        if claimed is not None and await services.accounts.staff_member(claimed) is not None:
+            return await work(services, claimed)
+        if bootstrap and not await services.accounts.has_staff():
+            return await work(services, claimed or "bootstrap")
+        if claimed is None:
+            raise InvalidInput(
+                "as",
+                _(
+                    "Indicare chi esegue il comando: --as USERID di un operatore o "
+                    "dell'amministrazione (oppure KIOSK_AS, o operator_accounts nella "
+                    "configurazione)."
+                ),
+            )
+        raise InvalidInput(
+            "as",
+            _("{userid} non è un operatore né un utente dell'amministrazione.").format(
+                userid=claimed
+            ),
+        )
+
+    return run(acting, as_json=as_json)
 
 
 def run(work: Callable[[Services], Awaitable[T]], *, as_json: bool = False) -> T:

@@ -10,7 +10,7 @@ from kiosk.domain.model import OPEN_ORDER_STATUSES, Role
 from kiosk.errors import InvalidInput, Reason, Refusal
 from kiosk.i18n import _
 from kiosk.services.context import ServiceContext
-from kiosk.services.dto import AccountView, CallbackView
+from kiosk.services.dto import AccountView, CallbackView, SessionUser
 from kiosk.services.tx import audit, guarded
 from kiosk.services.views import mailbox_view
 from kiosk.store.models import (
@@ -52,6 +52,19 @@ class AccountService:
             balance_cents=account.balance_cents if account else 0,
             mailboxes=tuple(mailbox_view(b, today, by_box.get(b.id)) for b in boxes),
         )
+
+    @guarded
+    async def staff_member(self, userid: str) -> SessionUser | None:
+        """The operator or administrator with this userid, or None (not one, or unknown)."""
+        user = await Subscriber.get_or_none(userid=userid.strip().lower()[:64])
+        if user is None or Role(user.role) not in (Role.OPERATOR, Role.ADMIN):
+            return None
+        return SessionUser(user.userid, user.nominativo, Role(user.role), user.area_id)
+
+    @guarded
+    async def has_staff(self) -> bool:
+        """Whether any operator or administrator exists (a new database has none)."""
+        return await Subscriber.filter(role__in=(Role.OPERATOR, Role.ADMIN)).exists()
 
     @guarded
     async def all_accounts(self) -> list[AccountView]:
@@ -100,7 +113,13 @@ class AccountService:
 
     @guarded
     async def request_callback(
-        self, pec: str, *, phone: str = "", note: str = "", userid: str | None = None
+        self,
+        pec: str,
+        *,
+        phone: str = "",
+        note: str = "",
+        userid: str | None = None,
+        actor: str | None = None,
     ) -> CallbackView:
         """Leave a request for Supporto Vendite to call back about a box past the window."""
         address = validation.pec_address(pec)
@@ -138,7 +157,10 @@ class AccountService:
                 subscriber=box.owner, pec_address=address, phone=phone, note=note, created_at=now
             )
             await audit(
-                now, "callback.requested", actor=userid or box.owner.userid, subject=address
+                now,
+                "callback.requested",
+                actor=actor or userid or box.owner.userid,
+                subject=address,
             )
             return request
 

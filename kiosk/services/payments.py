@@ -66,12 +66,17 @@ async def record_payment(
         recorded_by=actor,
     )
     year = now.astimezone(ROME).year
+    sequence = await next_invoice_number(year)  # first: the counter row orders the writers
+    # an invoice is never dated before the one numbered before it (a clock set back, two hosts
+    # a second apart): it takes the later of now and its predecessor's date
+    previous = await Invoice.filter(year=year, number=sequence - 1).first()
+    issued_at = max(now, previous.issued_at) if previous is not None else now
     sub = order.subscriber
     invoice = await Invoice.create(
         year=year,
-        number=await next_invoice_number(year),
+        number=sequence,
         order=order,
-        issued_at=now,
+        issued_at=issued_at,
         customer_name=sub.nominativo,
         customer_cf=sub.codice_fiscale,
         customer_email=sub.email,

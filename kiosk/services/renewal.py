@@ -150,9 +150,18 @@ class RenewalService:
 
     @guarded
     async def place_order(
-        self, userid: str, pec: str, method: PaymentMethod, *, operator: str | None = None
+        self,
+        userid: str,
+        pec: str,
+        method: PaymentMethod,
+        *,
+        operator: str | None = None,
+        actor: str | None = None,
     ) -> OrderView:
-        """Conferma: create the order (and its code). Prepaid is debited and invoiced at once."""
+        """Conferma: create the order (and its code). Prepaid is debited and invoiced at once.
+
+        `operator`: an assisted renewal (the fee is added); `actor`: who placed it, when not the
+        subscriber nor the operator (the back office)."""
         op = None
         if operator is not None:
             op = await Subscriber.get_or_none(userid=operator.strip().lower())
@@ -162,11 +171,17 @@ class RenewalService:
                     _("{userid} non è un operatore dello sportello.").format(userid=operator),
                 )
         return await self.ctx.atomic(
-            lambda: self._place(userid, pec, method, op), retry_on=ORDER_RACES + INVOICE_RACES
+            lambda: self._place(userid, pec, method, op, actor),
+            retry_on=ORDER_RACES + INVOICE_RACES,
         )
 
     async def _place(
-        self, userid: str, pec: str, method: PaymentMethod, op: Subscriber | None
+        self,
+        userid: str,
+        pec: str,
+        method: PaymentMethod,
+        op: Subscriber | None,
+        actor_userid: str | None,
     ) -> OrderView:
         now = self.ctx.now()
         quote = await self.quote(userid, pec, assisted=op is not None)
@@ -188,7 +203,7 @@ class RenewalService:
             next_expiry=quote.next_expiry,
             created_at=now,
         )
-        actor = op.userid if op else quote.userid
+        actor = actor_userid or (op.userid if op else quote.userid)
         await audit(
             now,
             "order.created",

@@ -11,6 +11,8 @@ import pytest
 
 from tests.cli.helpers import DEMO_USER, FAST_HASHING, Kiosk
 
+OPERATOR_OF_RECORD = "admin.demo"  # the demo's administrator (on an empty database: bootstrap)
+
 
 def _subprocess_everywhere() -> bool:
     return os.environ.get("KIOSK_CLI_SUBPROCESS", "") not in ("", "0")
@@ -32,7 +34,14 @@ def sqlite_url(tmp_path: Path) -> str:
 def make_kiosk(data_dir: Path) -> Callable[..., Kiosk]:
     def make(*, subprocess_mode: bool = False, prefix: tuple[str, ...] = (), **env: str) -> Kiosk:
         return Kiosk(
-            {"KIOSK_DATA_DIR": str(data_dir), **FAST_HASHING, **env},
+            # the suite pins the clock (--now) for every command, as a rehearsal would
+            {
+                "KIOSK_DATA_DIR": str(data_dir),
+                "KIOSK_ALLOW_CLOCK_OVERRIDE": "1",
+                "KIOSK_AS": OPERATOR_OF_RECORD,  # who runs the back-office commands
+                **FAST_HASHING,
+                **env,
+            },
             subprocess_mode=subprocess_mode or _subprocess_everywhere(),
             prefix=prefix,
         )

@@ -185,3 +185,12 @@ def mailbox(account: dict[str, Any], address: str) -> dict[str, Any]:
     assert len(found) == 1, f"{address} not in {account['mailboxes']}"
     box: dict[str, Any] = found[0]
     return box
+
+
+def add_staff(kiosk: Kiosk, userid: str = "admin.demo") -> None:
+    """The first administrator of a new database (back-office writes need one: `--as`)."""
+    kiosk.ok(
+        "users", "add", userid, "--role", "admin", "--name", "Anna Bianchi",
+        "--cf", "BNCNNA85M50A509D", "--email", "amministrazione.demo@example.org",
+        "--password", "Amministra2026!",
+    )  # fmt: skip

@@ -6,7 +6,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from tests.cli.helpers import GOOD_ROWS, HEADER, Kiosk, mailbox
+from tests.cli.helpers import GOOD_ROWS, HEADER, Kiosk, add_staff, mailbox
 
 # Each bad row has exactly one fault; lines 2 and 11 are good and must not be imported either.
 BAD_ROWS = {
@@ -223,6 +223,7 @@ def test_leap_day_anchor_keeps_its_anniversary_through_a_renewal(
     cli: Kiosk, tmp_path: Path
 ) -> None:
     """Activated on 29 Feb 2024: expires 28 Feb 2027, and renewing gives 29 Feb 2028."""
+    add_staff(cli)
     pec = "leo.bisesto@legalmail.it"
     path = write(
         tmp_path / "bisesto.csv",
@@ -275,6 +276,7 @@ def test_expiry_beyond_what_the_program_can_compute_is_a_bad_row(
 
 def test_reimport_after_a_kiosk_renewal_keeps_the_newer_expiry(cli: Kiosk, tmp_path: Path) -> None:
     """The provider's file is older than our renewal: the box counts as unchanged."""
+    add_staff(cli)
     csv = tmp_path / "one.csv"
     csv.write_text(
         "userid,nominativo,codice_fiscale,email,area,pec,famiglia,data_attivazione,data_scadenza\n"

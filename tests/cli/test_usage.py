@@ -74,6 +74,21 @@ def test_bad_clock_is_exit_2(cli: Kiosk) -> None:
     cli("account", "show", DEMO_USER, now=None, env={"KIOSK_NOW": "2026-13-45"}, expect=2)
 
 
+def test_the_clock_moves_only_in_the_demo_or_where_the_configuration_allows_it(
+    make_kiosk: Callable[..., Kiosk], sqlite_url: str
+) -> None:
+    production: Kiosk = make_kiosk(
+        subprocess_mode=True, KIOSK_DATABASE_URL=sqlite_url, KIOSK_ALLOW_CLOCK_OVERRIDE="0"
+    )
+    for how in ({"now": "2027-01-10T09:00"}, {"env": {"KIOSK_NOW": "2027-01-10T09:00"}}):
+        result = production("account", "show", DEMO_USER, expect=2, **how)  # type: ignore[arg-type]
+        assert "solo in modalità dimostrativa" in result.stderr
+    assert not Path(sqlite_url.removeprefix("sqlite://")).exists()  # refused before opening it
+    production("--demo", "overview", now="2027-01-10T09:00", expect=0)  # the demo may
+    allowed: Kiosk = make_kiosk(KIOSK_DATABASE_URL=sqlite_url)  # the suite's rehearsal setting
+    allowed("db", "migrate", now="2027-01-10T09:00", expect=0)
+
+
 def test_database_unreachable_is_exit_3(make_kiosk: Callable[..., Kiosk]) -> None:
     proc: Kiosk = make_kiosk(subprocess_mode=True, KIOSK_DATABASE_URL=UNREACHABLE)
     result = proc("account", "show", DEMO_USER, expect=3)

@@ -102,6 +102,21 @@ async def test_invoice_numbers_are_consecutive_and_restart_each_year(
     ).invoice_number == "2027/000001"
 
 
+async def test_an_invoice_is_never_dated_before_the_previous_one(
+    demo: Services, clock: FixedClock
+) -> None:
+    """The clock set back (a rehearsal, two hosts a second apart): numbers and dates of a
+    year's invoices still go forward together."""
+    a = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
+    b = await demo.renewals.place_order("avv.rossi", ROSSI, PaymentMethod.BONIFICO)
+    await demo.payments.confirm(a.code, a.total_cents, "CRO 1")
+    clock.advance(timedelta(hours=-3))
+    await demo.payments.confirm(b.code, b.total_cents, "CRO 2")
+    first, second = await Invoice.filter(year=2026).order_by("number")
+    assert (first.number, second.number) == (1, 2)
+    assert second.issued_at >= first.issued_at
+
+
 async def test_activation_happens_24_hours_after_payment(demo: Services, clock: FixedClock) -> None:
     order = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
     await demo.payments.confirm(order.code, order.total_cents, "CRO")
