@@ -34,6 +34,8 @@ class Reason(StrEnum):
     CANCELLED = "cancelled"
     ALREADY_PAID = "already_paid"
     WRONG_AMOUNT = "wrong_amount"
+    REFERENCE_USED = "reference_used"
+    EXPIRY_MOVED = "expiry_moved"
     # accounts and authentication
     UNKNOWN_USER = "unknown_user"
     BAD_CREDENTIALS = "bad_credentials"

@@ -18,7 +18,7 @@ from kiosk.cli.state import wants_json
 from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import _, day, moment, money
 from kiosk.services.dto import (
-    Activation,
+    ActivationRun,
     OrderView,
     PaymentConfirmation,
     Quote,
@@ -226,16 +226,29 @@ def payments() -> None:
 
 
 @payments.command("confirm")
-@click.argument("code")
+@click.argument("causale")
 @click.option("--amount", required=True, help="Importo ricevuto, es. 12.20")
 @click.option("--reference", required=True, help="Riferimento: CRO/TRN, n. bollettino o assegno.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Conferma anche se il riferimento è già usato per un altro ordine.",
+)
+@click.option("--note", default="", help="Perché (obbligatoria con --force).")
 @json_option
-def confirm(code: str, amount: str, reference: str, as_json: bool) -> None:
-    """Conferma il pagamento di un ordine: fattura e rinnovo entro 24 ore."""
+def confirm(
+    causale: str, amount: str, reference: str, force: bool, note: str, as_json: bool
+) -> None:
+    """Conferma il pagamento di un ordine: fattura e rinnovo dopo 24 ore.
+
+    CAUSALE è il codice dell'ordine (RLM…) o la causale come l'ha scritta chi ha pagato.
+    """
     cents = amount_cents(amount, as_json=wants_json(as_json))
 
     async def work(services: Services, actor: str) -> PaymentConfirmation:
-        return await services.payments.confirm(code, cents, reference, actor=actor)
+        return await services.payments.confirm(
+            causale, cents, reference, actor=actor, force=force, note=note
+        )
 
     result = run_as(work, as_json=as_json)
     if wants_json(as_json):
@@ -255,22 +268,30 @@ def confirm(code: str, amount: str, reference: str, as_json: bool) -> None:
 @click.command("activate-due")
 @json_option
 def activate_due(as_json: bool) -> None:
-    """Rinnova le caselle il cui rinnovo pagato è giunto a scadenza (24 ore)."""
+    """Rinnova le caselle il cui rinnovo pagato è giunto a scadenza (24 ore).
 
-    async def work(services: Services, actor: str) -> list[Activation]:
+    Rinnova quel che può: un ordine che non si può rinnovare è elencato e lasciato a una
+    persona, gli altri proseguono; in quel caso il codice di uscita è 1.
+    """
+
+    async def work(services: Services, actor: str) -> ActivationRun:
         return await services.payments.activate_due(actor=actor)
 
-    done = run_as(work, as_json=as_json)
+    run_result = run_as(work, as_json=as_json)
     if wants_json(as_json):
-        emit_json({"activated": done})
-        return
-    for a in done:
-        click.echo(
-            _("{pec}: rinnovata fino al {expiry} (ordine {code})").format(
-                pec=a.pec, expiry=day(a.new_expiry), code=a.order_code
+        emit_json({"activated": run_result.activated, "failed": run_result.failed})
+    else:
+        for a in run_result.activated:
+            click.echo(
+                _("{pec}: rinnovata fino al {expiry} (ordine {code})").format(
+                    pec=a.pec, expiry=day(a.new_expiry), code=a.order_code
+                )
             )
-        )
-    click.echo(_("Caselle rinnovate: {n}").format(n=len(done)))
+        for f in run_result.failed:
+            click.echo(_("Non rinnovato: {reason}").format(reason=f.reason), err=True)
+        click.echo(_("Caselle rinnovate: {n}").format(n=len(run_result.activated)))
+    if run_result.failed:
+        raise SystemExit(EXIT_REFUSED)
 
 
 @click.command("cancel-stale")

@@ -160,6 +160,20 @@ class Activation:
 
 
 @dataclass(frozen=True, slots=True)
+class ActivationFailure:
+    order_code: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActivationRun:
+    """What `activate_due` did: the boxes renewed, and the orders left for a person."""
+
+    activated: tuple[Activation, ...]
+    failed: tuple[ActivationFailure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CallbackView:
     id: int
     pec: str

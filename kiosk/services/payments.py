@@ -14,14 +14,20 @@ from tortoise.expressions import F
 
 from kiosk.clock import ROME
 from kiosk.domain.model import OrderStatus
-from kiosk.errors import InvalidInput, Reason, Refusal
+from kiosk.errors import Conflict, InvalidInput, Reason, Refusal
 from kiosk.i18n import _, day, money
 from kiosk.services.context import ServiceContext
-from kiosk.services.dto import Activation, PaymentConfirmation
+from kiosk.services.dto import (
+    Activation,
+    ActivationFailure,
+    ActivationRun,
+    PaymentConfirmation,
+)
 from kiosk.services.tx import Retry, audit, guarded
 from kiosk.services.views import invoice_number
 from kiosk.store.models import Invoice, InvoiceCounter, Mailbox, Order, OutboxEmail, Payment
 
+REFERENCE_MAX = 140  # a SEPA remittance's length
 # two first invoices of a year at once: both try to create the year's counter; the loser runs
 # again and bumps the winner's
 INVOICE_RACES = ("invoice_counter.year",)
@@ -125,25 +131,52 @@ class PaymentService:
 
     @guarded
     async def confirm(
-        self, code_text: str, amount_cents: int, reference: str, *, actor: str | None = None
+        self,
+        code_text: str,
+        amount_cents: int,
+        reference: str,
+        *,
+        actor: str | None = None,
+        force: bool = False,
+        note: str = "",
     ) -> PaymentConfirmation:
-        """Record an offline (or bank-notified) payment for an order. Idempotent."""
+        """Record an offline (or bank-notified) payment for an order. Idempotent.
+
+        `code_text` may be the whole causale as the payer wrote it. A bank reference already
+        recorded for another order is refused (the same transfer cannot pay twice) unless
+        `force`d with a `note` saying why (audited)."""
         from kiosk.services.renewal import find_order
 
-        reference = " ".join(reference.split())[:140]
+        reference = " ".join(reference.split())
         if not reference:
             raise InvalidInput(
                 "reference",
                 _("Indicare il riferimento del pagamento (CRO/TRN, numero assegno...)."),
             )
+        if len(reference) > REFERENCE_MAX:
+            raise InvalidInput(
+                "reference",
+                _("Il riferimento del pagamento può avere al massimo {n} caratteri.").format(
+                    n=REFERENCE_MAX
+                ),
+            )
+        note = " ".join(note.split())
+        if force and not note:
+            raise InvalidInput("note", _("Con --force serve una nota che spieghi perché (--note)."))
         order = await find_order(code_text)
         return await self.ctx.atomic(
-            lambda: self._confirm(order.id, amount_cents, reference, actor),
+            lambda: self._confirm(order.id, amount_cents, reference, actor, force, note),
             retry_on=INVOICE_RACES,
         )
 
     async def _confirm(
-        self, order_id: int, amount_cents: int, reference: str, actor: str | None
+        self,
+        order_id: int,
+        amount_cents: int,
+        reference: str,
+        actor: str | None,
+        force: bool,
+        note: str,
     ) -> PaymentConfirmation:
         order = await Order.get(id=order_id)
         code = order.code
@@ -169,6 +202,22 @@ class PaymentService:
                     code=code, ref=payment.reference
                 ),
             )
+        used = (
+            await Payment.filter(reference__iexact=reference)
+            .exclude(order_id=order.id)
+            .prefetch_related("order")
+            .first()
+        )
+        if used is not None and not force:
+            raise Refusal(
+                Reason.REFERENCE_USED,
+                _(
+                    "Il riferimento {ref} è già stato registrato per l'ordine {other}: lo stesso "
+                    "versamento non può pagare due ordini. Controllare; per confermare comunque "
+                    "usare --force con una --note."
+                ).format(ref=reference, other=used.order.code),
+                order_code=used.order.code,
+            )
         if amount_cents != order.total_cents:
             raise Refusal(
                 Reason.WRONG_AMOUNT,
@@ -181,27 +230,58 @@ class PaymentService:
         )
         if issued is None:
             raise Retry  # paid or cancelled a moment ago: look again
+        if used is not None:
+            await audit(
+                self.ctx.now(),
+                "payment.reference_reused",
+                actor=actor,
+                subject=code,
+                reference=reference,
+                other_order=used.order.code,
+                note=note,
+            )
         await order.refresh_from_db()
         assert order.activation_due_at is not None
         return PaymentConfirmation(code, invoice_number(issued), order.activation_due_at, False)
 
     @guarded
-    async def activate_due(self, *, actor: str | None = None) -> list[Activation]:
-        """Renew every mailbox whose paid order has reached its activation time."""
+    async def activate_due(self, *, actor: str | None = None) -> ActivationRun:
+        """Renew every mailbox whose paid order has reached its activation time.
+
+        Each order in its own transaction: one that cannot be activated (its mailbox's expiry
+        moved since it was priced) is reported, audited and left paid for a person; the others
+        carry on."""
         now = self.ctx.now()
         due = await Order.filter(status=OrderStatus.PAID, activation_due_at__lte=now).order_by(
             "activation_due_at", "id"
         )
-        done = []
+        done: list[Activation] = []
+        failed: list[ActivationFailure] = []
         for order in due:
 
             async def work(order: Order = order) -> Activation | None:
                 return await self._activate(order, now, actor)
 
-            activation = await self.ctx.atomic(work)
+            try:
+                activation = await self.ctx.atomic(work)
+            except (Refusal, Conflict) as exc:
+                failure = ActivationFailure(order.code, exc.message)
+                failed.append(failure)
+
+                async def record(failure: ActivationFailure = failure) -> None:
+                    await audit(
+                        now,
+                        "renewal.failed",
+                        actor=actor,
+                        subject=failure.order_code,
+                        reason=failure.reason,
+                    )
+
+                await self.ctx.atomic(record)
+                continue
             if activation is not None:
                 done.append(activation)
-        return done
+        return ActivationRun(tuple(done), tuple(failed))
 
     async def _activate(self, order: Order, now: datetime, actor: str | None) -> Activation | None:
         if not await Order.filter(id=order.id, status=OrderStatus.PAID).update(
@@ -214,9 +294,17 @@ class PaymentService:
             expiry_date=order.next_expiry
         )
         if not moved:
-            raise RuntimeError(
-                f"order {order.code}: mailbox {box.address} expiry is {box.expiry_date}, "
-                f"expected {order.current_expiry}"
+            raise Refusal(
+                Reason.EXPIRY_MOVED,
+                _(
+                    "Ordine {code}: la casella {pec} scade il {actual}, non il {expected} su cui "
+                    "l'ordine è stato calcolato; rinnovo non eseguito, da verificare."
+                ).format(
+                    code=order.code,
+                    pec=box.address,
+                    actual=day(box.expiry_date),
+                    expected=day(order.current_expiry),
+                ),
             )
         await audit(
             now,

@@ -288,8 +288,9 @@ class RenewalService:
 
 
 async def find_order(code_text: str) -> Order:
-    """The order with this code (as typed), or `Refusal(UNKNOWN_ORDER)`."""
-    code = ordercode.parse(code_text)
+    """The order with this code, typed or written in a causale ("rlm-4k7q 2x3 rinnovo pec"),
+    or `Refusal(UNKNOWN_ORDER)`."""
+    code = ordercode.parse(code_text) or ordercode.find_in_causale(code_text)
     if code is None:
         raise Refusal(
             Reason.UNKNOWN_ORDER,

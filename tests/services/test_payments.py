@@ -121,16 +121,16 @@ async def test_activation_happens_24_hours_after_payment(demo: Services, clock: 
     order = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
     await demo.payments.confirm(order.code, order.total_cents, "CRO")
     clock.advance(timedelta(hours=23, minutes=59))
-    assert await demo.payments.activate_due() == []
+    assert (await demo.payments.activate_due()).activated == ()
     clock.advance(timedelta(minutes=1))
-    done = await demo.payments.activate_due()
+    done = (await demo.payments.activate_due()).activated
     assert [(a.order_code, a.pec, a.new_expiry) for a in done] == [
         (order.code, SOSPESA, order.next_expiry)
     ]
     box = await Mailbox.get(address=SOSPESA)
     assert box.expiry_date == order.next_expiry
     # idempotent: nothing left to do, and the box is attiva again and not renewable yet
-    assert await demo.payments.activate_due() == []
+    assert (await demo.payments.activate_due()).activated == ()
     account = await demo.accounts.overview("avv.demo")
     view = next(m for m in account.mailboxes if m.address == SOSPESA)
     assert view.state.value == "attiva" and not view.renewable and view.pending_order_code is None
@@ -151,10 +151,31 @@ async def test_renewal_expiry_counts_from_the_anchor_through_29_february(
     assert quote.next_expiry == date(2028, 2, 29)
 
 
+async def test_activation_renews_what_it_can_and_reports_the_rest(
+    demo: Services, clock: FixedClock
+) -> None:
+    stuck = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
+    fine = await demo.renewals.place_order("avv.rossi", ROSSI, PaymentMethod.BONIFICO)
+    await demo.payments.confirm(stuck.code, stuck.total_cents, "CRO A")
+    await demo.payments.confirm(fine.code, fine.total_cents, "CRO B")
+    # the stuck box's expiry moved meanwhile (renewed through the provider, say)
+    await Mailbox.filter(address=SOSPESA).update(expiry_date=date(2027, 10, 16))
+    clock.advance(timedelta(hours=24))
+    result = await demo.payments.activate_due(actor="admin.demo")
+    assert [a.order_code for a in result.activated] == [fine.code]
+    assert [f.order_code for f in result.failed] == [stuck.code]
+    assert "16/10/2027" in result.failed[0].reason
+    assert (await Mailbox.get(address=ROSSI)).expiry_date == fine.next_expiry
+    assert await AuditEvent.filter(action="renewal.failed", subject=stuck.code).exists()
+    # the stuck order stays paid, for a person; running again tries it again, nothing else
+    again = await demo.payments.activate_due()
+    assert again.activated == () and [f.order_code for f in again.failed] == [stuck.code]
+
+
 async def test_prepaid_renewal_activates_the_next_day(demo: Services, clock: FixedClock) -> None:
     order = await demo.renewals.place_order("avv.demo", RENEWABLE, PaymentMethod.PREPAID)
     clock.advance(timedelta(hours=24))
-    done = await demo.payments.activate_due()
+    done = (await demo.payments.activate_due()).activated
     assert [a.order_code for a in done] == [order.code]
     assert (await Mailbox.get(address=RENEWABLE)).expiry_date == date(2027, 12, 15)
 
