@@ -38,6 +38,7 @@ class Reason(StrEnum):
     EXPIRY_MOVED = "expiry_moved"
     # accounts and authentication
     UNKNOWN_USER = "unknown_user"
+    NOT_SUBSCRIBER = "not_subscriber"
     BAD_CREDENTIALS = "bad_credentials"
     LOCKED = "locked"
     RATE_LIMITED = "rate_limited"

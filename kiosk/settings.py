@@ -59,6 +59,7 @@ class Settings(BaseSettings):
 
     activation_delay_hours: int = 24
     unpaid_order_days: int = 10
+    max_topup_cents: int = 100_000  # one top-up of the prepaid account: at most 1.000,00 €
     card_wait_seconds: float = 600.0  # how long the kiosk waits for the bank's confirmation
     card_poll_seconds: float = 2.0
     bank_url: str = "http://127.0.0.1:8770/pagamento/{order_code}?importo={amount}"

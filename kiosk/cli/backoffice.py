@@ -200,14 +200,40 @@ def account_show(userid: str, as_json: bool) -> None:
 @account.command("topup")
 @click.argument("userid")
 @click.option("--amount", required=True, help="Importo in euro, es. 50.00")
+@click.option("--reference", required=True, help="Riferimento del pagamento ricevuto (CRO...).")
 @click.option("--note", default="", help="Descrizione nel registro.")
 @json_option
-def account_topup(userid: str, amount: str, note: str, as_json: bool) -> None:
-    """Ricarica il conto prepagato di un iscritto."""
+def account_topup(userid: str, amount: str, reference: str, note: str, as_json: bool) -> None:
+    """Ricarica il conto prepagato di un iscritto, con il pagamento che la copre."""
     cents = amount_cents(amount, as_json=wants_json(as_json))
 
     async def work(services: Services, actor: str) -> int:
-        return await services.accounts.top_up(userid, cents, actor=actor, note=note)
+        return await services.accounts.top_up(
+            userid, cents, actor=actor, reference=reference, note=note
+        )
+
+    balance = run_as(work, as_json=as_json)
+    if wants_json(as_json):
+        emit_json({"userid": userid.lower(), "balance_cents": balance})
+    else:
+        click.echo(_("Nuovo credito: {amount}").format(amount=money(balance)))
+
+
+@account.command("adjust")
+@click.argument("userid")
+@click.option(
+    "--amount", required=True, help="Importo in euro, negativo per togliere (es. -50.00)."
+)
+@click.option("--reason", required=True, help="Perché (es. ricarica registrata per errore).")
+@json_option
+def account_adjust(userid: str, amount: str, reason: str, as_json: bool) -> None:
+    """Rettifica il credito con una registrazione propria (la storia non si modifica)."""
+    negative = amount.strip().startswith("-")
+    cents = amount_cents(amount.strip().removeprefix("-"), as_json=wants_json(as_json))
+    signed = -cents if negative else cents
+
+    async def work(services: Services, actor: str) -> int:
+        return await services.accounts.adjust(userid, signed, actor=actor, reason=reason)
 
     balance = run_as(work, as_json=as_json)
     if wants_json(as_json):

@@ -8,7 +8,7 @@ from kiosk.domain import validation
 from kiosk.domain.dates import WindowStatus, renewal_window
 from kiosk.domain.model import OPEN_ORDER_STATUSES, Role
 from kiosk.errors import InvalidInput, Reason, Refusal
-from kiosk.i18n import _
+from kiosk.i18n import _, money
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import AccountView, CallbackView, SessionUser
 from kiosk.services.tx import audit, guarded
@@ -73,39 +73,113 @@ class AccountService:
         return [await self.overview(str(u)) for u in userids]
 
     @guarded
-    async def top_up(self, userid: str, amount_cents: int, *, actor: str, note: str = "") -> int:
-        """Credit the prepaid account (administration); returns the new balance."""
+    async def top_up(
+        self, userid: str, amount_cents: int, *, actor: str, reference: str, note: str = ""
+    ) -> int:
+        """Credit a lawyer's prepaid account with a payment received (its `reference`: CRO,
+        receipt number...); returns the new balance. At most `max_topup_cents` at a time."""
+        ceiling = self.ctx.settings.max_topup_cents
         if amount_cents <= 0:
             raise InvalidInput("amount", _("L'importo della ricarica deve essere positivo."))
-        user = await Subscriber.get_or_none(userid=userid.strip().lower())
+        if amount_cents > ceiling:
+            raise InvalidInput(
+                "amount",
+                _("Una ricarica può essere al massimo di {max}.").format(max=money(ceiling)),
+            )
+        reference = " ".join(reference.split())
+        if not reference:
+            raise InvalidInput(
+                "reference",
+                _("Indicare il riferimento del pagamento ricevuto (CRO, ricevuta...)."),
+            )
+        user = await self._subscriber(userid)
+        description = note or _("Ricarica conto prepagato ({reference})").format(
+            reference=reference
+        )
+        return await self._ledger_entry(
+            user, amount_cents, "topup", description, actor=actor, reference=reference
+        )
+
+    @guarded
+    async def adjust(self, userid: str, amount_cents: int, *, actor: str, reason: str) -> int:
+        """Correct the balance with an entry of its own (a mistaken top-up is reversed with a
+        negative one): history is never edited. Never below zero."""
+        if amount_cents == 0:
+            raise InvalidInput("amount", _("L'importo della rettifica non può essere zero."))
+        if abs(amount_cents) > self.ctx.settings.max_topup_cents:
+            raise InvalidInput(
+                "amount",
+                _("Una rettifica può essere al massimo di {max}.").format(
+                    max=money(self.ctx.settings.max_topup_cents)
+                ),
+            )
+        reason = " ".join(reason.split())
+        if not reason:
+            raise InvalidInput("reason", _("Indicare il motivo della rettifica."))
+        user = await self._subscriber(userid)
+        return await self._ledger_entry(user, amount_cents, "adjustment", reason, actor=actor)
+
+    async def _subscriber(self, userid: str) -> Subscriber:
+        user = await Subscriber.get_or_none(userid=userid.strip().lower()[:64])
         if user is None:
             raise Refusal(
                 Reason.UNKNOWN_USER, _("Nessun utente con userid {userid}.").format(userid=userid)
             )
+        if Role(user.role) is not Role.SUBSCRIBER:
+            raise Refusal(
+                Reason.NOT_SUBSCRIBER,
+                _("{userid} non è un iscritto: il conto prepagato è dei soli avvocati.").format(
+                    userid=user.userid
+                ),
+            )
+        return user
+
+    async def _ledger_entry(
+        self,
+        user: Subscriber,
+        amount_cents: int,
+        kind: str,
+        description: str,
+        *,
+        actor: str,
+        reference: str | None = None,
+    ) -> int:
+        """One entry and the balance it moves, in one transaction (never below zero)."""
         now = self.ctx.now()
 
         async def work() -> int:
             from tortoise.expressions import F
 
             account, _created = await PrepaidAccount.get_or_create(subscriber_id=user.id)
-            await PrepaidAccount.filter(id=account.id).update(
-                balance_cents=F("balance_cents") + amount_cents
-            )
+            moved = await PrepaidAccount.filter(
+                id=account.id, balance_cents__gte=max(0, -amount_cents)
+            ).update(balance_cents=F("balance_cents") + amount_cents)
+            if not moved:
+                raise Refusal(
+                    Reason.INSUFFICIENT_BALANCE,
+                    _("Il credito ({balance}) non basta per togliere {amount}.").format(
+                        balance=money(account.balance_cents), amount=money(-amount_cents)
+                    ),
+                )
             await PrepaidEntry.create(
                 account=account,
                 amount_cents=amount_cents,
-                kind="topup",
-                description=note or _("Ricarica conto prepagato"),
+                kind=kind,
+                description=description[:200],
                 created_at=now,
+                reference=reference,
+                recorded_by=actor,
             )
             await account.refresh_from_db()
             await audit(
                 now,
-                "prepaid.topup",
+                f"prepaid.{kind}",
                 actor=actor,
                 subject=user.userid,
                 amount_cents=amount_cents,
                 balance_cents=account.balance_cents,
+                reference=reference,
+                description=description,
             )
             return account.balance_cents
 

@@ -106,10 +106,12 @@ class PrepaidEntry(Model):
         "models.PrepaidAccount", related_name="entries", on_delete=fields.RESTRICT
     )
     amount_cents = fields.IntField()  # + top-up, - debit
-    kind = fields.CharField(max_length=16)  # topup | debit | refund
+    kind = fields.CharField(max_length=16)  # topup | debit | adjustment
     order_id = fields.IntField(null=True)
     description = fields.CharField(max_length=200)
     created_at = fields.DatetimeField()
+    reference = fields.CharField(max_length=140, null=True)  # the payment behind a top-up
+    recorded_by = fields.CharField(max_length=64, null=True)  # the operator who entered it
 
     class Meta:
         table = "prepaid_entry"

@@ -42,7 +42,7 @@ def test_a_write_needs_someone_who_is_staff(demo_db: Kiosk, sqlite_url: str) -> 
 def test_the_os_user_can_be_mapped_to_an_operator(demo_db: Kiosk, sqlite_url: str) -> None:
     mapping = json.dumps({getpass.getuser(): "operatore.demo"})
     env = {"KIOSK_AS": "", "KIOSK_OPERATOR_ACCOUNTS": mapping}
-    demo_db.ok("account", "topup", DEMO_USER, "--amount", "5", env=env)
+    demo_db.ok("account", "topup", DEMO_USER, "--amount", "5", "--reference", "R1", env=env)
     assert audit_actors(sqlite_url, "prepaid.topup") == ["operatore.demo"]
 
 

@@ -11,7 +11,7 @@ from kiosk.domain.model import OrderStatus, PaymentMethod
 from kiosk.errors import InvalidInput, Refusal
 from kiosk.services.dto import Quote
 from kiosk.services.facade import Services
-from kiosk.store.models import AuditEvent, Invoice, Mailbox, OutboxEmail, Payment
+from kiosk.store.models import AuditEvent, Invoice, Mailbox, OutboxEmail, Payment, PrepaidEntry
 from tests.services.conftest import CESSATA, RENEWABLE, ROSSI, SOSPESA
 
 
@@ -208,8 +208,33 @@ async def test_callback_only_for_boxes_past_the_window(demo: Services) -> None:
 
 
 async def test_top_up_and_ledger(demo: Services) -> None:
-    assert await demo.accounts.top_up("avv.rossi", 5000, actor="admin.demo") == 5000
+    top_up = demo.accounts.top_up
+    assert await top_up("avv.rossi", 5000, actor="admin.demo", reference="CRO 9") == 5000
     order = await demo.renewals.place_order("avv.rossi", ROSSI, PaymentMethod.PREPAID)
     assert order.balance_after_cents == 5000 - order.total_cents
+    entry = await PrepaidEntry.filter(kind="topup", reference="CRO 9").first()
+    assert entry is not None and entry.recorded_by == "admin.demo"
     with pytest.raises(InvalidInput):
-        await demo.accounts.top_up("avv.rossi", 0, actor="admin.demo")
+        await top_up("avv.rossi", 0, actor="admin.demo", reference="CRO 10")
+    with pytest.raises(InvalidInput) as blank:
+        await top_up("avv.rossi", 100, actor="admin.demo", reference="  ")
+    assert blank.value.field == "reference"
+    with pytest.raises(InvalidInput) as too_much:  # the ceiling (1.000,00 € by default)
+        await top_up("avv.rossi", 100_001, actor="admin.demo", reference="CRO 11")
+    assert too_much.value.field == "amount"
+    with pytest.raises(Refusal) as staff:  # the prepaid account is a lawyer's
+        await top_up("operatore.demo", 100, actor="admin.demo", reference="CRO 12")
+    assert staff.value.reason == "not_subscriber"
+
+
+async def test_a_mistaken_top_up_is_reversed_by_an_entry_of_its_own(demo: Services) -> None:
+    accounts = demo.accounts
+    await accounts.top_up("avv.rossi", 5000, actor="admin.demo", reference="CRO 1")
+    assert await accounts.adjust("avv.rossi", -5000, actor="admin.demo", reason="errore") == 0
+    entries = await PrepaidEntry.filter(account__subscriber__userid="avv.rossi").order_by("id")
+    assert [(e.kind, e.amount_cents) for e in entries] == [("topup", 5000), ("adjustment", -5000)]
+    with pytest.raises(Refusal) as below:  # never below zero
+        await accounts.adjust("avv.rossi", -1, actor="admin.demo", reason="errore")
+    assert below.value.reason == "insufficient_balance"
+    with pytest.raises(InvalidInput):  # a reason is required
+        await accounts.adjust("avv.rossi", 100, actor="admin.demo", reason=" ")
