@@ -36,9 +36,7 @@ def test_top_up_refusals(demo_db: Kiosk, sqlite_url: str) -> None:
     assert ledger(sqlite_url) == []
 
 
-def test_adjust_reverses_a_mistake_without_editing_history(
-    demo_db: Kiosk, sqlite_url: str
-) -> None:
+def test_adjust_reverses_a_mistake_without_editing_history(demo_db: Kiosk, sqlite_url: str) -> None:
     demo_db.ok("account", "topup", DEMO_USER, "--amount", "50", "--reference", "CRO 1")
     back = demo_db.ok("account", "adjust", DEMO_USER, "--amount", "-50",
                       "--reason", "ricarica registrata due volte")  # fmt: skip

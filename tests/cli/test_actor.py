@@ -48,9 +48,7 @@ def test_the_os_user_can_be_mapped_to_an_operator(demo_db: Kiosk, sqlite_url: st
 
 def test_in_the_demo_the_demo_administrator_acts(demo: Kiosk, data_dir: Path) -> None:
     demo.ok("renewal", "order", DEMO_USER, SOSPESA, "--method", "bonifico", env=NOBODY)
-    assert audit_actors(f"sqlite://{data_dir / 'demo.sqlite3'}", "order.created") == [
-        "admin.demo"
-    ]
+    assert audit_actors(f"sqlite://{data_dir / 'demo.sqlite3'}", "order.created") == ["admin.demo"]
 
 
 def test_the_first_administrator_needs_nobody(cli: Kiosk) -> None:

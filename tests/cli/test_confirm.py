@@ -43,8 +43,9 @@ def test_one_reference_pays_one_order(demo_db: Kiosk, sqlite_url: str) -> None:
     no_note = demo_db.refused("payments", "confirm", second, "--amount", "14.64",
                               "--reference", "CRO 0042", "--force", code=2)  # fmt: skip
     assert no_note["field"] == "note"
+    note = "due rinnovi in un solo bonifico"
     forced = demo_db.ok("payments", "confirm", second, "--amount", "14.64", "--reference",
-                        "CRO 0042", "--force", "--note", "due rinnovi in un solo bonifico")  # fmt: skip
+                        "CRO 0042", "--force", "--note", note)  # fmt: skip
     assert forced["order_code"] == second
     with sqlite3.connect(sqlite_url.removeprefix("sqlite://")) as db:
         (details,) = db.execute(

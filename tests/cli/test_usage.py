@@ -81,7 +81,7 @@ def test_the_clock_moves_only_in_the_demo_or_where_the_configuration_allows_it(
         subprocess_mode=True, KIOSK_DATABASE_URL=sqlite_url, KIOSK_ALLOW_CLOCK_OVERRIDE="0"
     )
     for how in ({"now": "2027-01-10T09:00"}, {"env": {"KIOSK_NOW": "2027-01-10T09:00"}}):
-        result = production("account", "show", DEMO_USER, expect=2, **how)  # type: ignore[arg-type]
+        result = production("account", "show", DEMO_USER, expect=2, **how)
         assert "solo in modalità dimostrativa" in result.stderr
     assert not Path(sqlite_url.removeprefix("sqlite://")).exists()  # refused before opening it
     production("--demo", "overview", now="2027-01-10T09:00", expect=0)  # the demo may

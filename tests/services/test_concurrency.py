@@ -107,7 +107,8 @@ async def test_eight_processes_renew_the_same_mailbox_with_prepaid(
 ) -> None:
     async with open_services(_settings(shared_db, tmp_path), FixedClock(NOW)) as svc:
         await svc.imports.import_mailboxes(_csv(1))
-        await svc.accounts.top_up(MULTI_USER, 5 * 4270, actor="test", reference="T1")  # room for five renewals
+        # room for five renewals
+        await svc.accounts.top_up(MULTI_USER, 5 * 4270, actor="test", reference="T1")
     outcomes = race(shared_db, [["prepaid", MULTI_USER, "box0@legalmail.it"]] * WORKERS)
     winners = [o for o in outcomes if o["ok"]]
     assert len(winners) == 1, outcomes
@@ -124,7 +125,8 @@ async def test_eight_processes_drain_one_balance_never_below_zero(
 ) -> None:
     async with open_services(_settings(shared_db, tmp_path), FixedClock(NOW)) as svc:
         await svc.imports.import_mailboxes(_csv(WORKERS))
-        await svc.accounts.top_up(MULTI_USER, 5 * 4270 + 100, actor="test", reference="T2")  # five and a bit
+        # five and a bit
+        await svc.accounts.top_up(MULTI_USER, 5 * 4270 + 100, actor="test", reference="T2")
     outcomes = race(
         shared_db, [["prepaid", MULTI_USER, f"box{i}@legalmail.it"] for i in range(WORKERS)]
     )
