@@ -22,6 +22,7 @@ from kiosk.domain.model import OrderStatus, PaymentMethod
 from kiosk.i18n import N_, _, money
 from kiosk.services.dto import OrderView, Quote
 from screens.base import KioskScreen, service_call
+from screens.confirm import ConfirmScreen
 from screens.messages import GoHome
 from screens.result import ResultScreen
 from screens.widgets.literal import literal
@@ -45,9 +46,15 @@ class CardPaymentScreen(KioskScreen[None]):
     order: OrderView | None = None
     bank_url = ""
 
-    def __init__(self, quote: Quote) -> None:
+    def __init__(
+        self, quote: Quote, *, replacing: str | None = None, order: OrderView | None = None
+    ) -> None:
+        """`order`: a card order already placed, whose bank page is opened again;
+        `replacing`: an order awaiting payment that the new card order replaces."""
         super().__init__()
         self.quote = quote
+        self.replacing = replacing
+        self.order = order
 
     def compose_body(self) -> ComposeResult:
         q = self.quote
@@ -80,13 +87,20 @@ class CardPaymentScreen(KioskScreen[None]):
             with Vertical(classes="qr-text"):
                 yield Static("", id="link", classes="lead")
                 yield Static("", id="status", classes="box")
-                yield Button(_("Mostra codice QR"), id="show-qr", classes="show-qr")
+                with Horizontal(classes="actions"):
+                    yield Button(_("Ho pagato: controlla ora"), id="check", variant="primary")
+                    yield Button(_("Mostra codice QR"), id="show-qr", classes="show-qr")
             yield Horizontal(id="qr-holder", classes="qr-beside")
         with Horizontal(id="step-end", classes="actions"):
             yield Button(_("Torna alle mie caselle"), id="done", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#confirm", Button).focus()
+        if self.order is not None:  # the bank's page again, for the same order
+            self.show_order_line(self.order)
+            self.step = CardStep.BANK
+            self.focus_soon("#bank")
+        else:
+            self.query_one("#confirm", Button).focus()
 
     def on_unmount(self) -> None:
         self.host.idle_held = False
@@ -103,7 +117,38 @@ class CardPaymentScreen(KioskScreen[None]):
 
     @on(Button.Pressed, "#cancel")
     def cancel_payment(self) -> None:
-        self.cancel_order()
+        """Asked first, with "No" focused: two Enters in a row never cancel a payment."""
+        assert self.order is not None
+        question = _(
+            "Annullare il pagamento dell'ordine {code}? Se ha già pagato sul sito della banca, "
+            "non annulli: il pagamento sarà registrato appena la banca lo conferma."
+        ).format(code=self.order.code)
+        self.app.push_screen(
+            ConfirmScreen(question, yes=_("Sì, annulla il pagamento"), no=_("No, continua")),
+            self._cancel_if_confirmed,
+        )
+
+    def _cancel_if_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.cancel_order()
+
+    @on(Button.Pressed, "#check")
+    def check_now(self) -> None:
+        if self.order is not None:
+            self.look_for_payment(self.order.code)
+
+    @service_call
+    async def look_for_payment(self, code: str) -> None:
+        order = await self.desk.order(code)
+        if order.status in (OrderStatus.PAID, OrderStatus.ACTIVATED):
+            self.workers.cancel_group(self, "bank")
+            self.order = order
+            self.app.push_screen(ResultScreen(order))
+        else:
+            self.say(
+                _("La banca non ha ancora confermato il pagamento: attendere qualche istante."),
+                "info",
+            )
 
     @on(Button.Pressed, "#done")
     def done(self) -> None:
@@ -135,18 +180,24 @@ class CardPaymentScreen(KioskScreen[None]):
     @service_call
     async def place(self) -> None:
         self.order = await self.desk.place_order(
-            self.quote.userid, self.quote.mailbox.address, PaymentMethod.CARTA
+            self.quote.userid,
+            self.quote.mailbox.address,
+            PaymentMethod.CARTA,
+            replacing=self.replacing,
         )
+        self.show_order_line(self.order)
+        self.step = CardStep.BANK
+        self.focus_soon("#bank")
+
+    def show_order_line(self, order: OrderView) -> None:
         self.query_one("#order-line", Static).update(
             literal(
                 _(
                     "Ordine {code} registrato. Premere COLLEGAMENTO A BANCA per pagare sul sito "
                     "protetto della banca."
-                ).format(code=self.order.code)
+                ).format(code=order.code)
             )
         )
-        self.step = CardStep.BANK
-        self.focus_soon("#bank")
 
     @on(Button.Pressed, "#bank")
     async def open_bank(self) -> None:
@@ -166,6 +217,7 @@ class CardPaymentScreen(KioskScreen[None]):
         self.fit_qr()
         self.step = CardStep.WAIT
         self.query_one("#bank", Button).disabled = True
+        self.focus_soon("#check")  # not on "Annulla il pagamento", which is next to the bank's
         self.wait_for_bank(self.order.code)
 
     def watch_remaining(self, remaining: int) -> None:

@@ -10,19 +10,29 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
+from kiosk.clock import ROME
 from kiosk.domain.dates import WindowStatus
+from kiosk.domain.model import OrderStatus
 from kiosk.i18n import N_, _, _n, day, money
 from kiosk.services.dto import AccountView, MailboxView
 from screens.base import KioskScreen, service_call
+from screens.confirm import ConfirmScreen
 from screens.messages import SessionEnded
+from screens.order import OrderScreen
 from screens.renewal import RenewalScreen
 from screens.widgets.literal import literal
 
 
 def renewability(box: MailboxView) -> str:
     """Whether a box can be renewed now and, if not, why (two short lines)."""
-    if box.pending_order_code:
-        return _("Ordine in corso") + "\n" + box.pending_order_code
+    order = box.open_order
+    if order is not None and order.status is OrderStatus.PAID:
+        when = (
+            day(order.activation_due_at.astimezone(ROME).date()) if order.activation_due_at else ""
+        )
+        return _("Pagato — rinnovo") + "\n" + _("il {date}").format(date=when)
+    if order is not None:
+        return _("Da pagare: ordine") + "\n" + order.code
     if box.window is WindowStatus.OPEN:
         return _("Sì, ora")
     if box.window is WindowStatus.TOO_EARLY:
@@ -50,10 +60,13 @@ class MailboxesScreen(KioskScreen[None]):
     account: AccountView | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static(_("Caselle PEC intestate a te"), classes="heading")
+        yield Static(_("Caselle PEC a Lei intestate"), classes="heading")
         yield Static("", id="balance", classes="lead")
         yield DataTable(id="boxes", cursor_type="row", zebra_stripes=True)
-        yield Static(_("Invio o Rinnova: rinnovo della casella selezionata."), classes="hint")
+        yield Static(
+            _("Invio o Rinnova: rinnovo della casella selezionata, o il suo ordine in corso."),
+            classes="hint",
+        )
         with Horizontal(classes="actions"):
             yield Button(_("Rinnova"), id="renew", variant="primary")
             yield Button(_("Esci"), id="logout")
@@ -99,6 +112,9 @@ class MailboxesScreen(KioskScreen[None]):
             )
         )
         table = self.query_one("#boxes", DataTable)
+        # the row the cursor was on stays under it (back from a renewal); at first, the first
+        # box that can be renewed now (or has a renewal under way)
+        previous = self.selected() if table.row_count else None
         table.clear()
         for box in account.mailboxes:
             first = literal(box.address + "\n")
@@ -114,11 +130,17 @@ class MailboxesScreen(KioskScreen[None]):
         if not account.mailboxes:
             self.say(
                 _(
-                    "Nessuna casella PEC risulta associata alla tua iscrizione. Per assistenza "
-                    "rivolgersi allo sportello o al Supporto Vendite."
+                    "Nessuna casella PEC risulta associata alla Sua iscrizione. Per assistenza "
+                    "si rivolga allo sportello o al Supporto Vendite."
                 ),
                 "info",
             )
+            return
+        target = previous.address if previous is not None else None
+        if target is None:
+            actionable = [b for b in account.mailboxes if b.renewable or b.open_order]
+            target = (actionable or account.mailboxes)[0].address
+        table.move_cursor(row=table.get_row_index(target), animate=False)
 
     def selected(self) -> MailboxView | None:
         """The box under the table's cursor (rows are keyed by address)."""
@@ -132,8 +154,27 @@ class MailboxesScreen(KioskScreen[None]):
     @on(Button.Pressed, "#renew")
     def action_renew(self) -> None:
         box = self.selected()
-        self.app.push_screen(RenewalScreen(pec=box.address if box else ""))
+        if box is not None and box.open_order is not None:
+            self.open_order(box.open_order.code)  # a renewal under way: manage it
+        else:
+            self.app.push_screen(RenewalScreen(pec=box.address if box else ""))
+
+    @service_call
+    async def open_order(self, code: str) -> None:
+        self.app.push_screen(OrderScreen(await self.desk.order(code)))
 
     @on(Button.Pressed, "#logout")
     def action_logout(self) -> None:
-        self.post_message(SessionEnded("logout"))
+        """Asked first: Esc pressed once too often must not end the session."""
+        self.app.push_screen(
+            ConfirmScreen(
+                _("Uscire? La sessione termina e la schermata torna all'inizio."),
+                yes=_("Sì, esci"),
+                no=_("No, resta"),
+            ),
+            self._logout_if_confirmed,
+        )
+
+    def _logout_if_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.post_message(SessionEnded("logout"))

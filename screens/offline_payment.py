@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,17 +16,7 @@ from kiosk.i18n import N_, _, money
 from kiosk.services.dto import OrderView, Quote
 from screens.base import KioskScreen, service_call
 from screens.result import ResultScreen
-from screens.widgets.literal import literal
-from screens.widgets.qr import QRCode
-
-
-def rows_table(rows: tuple[tuple[str, str], ...]) -> Table:
-    table = Table(show_header=False, box=None, padding=(0, 1))
-    table.add_column(style="bold")
-    table.add_column()
-    for label, value in rows:
-        table.add_row(literal(label), literal(value))
-    return table
+from screens.widgets.payment_details import PaymentDetails, rows_table
 
 
 class OfflinePaymentScreen(KioskScreen[None]):
@@ -40,10 +29,13 @@ class OfflinePaymentScreen(KioskScreen[None]):
 
     order: OrderView | None = None
 
-    def __init__(self, quote: Quote, method: PaymentMethod) -> None:
+    def __init__(
+        self, quote: Quote, method: PaymentMethod, *, replacing: str | None = None
+    ) -> None:
         super().__init__()
         self.quote = quote
         self.method = method
+        self.replacing = replacing
 
     def title_text(self) -> str:
         return _("Pagamento: {method}").format(method=self.method.label)
@@ -91,7 +83,7 @@ class OfflinePaymentScreen(KioskScreen[None]):
     @service_call
     async def confirm(self) -> None:
         order = await self.desk.place_order(
-            self.quote.userid, self.quote.mailbox.address, self.method
+            self.quote.userid, self.quote.mailbox.address, self.method, replacing=self.replacing
         )
         self.order = order
         self.refresh_bindings()
@@ -103,31 +95,8 @@ class OfflinePaymentScreen(KioskScreen[None]):
         self.query_one("#coordinates").remove()
         self.query_one("#heading").remove()
         after = self.query_one("#after", Vertical)
-        text = Vertical(
-            Static(_("Ordine registrato. Codice dell'ordine:"), classes="heading"),
-            Static(literal(order.code), classes="code", id="order-code"),
-            Static(
-                literal(
-                    _("Causale da riportare nel versamento: {causale}").format(causale=ins.causale)
-                ),
-                classes="lead",
-                id="causale",
-            ),
-            Static(rows_table(ins.details), id="instructions"),
-            Static(
-                literal(
-                    _("Dopo il pagamento inviare copia del versamento a {email}.").format(
-                        email=ins.admin_email
-                    )
-                ),
-                classes="lead",
-                id="mail-copy",
-            ),
-            id="pay-text",
-            classes="qr-text",
-        )
-        qr = QRCode(ins.qr_payload, id="qr-inline", classes="qr-beside")
-        await after.mount(Horizontal(text, qr, id="pay-row", classes="qr-row"))
+        await after.mount(Static(_("Ordine registrato."), classes="heading"))
+        await after.mount(PaymentDetails(order, ins))
         await after.mount(
             Horizontal(
                 Button(_("Mostra codice QR"), id="show-qr", classes="show-qr"),

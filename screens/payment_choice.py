@@ -33,9 +33,10 @@ class PaymentChoiceScreen(KioskScreen[None]):
     SCREEN_TITLE = N_("Pagamento")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Indietro"))]
 
-    def __init__(self, quote: Quote) -> None:
+    def __init__(self, quote: Quote, *, replacing: str | None = None) -> None:
         super().__init__()
         self.quote = quote
+        self.replacing = replacing  # the order awaiting payment that the new one replaces
 
     def compose_body(self) -> ComposeResult:
         q = self.quote
@@ -106,9 +107,9 @@ class PaymentChoiceScreen(KioskScreen[None]):
     def pick_method(self, event: OptionList.OptionSelected) -> None:
         method = PaymentMethod(str(event.option.id))
         if method is PaymentMethod.CARTA:
-            self.app.push_screen(CardPaymentScreen(self.quote))
+            self.app.push_screen(CardPaymentScreen(self.quote, replacing=self.replacing))
         else:
-            self.app.push_screen(OfflinePaymentScreen(self.quote, method))
+            self.app.push_screen(OfflinePaymentScreen(self.quote, method, replacing=self.replacing))
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
@@ -117,6 +118,9 @@ class PaymentChoiceScreen(KioskScreen[None]):
     @service_call
     async def pay_from_prepaid(self) -> None:
         order = await self.desk.place_order(
-            self.quote.userid, self.quote.mailbox.address, PaymentMethod.PREPAID
+            self.quote.userid,
+            self.quote.mailbox.address,
+            PaymentMethod.PREPAID,
+            replacing=self.replacing,
         )
         self.app.push_screen(ResultScreen(order))

@@ -17,6 +17,7 @@ from kiosk.i18n import N_, _, day, money
 from kiosk.services.dto import Quote, RenewalRefusal
 from screens.base import KioskScreen, service_call
 from screens.forms import field
+from screens.order import OrderScreen
 from screens.payment_choice import PaymentChoiceScreen
 from screens.widgets.literal import literal
 from screens.widgets.notice import Notice
@@ -155,15 +156,26 @@ class RenewalScreen(KioskScreen[None]):
                 )
             ]
         elif refusal.reason is Reason.PENDING and refusal.order is not None:
-            widgets = [Static(literal(refusal.order.code), classes="code", id="pending-code")]
-            if refusal.order.instructions is not None:
-                widgets.append(Static(literal(refusal.order.instructions.text), classes="box"))
+            widgets = [
+                Static(literal(refusal.order.code), classes="code", id="pending-code"),
+                Horizontal(
+                    Button(_("Vedi l'ordine"), id="manage", variant="primary"),
+                    classes="actions",
+                ),
+            ]
         if widgets:
             await outcome.mount_all(widgets)
         if refusal.reason is Reason.TOO_LATE:
             self.focus_soon("#phone", reveal="#sales-support")
+        elif self.query("#manage"):
+            self.focus_soon("#manage", reveal="#outcome")
         else:
             self.call_after_refresh(outcome.scroll_visible, animate=False)
+
+    @on(Button.Pressed, "#manage")
+    def manage_order(self) -> None:
+        if self.refusal is not None and self.refusal.order is not None:
+            self.app.push_screen(OrderScreen(self.refusal.order))
 
     @on(Button.Pressed, "#pay")
     def go_to_payment(self) -> None:

@@ -16,6 +16,7 @@ from kiosk.services.dto import OrderView
 from screens.base import KioskScreen
 from screens.messages import GoHome, SessionEnded
 from screens.widgets.literal import literal
+from screens.widgets.payment_details import PaymentDetails
 
 
 def next_steps(order: OrderView) -> list[str]:
@@ -52,17 +53,25 @@ def next_steps(order: OrderView) -> list[str]:
             ),
             _("Nuova scadenza: {expiry}.").format(expiry=expiry),
         ]
-    steps = [
-        _("Effettuare il versamento di {total} riportando nella causale il codice {code}.").format(
-            total=money(order.total_cents), code=order.code
-        )
-    ]
-    if order.instructions is not None:
-        steps.append(
-            _("Inviare copia del versamento a {email}.").format(
-                email=order.instructions.admin_email
+    if order.method is PaymentMethod.ASSEGNO:
+        steps = [
+            _(
+                "Consegnare allo sportello, o spedire, l'assegno di {total} con il codice {code} "
+                "scritto sul retro."
+            ).format(total=money(order.total_cents), code=order.code)
+        ]
+    else:
+        steps = [
+            _(
+                "Effettuare il versamento di {total} riportando nella causale il codice {code}."
+            ).format(total=money(order.total_cents), code=order.code)
+        ]
+        if order.instructions is not None:
+            steps.append(
+                _("Inviare copia del versamento all'indirizzo {email}.").format(
+                    email=order.instructions.admin_email
+                )
             )
-        )
     steps += [
         _(
             "Alla registrazione del pagamento riceverà la fattura per e-mail; la casella sarà "
@@ -95,8 +104,12 @@ class ResultScreen(KioskScreen[None]):
             ),
             classes="lead",
         )
-        yield Static(_("Codice dell'ordine"), classes="lead")
-        yield Static(literal(order.code), classes="code", id="order-code")
+        if order.instructions is not None and not paid:
+            # how to pay stays on screen until Fine: the coordinates, the causale, the QR
+            yield PaymentDetails(order, order.instructions)
+        else:
+            yield Static(_("Codice dell'ordine"), classes="lead")
+            yield Static(literal(order.code), classes="code", id="order-code")
         yield Static(
             literal("\n".join(f"• {step}" for step in next_steps(order))),
             classes="box",
@@ -105,9 +118,22 @@ class ResultScreen(KioskScreen[None]):
         with Horizontal(classes="actions"):
             yield Button(_("Fine"), id="fine", variant="primary")
             yield Button(_("Le mie caselle"), id="mailboxes")
+            if order.instructions is not None and not paid:
+                yield Button(_("Mostra codice QR"), id="show-qr", classes="show-qr")
 
     def on_mount(self) -> None:
+        self.fit_qr()
         self.query_one("#fine", Button).focus()
+
+    @on(Button.Pressed, "#show-qr")
+    def show_qr(self) -> None:
+        if self.order.instructions is not None:
+            caption = _("{method} · {total} · {code}").format(
+                method=self.order.method.label,
+                total=money(self.order.total_cents),
+                code=self.order.code,
+            )
+            self.show_qr_full(self.order.instructions.qr_payload, caption)
 
     @on(Button.Pressed, "#fine")
     def end_session(self) -> None:

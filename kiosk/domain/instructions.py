@@ -158,7 +158,7 @@ def payment_instructions(
             (_("Importo"), amount),
             (_("Consegna allo sportello"), payee.cheque.desk),
             (_("Oppure spedire a"), payee.cheque.mail_address),
-            (_("Causale (sul retro)"), reason),
+            (_("Da scrivere sul retro"), reason),
         ]
     else:
         raise ValueError(f"{method} is not an offline payment method")
@@ -195,5 +195,5 @@ def coordinates(
     return tuple(
         (label, value)
         for label, value in payment_instructions(method, payee, "RLM0000000", amount_cents).details
-        if label not in (_("Causale"), _("Causale (sul retro)"))
+        if label not in (_("Causale"), _("Da scrivere sul retro"))
     )

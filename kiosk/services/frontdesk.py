@@ -211,11 +211,19 @@ class FrontDesk:
     async def overview(self, userid: str) -> AccountView:
         return await self._call(lambda s: s.accounts.overview(userid))
 
-    async def quote(self, userid: str, pec: str, *, assisted: bool = False) -> Quote:
-        return await self._call(lambda s: s.renewals.quote(userid, pec, assisted=assisted))
+    async def quote(
+        self, userid: str, pec: str, *, assisted: bool = False, replacing: str | None = None
+    ) -> Quote:
+        return await self._call(
+            lambda s: s.renewals.quote(userid, pec, assisted=assisted, replacing=replacing)
+        )
 
-    async def place_order(self, userid: str, pec: str, method: PaymentMethod) -> OrderView:
-        return await self._call(lambda s: s.renewals.place_order(userid, pec, method))
+    async def place_order(
+        self, userid: str, pec: str, method: PaymentMethod, *, replacing: str | None = None
+    ) -> OrderView:
+        return await self._call(
+            lambda s: s.renewals.place_order(userid, pec, method, replacing=replacing)
+        )
 
     async def order(self, code: str) -> OrderView:
         return await self._call(lambda s: s.renewals.order(code))

@@ -7,6 +7,8 @@ Whatever stands in the way is a `RenewalRefusal`, raised the same way by the quo
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tortoise.expressions import F
 
 from kiosk.domain import ordercode, validation
@@ -40,8 +42,13 @@ class RenewalService:
         self.ctx = ctx
 
     @guarded
-    async def quote(self, userid: str, pec: str, *, assisted: bool = False) -> Quote:
-        """Avanti: the cost and next expiry; `RenewalRefusal` says why not."""
+    async def quote(
+        self, userid: str, pec: str, *, assisted: bool = False, replacing: str | None = None
+    ) -> Quote:
+        """Avanti: the cost and next expiry; `RenewalRefusal` says why not.
+
+        `replacing`: the code of the box's order awaiting payment that the payer wants to pay
+        another way; it does not stand in the way of this quote."""
         uid = userid.strip().lower()
         if not uid:
             raise InvalidInput("userid", _("Inserire lo userid."))
@@ -64,7 +71,11 @@ class RenewalService:
                 address,
             )
         pending = await Order.filter(mailbox_id=box.id, status__in=OPEN_ORDER_STATUSES).first()
-        if pending is not None:
+        if pending is not None and not (
+            replacing is not None
+            and pending.code == ordercode.normalize(replacing)
+            and pending.status == OrderStatus.PENDING
+        ):
             raise await self._pending_refusal(pending, address)
         today = self.ctx.clock.today()
         window = renewal_window(box.expiry_date)
@@ -157,11 +168,14 @@ class RenewalService:
         *,
         operator: str | None = None,
         actor: str | None = None,
+        replacing: str | None = None,
     ) -> OrderView:
         """Conferma: create the order (and its code). Prepaid is debited and invoiced at once.
 
         `operator`: an assisted renewal (the fee is added); `actor`: who placed it, when not the
-        subscriber nor the operator (the back office)."""
+        subscriber nor the operator (the back office); `replacing`: the box's order awaiting
+        payment that this one replaces (another method): it is cancelled in the same
+        transaction, so the box is never left without, nor with two, open orders."""
         op = None
         if operator is not None:
             op = await Subscriber.get_or_none(userid=operator.strip().lower())
@@ -171,7 +185,7 @@ class RenewalService:
                     _("{userid} non è un operatore dello sportello.").format(userid=operator),
                 )
         return await self.ctx.atomic(
-            lambda: self._place(userid, pec, method, op, actor),
+            lambda: self._place(userid, pec, method, op, actor, replacing),
             retry_on=ORDER_RACES + INVOICE_RACES,
         )
 
@@ -182,9 +196,12 @@ class RenewalService:
         method: PaymentMethod,
         op: Subscriber | None,
         actor_userid: str | None,
+        replacing: str | None = None,
     ) -> OrderView:
         now = self.ctx.now()
-        quote = await self.quote(userid, pec, assisted=op is not None)
+        quote = await self.quote(userid, pec, assisted=op is not None, replacing=replacing)
+        if replacing is not None:
+            await self._cancel_replaced(replacing, quote, actor_userid or quote.userid, now)
         box = await Mailbox.get(address=quote.mailbox.address).prefetch_related("owner")
         fee = sum(line.net_cents for line in quote.lines if line.code == "assisted_fee")
         order = await Order.create(
@@ -260,6 +277,26 @@ class RenewalService:
             raise Retry  # pragma: no cover - the order was created in this very transaction
         await order.refresh_from_db()
         return await order_view(self.ctx, order, balance_after_cents=account.balance_cents)
+
+    async def _cancel_replaced(
+        self, code_text: str, quote: Quote, actor: str, now: datetime
+    ) -> None:
+        """Cancel the order being replaced: it must be this box's, and still await payment."""
+        code = ordercode.normalize(code_text)
+        order = await Order.get_or_none(code=code).prefetch_related("mailbox")
+        cancelled = (
+            order is not None
+            and order.mailbox.address == quote.mailbox.address
+            and await Order.filter(id=order.id, status=OrderStatus.PENDING).update(
+                status=OrderStatus.CANCELLED, cancelled_at=now
+            )
+        )
+        if not cancelled:
+            raise Refusal(
+                Reason.NOT_PENDING,
+                _("L'ordine {code} non è più in attesa di pagamento.").format(code=code),
+            )
+        await audit(now, "order.cancelled", actor=actor, subject=code, reason="replaced")
 
     @guarded
     async def order(self, code_text: str) -> OrderView:

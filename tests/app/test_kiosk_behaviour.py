@@ -14,6 +14,7 @@ from kiosk.app import KioskApp
 from kiosk.domain.model import PaymentMethod, Role
 from kiosk.store.models import Area, Subscriber
 from screens.card_payment import CardPaymentScreen
+from screens.confirm import ConfirmScreen
 from screens.idle import IdleWarning
 from screens.login import LoginScreen
 from screens.mailboxes import MailboxesScreen
@@ -94,6 +95,15 @@ async def test_esci_from_the_mailboxes_ends_the_session(
         else:
             await pilot.press("escape")
             await settle_all(pilot)
+        # asked first, "No" focused: an Esc too many, or Enter out of habit, changes nothing
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.focused is app.screen.query_one("#no")
+        await pilot.press("enter")
+        await settle_all(pilot)
+        assert app.screen is mailboxes and app.session is not None
+        await pilot.press("escape") if how == "escape" else await press_button(pilot, "logout")
+        await settle_all(pilot)
+        await press_button(pilot, "yes")
         assert_nothing_left(app, mailboxes)
 
 

@@ -12,6 +12,7 @@ from kiosk.app import KioskApp
 from kiosk.domain.model import OrderStatus, PaymentMethod
 from kiosk.store.models import Order
 from screens.card_payment import CardPaymentScreen
+from screens.confirm import ConfirmScreen
 from screens.mailboxes import MailboxesScreen
 from screens.offline_payment import OfflinePaymentScreen
 from screens.qr_view import QrScreen
@@ -167,8 +168,12 @@ async def test_offline_payment_coordinates_then_order_code_then_result(
         assert ORDER_CODE.match(code)
         assert plain(screen.query_one("#order-code")) == code
         after = flat(shown_text(screen))
-        assert f"Causale da riportare nel versamento: {code} RINNOVO PEC" in after
-        assert f"Dopo il pagamento inviare copia del versamento a {ADMIN}." in after
+        if method is PaymentMethod.ASSEGNO:  # a cheque has no causale: the code on its back
+            assert f"Da scrivere sul retro dell'assegno: {code} RINNOVO PEC" in after
+            assert "ausale" not in after
+        else:
+            assert f"Causale da riportare nel versamento: {code} RINNOVO PEC" in after
+        assert f"inviare copia del versamento all'indirizzo {ADMIN}." in after
         for item in COORDINATES[method]:
             assert item in after, item
         stored = await Order.get(code=code)
@@ -198,11 +203,16 @@ async def test_offline_payment_coordinates_then_order_code_then_result(
         assert isinstance(result, ResultScreen)
         text = flat(shown_text(result))
         assert "Ordine registrato: in attesa del pagamento" in text
-        assert f"Effettuare il versamento di 18,30 € riportando nella causale il codice {code}" in (
-            text
-        )
-        assert f"Inviare copia del versamento a {ADMIN}." in text
+        if method is PaymentMethod.ASSEGNO:
+            assert f"l'assegno di 18,30 € con il codice {code} scritto sul retro" in text
+        else:
+            assert f"Effettuare il versamento di 18,30 € riportando nella causale il codice {code}" in (
+                text
+            )
+            assert f"Inviare copia del versamento all'indirizzo {ADMIN}." in text
         assert plain(result.query_one("#order-code")) == code
+        for item in COORDINATES[method]:  # how to pay stays on screen until Fine
+            assert item in text, item
 
 
 @pytest.mark.parametrize(
@@ -290,6 +300,8 @@ async def test_card_payment_cancelled_while_waiting_for_the_bank(
         assert f"pagamento/{code}" in painted
         assert "tempo rimasto" in painted
         await pilot.click("#cancel")  # Annulla il pagamento, where the person sees it
+        await settle_all(pilot)
+        await press_button(pilot, "yes")  # asked first
         await wait_for(pilot, lambda: "Pagamento annullato" in notice(screen))
         await settle_all(pilot)
         assert f"l'ordine {code} non è più valido" in notice(screen)
@@ -311,6 +323,9 @@ async def test_card_payment_cancelled_before_the_bank(
         assert screen.order is not None
         code = screen.order.code
         await press_button(pilot, "cancel")  # Annulla il pagamento
+        assert isinstance(app.screen, ConfirmScreen)  # asked first, with "No" focused
+        assert app.focused is app.screen.query_one("#no")
+        await press_button(pilot, "yes")
         assert f"Pagamento annullato: l'ordine {code} non è più valido." in notice(screen)
         assert (await Order.get(code=code)).status == OrderStatus.CANCELLED
         services = await app.front_desk.services()
@@ -328,6 +343,7 @@ async def test_after_cancelling_the_way_back_is_on_screen(
         await pick_method(pilot, PaymentMethod.CARTA)
         await press_button(pilot, "confirm")
         await press_button(pilot, "cancel")
+        await press_button(pilot, "yes")
         screen = app.screen
         assert isinstance(screen, CardPaymentScreen)
         back = screen.query_one("#done", Button)

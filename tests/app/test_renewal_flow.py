@@ -12,6 +12,7 @@ from kiosk.app import KioskApp
 from kiosk.domain.model import PaymentMethod
 from kiosk.store.models import CallbackRequest
 from screens.mailboxes import MailboxesScreen
+from screens.order import OrderScreen
 from screens.payment_choice import PaymentChoiceScreen
 from screens.renewal import RenewalScreen
 from tests.app.conftest import CESSATA, RENEWABLE, ROSSI, SOSPESA, TOO_EARLY, log_in, running
@@ -58,8 +59,11 @@ async def test_enter_on_a_row_prefills_the_pec_and_avanti_shows_cost_and_next_ex
         await settle_all(pilot)
         assert isinstance(app.screen, MailboxesScreen)
         table = app.screen.query_one("#boxes", DataTable)
-        row = next(i for i, r in enumerate(table_rows(table)) if r.startswith(RENEWABLE))
-        await pilot.press(*["down"] * row, "enter")
+        rows = table_rows(table)
+        # the cursor starts on the first box that can be renewed now
+        assert rows[table.cursor_row].startswith(SOSPESA)
+        row = next(i for i, r in enumerate(rows) if r.startswith(RENEWABLE))
+        await pilot.press(*["down"] * (row - table.cursor_row), "enter")
         await settle_all(pilot)
         screen = app.screen
         assert isinstance(screen, RenewalScreen)
@@ -89,12 +93,12 @@ async def test_typing_userid_and_pec_shows_the_cost(make_app: Callable[..., Kios
     app = make_app()
     async with running(app) as pilot:
         await start_session(pilot)
-        await pilot.press("r")  # Rinnova: the selected box (the first) is pre-filled
+        await pilot.press("r")  # Rinnova: the selected box (the first renewable) is pre-filled
         await settle_all(pilot)
         screen = app.screen
         assert isinstance(screen, RenewalScreen)
         pec = screen.query_one("#pec", Input)
-        assert pec.value == CESSATA
+        assert pec.value == SOSPESA
         pec.value = ""
         await pilot.click("#pec")
         # in capitals: still found. Key by key costs ~0.1 s a key under Pilot: the address goes
@@ -193,17 +197,26 @@ async def test_a_box_with_an_open_order_shows_that_order(
         order = await services.renewals.place_order("avv.demo", RENEWABLE, method)
         await start_session(pilot)
         rows = table_rows(app.screen.query_one("#boxes", DataTable))
-        assert any(r.startswith(RENEWABLE) and f"Ordine in corso {order.code}" in r for r in rows)
+        listed = next(r for r in rows if r.startswith(RENEWABLE))
+        if method is PaymentMethod.BONIFICO:  # awaiting payment: its code
+            assert f"Da pagare: ordine {order.code}" in listed
+        else:  # paid and waiting: when the renewal happens, not "pending"
+            assert "Pagato — rinnovo il 26/11/2026" in listed
         screen = await open_renewal(app, RENEWABLE)
         await press_button(pilot, "lookup")
         assert f"{expected} {order.code}" in said(screen)
         assert plain(screen.query_one("#pending-code")) == order.code
-        text = shown_text(screen)
+        assert not screen.query("#pay")
+        await press_button(pilot, "manage")  # Vedi l'ordine
+        shown = app.screen
+        assert isinstance(shown, OrderScreen)
+        text = flat(shown_text(shown))
         if method is PaymentMethod.BONIFICO:  # how to pay it is shown again
             assert "IT60 X054 2811 1010 0000 0123 456" in text
             assert f"{order.code} RINNOVO PEC" in text
             assert "amministrazione@lextel.it" in text
-        assert not screen.query("#pay")
+        else:
+            assert "Pagato — rinnovo il 26/11/2026" in text
 
 
 @pytest.mark.parametrize(

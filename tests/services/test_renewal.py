@@ -213,3 +213,39 @@ async def test_cancelled_order_frees_the_mailbox(demo: Services) -> None:
     assert isinstance(await demo.renewals.quote("avv.demo", SOSPESA), Quote)
     with pytest.raises(Refusal):
         await demo.renewals.cancel(order.code, actor="avv.demo")
+
+
+async def test_an_order_awaiting_payment_can_be_paid_another_way(demo: Services) -> None:
+    first = await demo.renewals.place_order("avv.demo", RENEWABLE, PaymentMethod.BONIFICO)
+    # the quote for the new method ignores the order it replaces, and only that one
+    quote = await demo.renewals.quote("avv.demo", RENEWABLE, replacing=first.code)
+    assert quote.total_cents == first.total_cents
+    second = await demo.renewals.place_order(
+        "avv.demo", RENEWABLE, PaymentMethod.PREPAID, replacing=first.code.lower()
+    )
+    assert second.status is OrderStatus.PAID and second.code != first.code
+    old = await Order.get(code=first.code)
+    assert old.status == OrderStatus.CANCELLED
+    assert (
+        await Order.filter(mailbox__address=RENEWABLE, status__in=("pending", "paid")).count() == 1
+    )
+    # a paid order cannot be replaced; nor can another box's order
+    with pytest.raises(RenewalRefusal):
+        await demo.renewals.quote("avv.demo", RENEWABLE, replacing=second.code)
+    other = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
+    with pytest.raises(Refusal) as err:
+        await demo.renewals.place_order(
+            "avv.demo", SOSPESA, PaymentMethod.ASSEGNO, replacing=first.code
+        )
+    assert err.value.reason in ("pending", "not_pending")
+    assert (await Order.get(code=other.code)).status == OrderStatus.PENDING
+
+
+async def test_a_failed_replacement_leaves_the_old_order_as_it_was(demo: Services) -> None:
+    first = await demo.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
+    with pytest.raises(Refusal) as err:  # 30,50 € are not covered by 18,30 € of credit
+        await demo.renewals.place_order(
+            "avv.demo", SOSPESA, PaymentMethod.PREPAID, replacing=first.code
+        )
+    assert err.value.reason == "insufficient_balance"
+    assert (await Order.get(code=first.code)).status == OrderStatus.PENDING  # rolled back

@@ -286,7 +286,8 @@ def test_assegno_instructions() -> None:
     assert details["Importo"] == "12,20\u00a0€"
     assert details["Consegna allo sportello"] == PAYEE.cheque.desk
     assert details["Oppure spedire a"] == PAYEE.cheque.mail_address
-    assert details["Causale (sul retro)"].startswith(CODE)
+    assert details["Da scrivere sul retro"].startswith(CODE)
+    assert not any("ausale" in label for label in details)  # a cheque has no causale
     assert "amministrazione@lextel.it" in result.text
 
 
