@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -51,6 +52,14 @@ class KioskScreen(Screen[ResultT]):
     """A screen of the kiosk: title, a centred scrolling panel, a notice line, the footer."""
 
     SCREEN_TITLE = ""
+    # Enter in these fields moves to the next one. Done with a priority binding, at the moment
+    # the key arrives: the keys typed after it (a quick typist, a paste) then go to the next
+    # field, where an `Input.Submitted` handler would move the focus only after they had all
+    # landed in this one.
+    NEXT_ON_ENTER: ClassVar[frozenset[str]] = frozenset()
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next_field", show=False, priority=True)
+    ]
     _busy_timer: Timer | None = None
     _focus_before_busy: Widget | None = None
     _pending_focus: tuple[str, str] | None = None
@@ -63,6 +72,15 @@ class KioskScreen(Screen[ResultT]):
     @property
     def desk(self) -> Desk:
         return self.host.desk
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            focused = self.focused
+            return isinstance(focused, Input) and focused.id in self.NEXT_ON_ENTER
+        return True
+
+    def action_next_field(self) -> None:
+        self.focus_next()
 
     def compose(self) -> ComposeResult:
         user = self.host.session
@@ -206,6 +224,11 @@ class KioskScreen(Screen[ResultT]):
             self.show_error(worker.error)
         if worker.group == "default":  # long waits (the bank) show their own progress
             self.set_busy(worker.state in (WorkerState.PENDING, WorkerState.RUNNING))
+
+    def answer_arrived(self) -> None:
+        """The database has answered: the panel takes input again before the answer is drawn,
+        so a key pressed the moment it appears (Enter on the total) is not lost."""
+        self.set_busy(False)
 
     def set_busy(self, busy: bool) -> None:
         """While a database call runs, the panel takes no input (no double Conferma); if it lasts

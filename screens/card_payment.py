@@ -88,7 +88,7 @@ class CardPaymentScreen(KioskScreen[None]):
                 yield Static("", id="link", classes="lead")
                 yield Static("", id="status", classes="box")
                 with Horizontal(classes="actions"):
-                    yield Button(_("Ho pagato: controlla ora"), id="check", variant="primary")
+                    yield Button(_("Verifica del pagamento"), id="check", variant="primary")
                     yield Button(_("Mostra codice QR"), id="show-qr", classes="show-qr")
             yield Horizontal(id="qr-holder", classes="qr-beside")
         with Horizontal(id="step-end", classes="actions"):
@@ -169,7 +169,7 @@ class CardPaymentScreen(KioskScreen[None]):
         """ "Indietro" only before the order exists or once the wait is over."""
         if action == "back":
             return self.step in (CardStep.CONFIRM, CardStep.ENDED)
-        return True
+        return super().check_action(action, parameters)
 
     def end_waiting(self, label: str) -> None:
         """Payment cancelled or no answer from the bank: one clear way on, and focus on it."""
@@ -185,6 +185,7 @@ class CardPaymentScreen(KioskScreen[None]):
             PaymentMethod.CARTA,
             replacing=self.replacing,
         )
+        self.answer_arrived()
         self.show_order_line(self.order)
         self.step = CardStep.BANK
         self.focus_soon("#bank")

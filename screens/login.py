@@ -22,6 +22,7 @@ class LoginScreen(KioskScreen[None]):
     SCREEN_TITLE = N_("Accedi")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Indietro"))]
     AUTO_FOCUS = "#userid"
+    NEXT_ON_ENTER = frozenset({"userid"})
 
     def __init__(self, userid: str = "") -> None:
         super().__init__()
@@ -39,10 +40,6 @@ class LoginScreen(KioskScreen[None]):
     def on_mount(self) -> None:
         if self.initial_userid:
             self.query_one("#password", Input).focus()
-
-    @on(Input.Submitted, "#userid")
-    def next_field(self) -> None:
-        self.query_one("#password", Input).focus()
 
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#submit")

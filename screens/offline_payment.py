@@ -91,6 +91,7 @@ class OfflinePaymentScreen(KioskScreen[None]):
         await self.show_order(order, order.instructions)
 
     async def show_order(self, order: OrderView, ins: PaymentInstructions) -> None:
+        self.answer_arrived()
         self.query_one("#before").remove()
         self.query_one("#coordinates").remove()
         self.query_one("#heading").remove()
@@ -121,7 +122,7 @@ class OfflinePaymentScreen(KioskScreen[None]):
             return self.order is not None
         if action == "back":
             return self.order is None
-        return True
+        return super().check_action(action, parameters)
 
     def finish(self) -> None:
         if self.order is not None:

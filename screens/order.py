@@ -111,7 +111,7 @@ class OrderScreen(KioskScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_qr":
             return self.pending and self.order.instructions is not None
-        return True
+        return super().check_action(action, parameters)
 
     @on(Button.Pressed, "#change")
     def change_method(self) -> None:
@@ -135,8 +135,8 @@ class OrderScreen(KioskScreen[None]):
     @on(Button.Pressed, "#cancel")
     def ask_to_cancel(self) -> None:
         question = _(
-            "Annullare l'ordine {code}? Se il pagamento è già stato fatto, non annullarlo: "
-            "sarà registrato appena arriva."
+            "Annullare l'ordine {code}? Se ha già fatto il pagamento non lo annulli: sarà "
+            "registrato appena arriva."
         ).format(code=self.order.code)
         self.app.push_screen(
             ConfirmScreen(question, yes=_("Sì, annulla l'ordine"), no=_("No, torna indietro")),

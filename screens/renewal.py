@@ -110,6 +110,7 @@ class RenewalScreen(KioskScreen[None]):
             await self.show_quote(quote)
 
     async def show_quote(self, quote: Quote) -> None:
+        self.answer_arrived()
         outcome = self.query_one("#outcome", Vertical)
         await outcome.remove_children()
         self.quote, self.refusal = quote, None
@@ -123,6 +124,7 @@ class RenewalScreen(KioskScreen[None]):
         self.focus_soon("#pay")
 
     async def show_refusal(self, refusal: RenewalRefusal) -> None:
+        self.answer_arrived()
         outcome = self.query_one("#outcome", Vertical)
         await outcome.remove_children()
         self.quote, self.refusal = None, refusal

@@ -66,12 +66,6 @@ def next_steps(order: OrderView) -> list[str]:
                 "Effettuare il versamento di {total} riportando nella causale il codice {code}."
             ).format(total=money(order.total_cents), code=order.code)
         ]
-        if order.instructions is not None:
-            steps.append(
-                _("Inviare copia del versamento all'indirizzo {email}.").format(
-                    email=order.instructions.admin_email
-                )
-            )
     steps += [
         _(
             "Alla registrazione del pagamento riceverà la fattura per e-mail; la casella sarà "

@@ -12,7 +12,7 @@ from textual.widgets import Button, Static
 
 from kiosk.domain.model import role_label
 from kiosk.i18n import N_, _, get_language, money, set_language
-from screens.base import KioskScreen
+from screens.base import KioskScreen, service_call
 from screens.login import LoginScreen
 from screens.recovery import RecoveryScreen
 from screens.register import RegisterScreen
@@ -78,6 +78,16 @@ class WelcomeScreen(KioskScreen[None]):
 
     def on_mount(self) -> None:
         self.show_opening_notice()
+
+    def link_restored(self) -> None:
+        if self.desk.facts.demo:
+            self.check_demo()
+
+    @service_call
+    async def check_demo(self) -> None:
+        notice = await self.desk.demo_notice()
+        if notice:
+            self.say(notice, "warning")
 
     def show_opening_notice(self) -> None:
         message, kind = self.opening_notice

@@ -65,7 +65,9 @@ class PaymentInstructions:
     @property
     def text(self) -> str:
         rows = [f"{label}: {value}" for label, value in self.details]
-        rows.append(_("Inviare copia del versamento a {email}").format(email=self.admin_email))
+        rows.append(
+            _("Inviare copia del versamento all'indirizzo {email}").format(email=self.admin_email)
+        )
         return "\n".join(rows)
 
 

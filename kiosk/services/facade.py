@@ -19,6 +19,20 @@ class Services:
         self.payments = PaymentService(ctx)
         self.imports = ImportService(ctx)
 
+    async def demo_notice(self) -> str | None:
+        """When the demo data were made for another day than the clock's (see `load_demo`)."""
+        from kiosk.i18n import _, day
+        from kiosk.services.setup import demo_built_for
+
+        built = await demo_built_for()
+        if built is None or built == self.ctx.clock.today():
+            return None
+        return _(
+            "Dati dimostrativi preparati per il {built}: scadenze e finestre di rinnovo si "
+            "riferiscono a quel giorno (oggi è il {today}). Per ripartire da capo: "
+            "pec-kiosk --demo --reset."
+        ).format(built=day(built), today=day(self.ctx.clock.today()))
+
     async def ping(self) -> None:
         """Raise `Unavailable` unless the database takes a write transaction now."""
         from kiosk.services.tx import ping

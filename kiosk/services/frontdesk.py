@@ -87,6 +87,7 @@ class FrontDesk:
             activation_delay_hours=settings.activation_delay_hours,
             card_wait_seconds=settings.card_wait_seconds,
             card_poll_seconds=settings.card_poll_seconds,
+            demo=settings.demo,
             demo_logins=logins,
         )
 
@@ -238,6 +239,11 @@ class FrontDesk:
 
     def checkout_url(self, order: OrderView) -> str:
         return self.gateway.checkout_url(order.code, order.total_cents)
+
+    async def demo_notice(self) -> str | None:
+        if not self.handle.settings.demo:
+            return None
+        return await self._call(lambda s: s.demo_notice())
 
 
 def _import_the_core() -> None:

@@ -44,6 +44,7 @@ class KioskFacts:
     activation_delay_hours: int
     card_wait_seconds: float
     card_poll_seconds: float
+    demo: bool = False
     demo_logins: tuple[DemoLogin, ...] = ()
 
     @property
@@ -109,3 +110,8 @@ class Desk(Protocol):
     async def request_callback(self, pec: str, *, phone: str, userid: str) -> CallbackView: ...
 
     def checkout_url(self, order: OrderView) -> str: ...
+
+    async def demo_notice(self) -> str | None:
+        """In demo mode, when the demo data were made for another day: what to know, and how to
+        make them again for today."""
+        ...

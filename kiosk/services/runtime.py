@@ -9,10 +9,8 @@ from any task that inherited it (the kiosk paints first and connects from a work
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,17 +37,6 @@ def make_context(
 
 def demo_path(settings: Settings) -> Path:
     return settings.data_dir / "demo.sqlite3"
-
-
-def _demo_day_on_disk(path: Path) -> date | None:
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            row = conn.execute(
-                "SELECT value FROM kiosk_meta WHERE key = 'demo_built_for'"
-            ).fetchone()
-    except sqlite3.Error:
-        return None
-    return date.fromisoformat(row[0]) if row else None
 
 
 def remove_sqlite(path: Path) -> None:
@@ -96,12 +83,8 @@ class ServiceHandle:
         ctx = self._context
         if ctx is None:
             ctx = make_context(self.settings, self.clock, self.refdata)
-            if self.settings.demo:
-                path = demo_path(self.settings)
-                if self.reset_demo or (
-                    path.exists() and _demo_day_on_disk(path) != ctx.clock.today()
-                ):
-                    remove_sqlite(path)
+            if self.settings.demo and self.reset_demo:  # only when asked: never data lost
+                remove_sqlite(demo_path(self.settings))
             self._context = ctx
         lock_timeout = self.settings.db_lock_timeout
         await migrate(self.settings.db_url, lock_timeout=lock_timeout)

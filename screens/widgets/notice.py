@@ -45,11 +45,13 @@ class Notice(Static):
     """
 
     def show(self, message: str, kind: Kind = "info") -> None:
-        """Show `message` literally (user data never becomes markup)."""
+        """Show `message` literally (user data never becomes markup), and bring it into view
+        once laid out: a message drawn below the bottom of an 80x24 screen is not read."""
         text = Text(_PREFIX[kind].format(_label(kind) + ": "), style="bold")
         text.append_text(literal(message, style="not bold"))
         self.update(text)
         self.set_classes(f"-shown -{kind}")
+        self.call_after_refresh(self.scroll_visible, animate=False)
 
     def clear(self) -> None:
         self.update("")

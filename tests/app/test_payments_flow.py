@@ -209,7 +209,7 @@ async def test_offline_payment_coordinates_then_order_code_then_result(
             assert f"Effettuare il versamento di 18,30 € riportando nella causale il codice {code}" in (
                 text
             )
-            assert f"Inviare copia del versamento all'indirizzo {ADMIN}." in text
+            assert f"inviare copia del versamento all'indirizzo {ADMIN}." in text
         assert plain(result.query_one("#order-code")) == code
         for item in COORDINATES[method]:  # how to pay stays on screen until Fine
             assert item in text, item

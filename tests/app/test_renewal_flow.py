@@ -284,3 +284,27 @@ async def test_a_mistyped_pec_address_is_marked_on_the_pec_field(
         assert app.is_running, "a typo in the address must not close the kiosk"
         assert field_error(screen, "pec")
         assert isinstance(app.screen, RenewalScreen)
+
+
+async def test_the_quote_takes_keys_the_moment_it_is_drawn(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    """An Enter pressed as soon as the total appears goes to the payment, not into a panel still
+    disabled by the lookup (the first Enter used to vanish)."""
+    app = make_app()
+    async with running(app) as pilot:
+        await start_session(pilot)
+        screen = await open_renewal(app, RENEWABLE)
+        await pilot.pause()
+        screen.query_one("#lookup", Button).press()
+        for _ in range(500):  # watch the screen, frame by frame, until the total is there
+            await pilot.pause(0)
+            if screen.query("#quote"):
+                break
+        assert screen.query("#quote")
+        assert not screen.query_one("#panel").disabled  # what is drawn takes input
+        await pilot.pause()  # one refresh: the focus is on the second Avanti
+        assert app.focused is screen.query_one("#pay")
+        await pilot.press("enter")
+        await settle_all(pilot)
+        assert isinstance(app.screen, PaymentChoiceScreen)

@@ -104,7 +104,7 @@ def test_bonifico_order_for_people(demo: Kiosk) -> None:
     result = demo("renewal", "order", ROSSI_USER, ROSSI, "--method", "bonifico", expect=0)
     assert "Codice ordine" in result.stdout
     assert re.search(r"RLM[0-9A-Z]{7}", result.stdout)
-    assert "Inviare copia del versamento a amministrazione@lextel.it" in result.stdout
+    assert "Inviare copia del versamento all'indirizzo amministrazione@lextel.it" in result.stdout
     assert "14,64" in result.stdout
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from tests.cli.helpers import Kiosk, at, instant, mailbox
+from tests.cli.helpers import Kiosk, add_staff, at, instant, mailbox
 from tests.conftest import NOW
 
 PG_ENV = "KIOSK_TEST_POSTGRES_URL"
@@ -62,6 +62,7 @@ def test_import_quote_order_confirm_activate_on_postgres(
     pec_kiosk = make_kiosk(subprocess_mode=True, KIOSK_DATABASE_URL=pg_url)
 
     assert pec_kiosk.ok("db", "migrate") == {"migrated": True, "backend": "postgres"}
+    add_staff(pec_kiosk)
     report = pec_kiosk.ok("import", "mailboxes", str(good_csv))
     assert (report["subscribers_created"], report["mailboxes_created"]) == (2, 4)
     again = pec_kiosk.ok("import", "mailboxes", str(good_csv))

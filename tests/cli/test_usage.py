@@ -121,9 +121,16 @@ def test_demo_database_is_separate_created_when_missing_and_reset(
     assert account["balance_cents"] == 1830
     assert mailbox(account, RENEWABLE)["renewable"] is True
 
-    # its story is told relative to the clock: a month later the box still expires in 20 days
+    # another day never rebuilds it (the README's own "pay today, renewed after 24 hours")
+    paid = kiosk.ok("--demo", "renewal", "order", DEMO_USER, RENEWABLE, "--method", "prepaid")
+    next_day = at(timedelta(days=1, hours=1))
+    kiosk.ok("--demo", "activate-due", now=next_day)
+    account = kiosk.ok("--demo", "account", "show", DEMO_USER, now=next_day)
+    assert account["balance_cents"] == 0
+    assert mailbox(account, RENEWABLE)["expiry"] == paid["next_expiry"]
+    # only --reset tells the story again, relative to that day's clock
     month_later = at(timedelta(days=30))
-    account = kiosk.ok("--demo", "account", "show", DEMO_USER, now=month_later)
+    account = kiosk.ok("--demo", "--reset", "account", "show", DEMO_USER, now=month_later)
     assert mailbox(account, RENEWABLE)["days_left"] == 20
 
 

@@ -84,9 +84,9 @@ class Terminal:
             time.sleep(0.05)
         raise AssertionError(f"{needle!r} never appeared; the screen shows:\n{self.text()}")
 
-    def type(self, keys: str, pause: float = 0.15) -> None:
+    def type(self, keys: str) -> None:
+        """Keys as a person types them; what they lead to is waited for on the screen."""
         os.write(self.master, keys.encode())
-        time.sleep(pause)
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -145,8 +145,8 @@ def test_renew_with_prepaid_in_a_real_terminal(terminal: Terminal, env: dict[str
     terminal.type(ENTER)
     shown = terminal.wait_for("Credito del conto prepagato: 18,30")
     assert "SOSPESA" in shown and "CESSATA" in shown and "ATTIVA" in shown
-    # rows by expiry: cessata, sospesa, the renewable one, the too-early one
-    terminal.type(DOWN)
+    # rows by expiry: cessata, sospesa, the renewable one, the too-early one; the cursor starts
+    # on the first that can be renewed (sospesa): one down
     terminal.type(DOWN)
     terminal.type(ENTER)
     shown = terminal.wait_for("PEC da rinnovare")

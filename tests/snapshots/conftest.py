@@ -39,7 +39,14 @@ def _cursor_always_on(self: Input) -> None:
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ordercode.is_valid(ORDER_CODE)
-    monkeypatch.setattr(ordercode, "generate", lambda *args, **kwargs: ORDER_CODE)
+    # the first order of a state gets ORDER_CODE, the next ones other fixed codes
+    bodies = iter([ORDER_BODY, *(f"K7Q2X{d}" for d in "456789")])
+
+    def next_code(*args: object, **kwargs: object) -> str:
+        body = next(bodies)
+        return ordercode.PREFIX + body + ordercode.check_char(body)
+
+    monkeypatch.setattr(ordercode, "generate", next_code)
     monkeypatch.setattr(Input, "_toggle_cursor", _cursor_always_on)
 
 

@@ -139,6 +139,11 @@ class Driver:
 
     async def renew(self, pec: str) -> None:
         """From the list of mailboxes: select `pec`, Invio, Avanti → the quote or the refusal."""
+        await self.select_row(pec)
+        await self.press("#lookup")
+
+    async def select_row(self, pec: str) -> None:
+        """On the list of mailboxes: select `pec` and press Invio (Rinnova, or its order)."""
         screen = self.app.screen
         assert isinstance(screen, MailboxesScreen) and screen.account is not None
         row = [box.address for box in screen.account.mailboxes].index(pec)
@@ -148,7 +153,6 @@ class Driver:
         await self.pilot.pause(0)
         table.action_select_cursor()  # Invio
         await self.settle()
-        await self.press("#lookup")
 
     async def choose_payment(self, pec: str) -> None:
         """Mailboxes → Rinnova → Avanti → Avanti: the whole way to the payment choice."""

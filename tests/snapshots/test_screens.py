@@ -24,6 +24,7 @@ from screens.card_payment import CardPaymentScreen
 from screens.idle import IdleWarning
 from screens.offline_payment import OfflinePaymentScreen
 from screens.qr_view import QrScreen
+from screens.renewal import RenewalScreen
 from tests.app.conftest import CESSATA, RENEWABLE, SOSPESA, TOO_EARLY, FakeMonotonic
 from tests.snapshots.driver import DEMO_USER, Driver
 
@@ -145,7 +146,42 @@ async def _renewal_too_late(k: Driver) -> None:
 async def _renewal_pending_order(k: Driver) -> None:
     await k.place_order(RENEWABLE, PaymentMethod.BONIFICO)
     await k.start_session()
-    await k.renew(RENEWABLE)
+    await k.app.push_screen(RenewalScreen(pec=RENEWABLE))  # Rinnova, typed by hand
+    await k.settle()
+    await k.press("#lookup")
+
+
+@state("mailboxes_with_open_orders")
+async def _mailboxes_with_open_orders(k: Driver) -> None:
+    await k.place_order(RENEWABLE, PaymentMethod.PREPAID)  # paid, renewed tomorrow
+    await k.place_order(SOSPESA, PaymentMethod.BONIFICO)  # awaiting payment
+    await k.start_session()
+
+
+@state("order_awaiting_payment")
+async def _order_awaiting_payment(k: Driver) -> None:
+    await k.place_order(SOSPESA, PaymentMethod.BOLLETTINO)
+    await k.start_session()
+    await k.select_row(SOSPESA)
+
+
+@state("order_paid")
+async def _order_paid(k: Driver) -> None:
+    await k.place_order(RENEWABLE, PaymentMethod.PREPAID)
+    await k.start_session()
+    await k.select_row(RENEWABLE)
+
+
+@state("order_cancel_asked")
+async def _order_cancel_asked(k: Driver) -> None:
+    await _order_awaiting_payment(k)
+    await k.press("#cancel")
+
+
+@state("logout_asked")
+async def _logout_asked(k: Driver) -> None:
+    await k.start_session()
+    await k.keys("escape")
 
 
 @state("payment_choice_prepaid")

@@ -253,7 +253,7 @@ def test_bonifico_instructions() -> None:
         "Importo",
         "Causale",
     ]
-    assert "Inviare copia del versamento a amministrazione@lextel.it" in result.text
+    assert "Inviare copia del versamento all'indirizzo amministrazione@lextel.it" in result.text
     assert result.text.splitlines()[-1].endswith("amministrazione@lextel.it")
 
 
@@ -268,7 +268,7 @@ def test_bollettino_instructions() -> None:
         "EUR 30,50",
         result.causale,
     ]
-    assert "Inviare copia del versamento a amministrazione@lextel.it" in result.text
+    assert "Inviare copia del versamento all'indirizzo amministrazione@lextel.it" in result.text
     assert dict(result.details)["Conto corrente postale"] == "001023456789"
     assert dict(result.details)["Intestatario"] == "Lextel S.p.A."
 
