@@ -59,8 +59,10 @@ class LazyGroup(click.Group):
     metavar="USERID",
     help="Chi esegue il comando (operatore o amministrazione; anche KIOSK_AS).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Output JSON, per gli script.")
-@click.version_option(package_name="pec-kiosk", message="pec-kiosk %(version)s")
+@click.option("--json", "as_json", is_flag=True, help="Risultato in JSON, per gli script.")
+@click.version_option(
+    package_name="pec-kiosk", message="pec-kiosk %(version)s", help="Mostra la versione ed esce."
+)
 @click.pass_context
 def cli(
     ctx: click.Context,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.output import EXIT_BAD_INPUT, amount_cents, emit_json, fail, table
+from kiosk.cli.output import EXIT_BAD_INPUT, amount_cents, emit_json, fail, json_option, table
 from kiosk.cli.runner import run, run_as
 from kiosk.cli.state import state, wants_json
 from kiosk.domain.model import Role
@@ -14,8 +14,6 @@ from kiosk.i18n import _, day, money
 from kiosk.services.dto import AccountView, CallbackView, ImportReport, SessionUser
 from kiosk.services.facade import Services
 from kiosk.services.setup import load_demo
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 
 
 @click.group()
@@ -270,7 +268,7 @@ async def _accounts(services: Services) -> list[AccountView]:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@json_option
 def overview(as_json: bool) -> None:
     """Riepilogo: utenti, caselle, stato e credito."""
     accounts = run(_accounts, as_json=as_json)

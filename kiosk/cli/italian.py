@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 
+import click
+
 from kiosk.i18n import get_language
 
 MESSAGES = {
@@ -48,6 +50,7 @@ MESSAGES = {
     "Repeat for confirmation": "Ripetere per conferma",
     "default: {default}": "predefinito: {default}",
     "env var: {var}": "variabile d'ambiente: {var}",
+    "required": "obbligatorio",
     "%(prog)s, version %(version)s": "%(prog)s, versione %(version)s",
 }
 PLURALS = {
@@ -84,11 +87,46 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
+# what click writes in usage lines without asking gettext: the placeholders and the type names
+USAGE_PIECES = {
+    "[OPTIONS]": "[OPZIONI]",
+    "COMMAND [ARGS]...": "COMANDO [ARGOMENTI]...",
+    "[COMMAND] [ARGS]...": "[COMANDO] [ARGOMENTI]...",
+}
+TYPE_NAMES = {
+    "StringParamType": "testo",
+    "IntParamType": "intero",
+    "IntRange": "intero",
+    "FloatParamType": "numero",
+    "Path": "percorso",
+}
+
+
 def install() -> None:
-    """Point click's message functions at this catalogue (idempotent)."""
+    """Point click's message functions at this catalogue (idempotent), and give its usage
+    placeholders and type names Italian words."""
     for name in _MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    for type_name, word in TYPE_NAMES.items():
+        getattr(click.types, type_name).name = word
+    for cls in (click.Command, click.Group):
+        _italian_usage(cls)
+
+
+def _italian_usage(cls: type[click.Command]) -> None:
+    collect = cls.__dict__["collect_usage_pieces"]
+    if getattr(collect, "_italian", False):
+        return
+
+    def collect_usage_pieces(self: click.Command, ctx: click.Context) -> list[str]:
+        pieces: list[str] = collect(self, ctx)
+        if get_language() != "it":
+            return pieces
+        return [USAGE_PIECES.get(piece, piece) for piece in pieces]
+
+    collect_usage_pieces._italian = True  # type: ignore[attr-defined]
+    cls.collect_usage_pieces = collect_usage_pieces  # type: ignore[method-assign]

@@ -67,3 +67,8 @@ def table(rows: list[tuple[str, str]]) -> None:
     width = max((len(label) for label, _ in rows), default=0)
     for label, value in rows:
         click.echo(f"{label.ljust(width)}  {value}")
+
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Risultato in JSON, per gli script."
+)

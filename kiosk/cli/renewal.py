@@ -10,6 +10,7 @@ from kiosk.cli.output import (
     EXIT_REFUSED,
     amount_cents,
     emit_json,
+    json_option,
     plain,
     table,
 )
@@ -25,8 +26,6 @@ from kiosk.services.dto import (
     RenewalRefusal,
 )
 from kiosk.services.facade import Services
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 
 
 def quote_json(result: Quote | RenewalRefusal) -> dict[str, Any]:

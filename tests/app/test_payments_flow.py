@@ -206,8 +206,9 @@ async def test_offline_payment_coordinates_then_order_code_then_result(
         if method is PaymentMethod.ASSEGNO:
             assert f"l'assegno di 18,30 € con il codice {code} scritto sul retro" in text
         else:
-            assert f"Effettuare il versamento di 18,30 € riportando nella causale il codice {code}" in (
-                text
+            assert (
+                f"Effettuare il versamento di 18,30 € riportando nella causale il codice {code}"
+                in (text)
             )
             assert f"inviare copia del versamento all'indirizzo {ADMIN}." in text
         assert plain(result.query_one("#order-code")) == code

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import subprocess
 import sys
 from collections.abc import Callable
@@ -142,3 +144,21 @@ def test_usage_errors_are_reported_in_italian(cli: Kiosk) -> None:
         assert "Errore" in result.stderr, result
         for english in ("Error:", "does not exist", "No such option", "Try '"):
             assert english not in result.stderr, result
+
+
+def test_no_english_in_the_help_of_any_command(cli: Kiosk) -> None:
+    """Click's own words (usage placeholders, type names, "required", --version) are Italian."""
+    from kiosk.cli import COMMANDS
+
+    pages = [cli("--help", expect=0).stdout]
+    for name in COMMANDS:
+        page = cli(name, "--help", expect=0).stdout
+        pages.append(page)
+        for sub in re.findall(r"^  ([a-z-]+)\s{2,}", page.split("Comandi:")[-1], re.MULTILINE):
+            if "Comandi:" in page:
+                pages.append(cli(name, sub, "--help", expect=0).stdout)
+    english = re.compile(r"\[OPTIONS\]|\bCOMMAND\b|\bARGS\b|\bTEXT\b|\bINTEGER\b|\bPATH\b|"
+                         r"\[required\]|Show the|Output JSON|default:")  # fmt: skip
+    for page in pages:
+        assert not english.search(page), page
+    assert len(pages) > 15
