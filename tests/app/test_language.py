@@ -39,3 +39,51 @@ async def test_the_language_starts_from_the_settings(make_app: Callable[..., Kio
         await pilot.press("f2")
         await pilot.pause()
         assert str(app.screen.query_one("#login", Button).label) == "Accedi"
+
+
+def italian_sources() -> list[str]:
+    """The catalogue's Italian texts that English says differently (long enough not to be a
+    word shared by both languages)."""
+    from babel.messages.pofile import read_po
+
+    from tests.conftest import ROOT
+
+    with (ROOT / "kiosk" / "locale" / "en.po").open("rb") as fh:
+        catalogue = read_po(fh)
+    texts = []
+    for m in catalogue:
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        for msgid, msgstr in zip(ids, strings, strict=False):
+            if msgid and msgid != msgstr and len(msgid) >= 12:
+                texts.extend(p for p in msgid.split("{") if len(p.strip()) >= 12)
+    return texts
+
+
+async def test_no_italian_left_in_english_mode(make_app: Callable[..., KioskApp]) -> None:
+    from kiosk.domain.model import PaymentMethod
+    from screens.order import OrderScreen
+    from screens.result import ResultScreen
+    from tests.app.conftest import RENEWABLE, SOSPESA
+    from tests.app.helpers import choose_payment, flat, shown_text
+
+    app = make_app(lang="en")
+    sources = italian_sources()
+    seen: list[str] = []
+    async with running(app) as pilot:
+        seen.append(flat(shown_text(app.screen)))
+        choice = await choose_payment(pilot, RENEWABLE)
+        seen.append(flat(shown_text(choice)))
+        services = await app.front_desk.services()
+        order = await services.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
+        await app.push_screen(OrderScreen(order))
+        await settle(pilot)
+        seen.append(flat(shown_text(app.screen)))
+        await app.push_screen(ResultScreen(order))
+        await settle(pilot)
+        seen.append(flat(shown_text(app.screen)))
+    import re
+
+    for text in seen:  # (a word of an address, amministrazione@..., is data, not a text)
+        left = [s for s in sources if re.search(rf"(?<![\w@.]){re.escape(flat(s))}(?![\w@])", text)]
+        assert not left, f"Italian left in English mode: {left}\n{text}"
