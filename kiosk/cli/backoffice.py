@@ -93,7 +93,7 @@ def users_add(
     """Aggiunge un utente con il ruolo indicato."""
 
     async def work(services: Services) -> SessionUser:
-        return await services.auth.register(
+        return await services.registration.create_user(
             userid=userid,
             nominativo=nominativo,
             codice_fiscale=codice_fiscale,
@@ -101,7 +101,7 @@ def users_add(
             password=password,
             area_code=area_code,
             role=Role(role),
-            actor="cli",
+            actor=who(None),
         )
 
     user = run(work, as_json=as_json)
@@ -109,6 +109,70 @@ def users_add(
         emit_json(user)
     else:
         click.echo(_("Utente {userid} creato ({role}).").format(userid=userid.lower(), role=role))
+
+
+@users.command("unlock")
+@click.argument("userid")
+@click.option("--by", "by", default=None, help="Chi sblocca (predefinito: l'utente di sistema).")
+@json_option
+def users_unlock(userid: str, by: str | None, as_json: bool) -> None:
+    """Toglie il blocco e le attese di accesso di uno userid (registrato con chi lo fa)."""
+
+    async def work(services: Services) -> bool:
+        return await services.auth.unlock(userid, actor=who(by))
+
+    held = run(work, as_json=as_json)
+    uid = userid.strip().lower()
+    if wants_json(as_json):
+        emit_json({"userid": uid, "unlocked": True, "was_held": held})
+    elif held:
+        click.echo(_("Accesso di {userid} sbloccato.").format(userid=uid))
+    else:
+        click.echo(_("Lo userid {userid} non era bloccato.").format(userid=uid))
+
+
+def who(by: str | None) -> str:
+    """Who does it, for the audit trail: `--by`, else the system user running the command."""
+    import getpass
+
+    if by and by.strip():
+        return f"cli:{by.strip()}"[:32]
+    try:
+        return f"cli:{getpass.getuser()}"[:32]
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "cli"
+
+
+@click.group()
+def pin() -> None:
+    """PIN operatore per uscire dal chiosco in modalità chiosco."""
+
+
+@pin.command("set")
+@click.option(
+    "--pin-stdin", is_flag=True, help="Legge il PIN dalla prima riga dello standard input."
+)
+@click.option("--by", "by", default=None, help="Chi lo imposta (predefinito: l'utente di sistema).")
+@json_option
+def pin_set(pin_stdin: bool, by: str | None, as_json: bool) -> None:
+    """Imposta (o cambia) il PIN: da 6 a 32 cifre, conservato solo come hash."""
+    if pin_stdin:
+        import sys
+
+        value = sys.stdin.readline().rstrip("\r\n")
+    else:
+        value = click.prompt(
+            _("Nuovo PIN"), hide_input=True, confirmation_prompt=_("Ripetere il PIN")
+        )
+
+    async def work(services: Services) -> None:
+        await services.exit_pin.set_pin(value, actor=who(by))
+
+    run(work, as_json=as_json)
+    if wants_json(as_json):
+        emit_json({"pin_set": True})
+    else:
+        click.echo(_("PIN operatore impostato."))
 
 
 @click.group("import")

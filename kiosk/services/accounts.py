@@ -31,7 +31,7 @@ class AccountService:
 
     @guarded
     async def overview(self, userid: str) -> AccountView:
-        user = await Subscriber.get_or_none(userid=userid.strip().lower())
+        user = await Subscriber.get_or_none(userid=validation.userid_ref(userid))
         if user is None:
             raise Refusal(
                 Reason.UNKNOWN_USER, _("Nessun utente con userid {userid}.").format(userid=userid)
@@ -64,7 +64,7 @@ class AccountService:
         """Credit the prepaid account (administration); returns the new balance."""
         if amount_cents <= 0:
             raise InvalidInput("amount", _("L'importo della ricarica deve essere positivo."))
-        user = await Subscriber.get_or_none(userid=userid.strip().lower())
+        user = await Subscriber.get_or_none(userid=validation.userid_ref(userid))
         if user is None:
             raise Refusal(
                 Reason.UNKNOWN_USER, _("Nessun utente con userid {userid}.").format(userid=userid)
@@ -113,7 +113,7 @@ class AccountService:
                 Reason.UNKNOWN_MAILBOX,
                 _("Nessuna casella PEC {pec} risulta registrata.").format(pec=address),
             )
-        if userid is not None and box.owner.userid != userid.strip().lower():
+        if userid is not None and box.owner.userid != validation.userid_ref(userid):
             raise Refusal(
                 Reason.NOT_OWNER,
                 _("La casella {pec} non è associata allo userid {userid}.").format(

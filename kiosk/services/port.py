@@ -14,7 +14,14 @@ from typing import Protocol
 
 from kiosk.domain.model import PaymentMethod, Role
 from kiosk.refdata import Contacts
-from kiosk.services.dto import AccountView, CallbackView, OrderView, Quote, SessionUser
+from kiosk.services.dto import (
+    AccountView,
+    CallbackView,
+    OrderView,
+    Quote,
+    RegistrationStarted,
+    SessionUser,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +81,7 @@ class Desk(Protocol):
 
     async def login(self, userid: str, password: str) -> SessionUser: ...
 
-    async def register(
+    async def start_registration(
         self,
         *,
         userid: str,
@@ -84,6 +91,10 @@ class Desk(Protocol):
         password: str,
         password_confirm: str,
         area_code: str,
+    ) -> RegistrationStarted: ...
+
+    async def complete_registration(
+        self, handle: str, code: str, *, userid: str | None = None
     ) -> SessionUser: ...
 
     async def request_recovery(self, identifier: str) -> str: ...
@@ -105,3 +116,9 @@ class Desk(Protocol):
     async def request_callback(self, pec: str, *, phone: str, userid: str) -> CallbackView: ...
 
     def checkout_url(self, order: OrderView) -> str: ...
+
+    async def exit_pin_is_set(self) -> bool: ...
+
+    async def check_exit_pin(self, pin: str) -> bool: ...
+
+    async def record_exit(self) -> None: ...

@@ -42,7 +42,7 @@ class RenewalService:
     @guarded
     async def quote(self, userid: str, pec: str, *, assisted: bool = False) -> Quote:
         """Avanti: the cost and next expiry; `RenewalRefusal` says why not."""
-        uid = userid.strip().lower()
+        uid = validation.userid_ref(userid)
         if not uid:
             raise InvalidInput("userid", _("Inserire lo userid."))
         address = validation.pec_address(pec)
@@ -155,7 +155,7 @@ class RenewalService:
         """Conferma: create the order (and its code). Prepaid is debited and invoiced at once."""
         op = None
         if operator is not None:
-            op = await Subscriber.get_or_none(userid=operator.strip().lower())
+            op = await Subscriber.get_or_none(userid=validation.userid_ref(operator, "operator"))
             if op is None or op.role not in (Role.OPERATOR, Role.ADMIN):
                 raise Refusal(
                     Reason.NOT_OPERATOR,
