@@ -69,7 +69,7 @@ class RegisterScreen(KioskScreen[None]):
         with Vertical(id="step2"):
             yield Static(_("Conferma dell'iscrizione"), classes="heading")
             yield Notice(id="sent")
-            yield from field(_("Codice di conferma (8 cifre)"), "code", max_length=8)
+            yield from field(_("Codice (8 cifre)"), "code", max_length=8)
             with Vertical(id="new-userid"):
                 yield from field(_("Un altro userid"), "new_userid", max_length=32)
             with Horizontal(classes="actions"):
@@ -170,7 +170,7 @@ class RegisterScreen(KioskScreen[None]):
         """The code was right, the userid is taken: choose another here, same code."""
         self.query_one("#new-userid").add_class("-open")
         self.mark_field(InvalidInput("new_userid", message))
-        self.say(message, "warning")
+        self.say(_("Codice confermato: manca solo uno userid libero."), "info")
         self.focus_soon("#new_userid", reveal="#step2")
 
     def show_error(self, error: BaseException) -> None:

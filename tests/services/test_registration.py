@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.clock import FixedClock
 from kiosk.errors import InvalidInput, Refusal
+from kiosk.i18n import set_language
 from kiosk.services.facade import Services
 from kiosk.store.models import AuditEvent, OutboxEmail, PendingRegistration, Subscriber
 from tests.services.mail import count_argon2, last_code, mails_to
@@ -242,3 +243,16 @@ async def test_expired_pending_registrations_are_deleted_a_day_later(
     clock.advance(timedelta(days=1, minutes=16))
     await demo.registration.start(**form(good_user, email="altro@example.org"))
     assert await PendingRegistration.all().count() == 1
+
+
+async def test_the_email_speaks_the_language_of_whoever_asked(
+    demo: Services, good_user: dict[str, str]
+) -> None:
+    set_language("en")
+    try:
+        await demo.registration.start(**form(good_user))
+    finally:
+        set_language("it")
+    ((subject, body),) = await mails_to(demo, "nuovo@example.org")  # rendered later, in Italian
+    assert subject == "Registration for the PEC renewal service"
+    assert "Confirmation code: " in body and await last_code(demo, "nuovo@example.org")
