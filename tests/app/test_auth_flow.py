@@ -30,6 +30,7 @@ from tests.app.helpers import (
     settle_all,
     shown_text,
     table_rows,
+    wait_for,
 )
 from tests.services.mail import last_code
 
@@ -245,17 +246,16 @@ async def test_registration_sends_a_code_and_the_code_logs_the_new_subscriber_in
         assert not is_shown(app.screen.query_one("#step1"))
         assert app.focused is app.screen.query_one("#code")
         assert await Subscriber.all().count() == before  # nothing until the code
-        # at 80x24 the message, the code field and the buttons are all in view
-        dump = screen_dump(app)
-        for text in ("Abbiamo inviato un codice", "Codice di conferma", "Completa l'iscrizione"):
-            assert text in dump, dump
+        # at 80x24 the message, the code field and the buttons are all in view (once painted)
+        shown = ("Abbiamo inviato un codice", "Codice (8 cifre)", "Completa l'iscrizione")
+        await wait_for(pilot, lambda: all(text in screen_dump(app) for text in shown))
         services = await app.front_desk.services()
         code = await last_code(services, "anna.nuova@example.org")
         await pilot.press(*"00000000", "enter")  # a wrong one first
         await settle_all(pilot)
         assert isinstance(app.screen, RegisterScreen)
         assert "Codice non valido o scaduto" in notice(app.screen)
-        assert "Codice non valido o scaduto" in screen_dump(app)  # scrolled into view
+        await wait_for(pilot, lambda: "Codice non valido o scaduto" in screen_dump(app))
         app.screen.query_one("#code", Input).value = ""
         await pilot.press(*code, "enter")
         await settle_all(pilot)
@@ -289,7 +289,7 @@ async def test_a_userid_in_use_is_said_only_after_the_code_and_another_is_chosen
         taken = "Lo userid avv.demo non è disponibile: sceglierne un altro."
         assert field_error(app.screen, "new_userid") == taken
         assert app.focused is app.screen.query_one("#new_userid")
-        assert "sceglierne un altro" in screen_dump(app)
+        await wait_for(pilot, lambda: "avv.demo non è disponibile" in screen_dump(app))
         await pilot.press(*"avv.nuova", "enter")
         await settle_all(pilot)
         assert isinstance(app.screen, MailboxesScreen)
