@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ("count", fields.IntField(default=0)),
                 ("window_start", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={"table": "auth_throttle", "app": "models", "pk_attr": "id"},
+            options={"table": "auth_throttle", "app": "models", "pk_attr": "id", "table_description": "One row per throttled key: a userid's or a terminal's wrong passwords, the exit PIN's"},
             bases=["Model"],
         ),
         ops.CreateModel(
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ("used_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ("attempts", fields.IntField(default=0)),
             ],
-            options={"table": "pending_registration", "app": "models", "pk_attr": "id"},
+            options={"table": "pending_registration", "app": "models", "pk_attr": "id", "table_description": "Iscriviti, step one: everything the form said, waiting for the e-mailed code."},
             bases=["Model"],
         ),
         ops.AddField(
@@ -88,6 +88,10 @@ class Migration(migrations.Migration):
             model_name="OutboxEmail",
             name="template",
             field=fields.CharField(default="", db_default="", max_length=32),
+        ),
+        ops.AlterModelOptions(
+            name="RecoveryCode",
+            options={"table": "recovery_code", "app": "models", "pk_attr": "id", "table_description": "A single-use credential-recovery code. Never stored in clear: the code is derived from"},
         ),
         ops.AddField(
             model_name="RecoveryCode",
