@@ -1,13 +1,16 @@
-"""`make bench`: first frame, keystroke echo and screen transitions, kiosk against a bare app.
+"""`make bench`: first frame, keystroke echo and screen transitions, kiosk against a bare app;
+and whether the time of a login, recovery or registration tells that an account exists.
 
-Runs the three benchmarks (bench/startup.py, bench/typing.py, bench/transitions.py) on one
-pre-built demo database, prints the tables and writes `bench/results/<date>-<name>.json` (every
-sample), a `.md` next to it and `bench/results/latest.md`, each with the machine's description.
+Runs the benchmarks (bench/startup.py, bench/typing.py, bench/transitions.py on one pre-built
+demo database; bench/enumeration.py in-process on a database of its own), prints the tables
+and writes `bench/results/<date>-<name>.json` (every sample), a `.md` next to it and
+`bench/results/latest.md`, each with the machine's description.
 Benchmarks, not tests: nothing here passes or fails, the targets are reported as met or missed.
 
     python -m bench.run                      # the full run (a few minutes on 2 cores)
     python -m bench.run --quick              # fewer runs, for a quick look
     python -m bench.run --only startup --runs 30 --name after-lazy-imports
+    python -m bench.run --only enumeration --samples 100
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench import startup, transitions
+from bench import enumeration, startup, transitions
 from bench import typing as keystrokes  # bench/typing.py, not the standard library's
 from bench.apps import ROOT, DemoDatabase
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHES = ("startup", "typing", "transitions")
+BENCHES = ("startup", "typing", "transitions", "enumeration")
 TARGETS = {
     "first_frame": 1.3,  # kiosk median / bare median
     "echo_p50": 1.1,
@@ -166,6 +169,8 @@ def render(result: dict[str, Any]) -> str:
             "bare app's.",
             "",
         ]
+    if "enumeration" in result:
+        out += enumeration.render(result["enumeration"])
     return "\n".join(out)
 
 
@@ -175,8 +180,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keys", type=int, default=200, help="keystrokes per app (200)")
     parser.add_argument("--transition-runs", type=int, default=5, help="kiosk processes (5)")
     parser.add_argument("--rounds", type=int, default=3, help="journeys per process (3)")
+    parser.add_argument("--samples", type=int, default=60, help="enumeration: calls per path (60)")
     parser.add_argument(
-        "--quick", action="store_true", help="5 runs, 60 keys, 2×2 journeys: a quick look"
+        "--quick",
+        action="store_true",
+        help="5 runs, 60 keys, 2×2 journeys, 15 samples: a quick look",
     )
     parser.add_argument(
         "--only", default=",".join(BENCHES), help=f"comma-separated subset of {BENCHES}"
@@ -190,6 +198,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     if args.quick:
         args.runs, args.keys, args.transition_runs, args.rounds = 5, 60, 2, 2
+        args.samples = 15
 
     started = time.monotonic()
     info = machine()
@@ -212,6 +221,9 @@ def main(argv: list[str] | None = None) -> None:
         if "transitions" in chosen:
             print(f"transitions: {args.transition_runs} × {args.rounds} ...", flush=True)
             result["transitions"] = transitions.run(args.transition_runs, args.rounds, demo)
+    if "enumeration" in chosen:
+        print(f"enumeration: {args.samples} samples per path ...", flush=True)
+        result["enumeration"] = enumeration.run(args.samples)
     result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["duration_s"] = round(time.monotonic() - started, 1)
     report = render(result)

@@ -6,8 +6,8 @@ whatever its screens held, when it ends), the idle wipe, the locked exit, the da
 from __future__ import annotations
 
 import asyncio
-import hmac
 import importlib
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path, PurePath
@@ -82,6 +82,7 @@ class KioskApp(App[None]):
         self._idle_poll = idle_poll
         self._last_input = monotonic()
         self._idle_held = False
+        self._pin_known = False  # kiosk mode: the database has an exit PIN
         self.welcome = WelcomeScreen()  # the page everyone starts from
         self.home: Screen[Any] | None = None  # the first screen of a session (the mailboxes)
         desk.subscribe(self._post_link_state)
@@ -130,6 +131,22 @@ class KioskApp(App[None]):
 
     def on_link_changed(self, message: LinkChanged) -> None:
         self.link = message.state
+        if message.state.link is Link.READY and self.settings.kiosk_mode and not self._pin_known:
+            self.run_worker(self._require_exit_pin(), group="pin", exit_on_error=False)
+
+    async def _require_exit_pin(self) -> None:
+        """Kiosk mode with no exit PIN in the database could never be left: refuse to run, as
+        soon as the database says so (reading it before the first paint would delay it)."""
+        if await self.desk.exit_pin_is_set():
+            self._pin_known = True
+            return
+        self.exit(
+            return_code=2,
+            message=_(
+                "Modalità chiosco senza PIN operatore: impostarlo con «pec-kiosk pin set», "
+                "poi avviare di nuovo il chiosco."
+            ),
+        )
 
     # --- the session ----------------------------------------------------------------------
 
@@ -216,17 +233,20 @@ class KioskApp(App[None]):
         if not self.settings.kiosk_mode:
             self.exit()
             return
-        self.push_screen(PinScreen(self.check_pin), self._quit_if_unlocked)
+        self.push_screen(PinScreen(self.desk.check_exit_pin), self._quit_if_unlocked)
 
     def _quit_if_unlocked(self, unlocked: bool | None) -> None:
         if unlocked:
-            self.exit()
+            self.run_worker(self._leave(), group="exit", exit_on_error=False)
 
-    async def check_pin(self, pin: str) -> bool:
-        expected = self.settings.operator_pin
-        return expected is not None and hmac.compare_digest(
-            pin.encode(), expected.get_secret_value().encode()
-        )
+    async def _leave(self) -> None:
+        """Unlocked by the PIN: the exit is audited, then the kiosk ends (even if the audit
+        cannot be written now: the operator proved the PIN, and the unlock is recorded)."""
+        try:
+            await self.desk.record_exit()
+        except Exception:
+            logging.getLogger("kiosk.app").exception("the kiosk's exit could not be audited")
+        self.exit()
 
 
 def _is_host(app: KioskApp) -> KioskHost:

@@ -41,8 +41,11 @@ class Reason(StrEnum):
     NOT_SUBSCRIBER = "not_subscriber"
     BAD_CREDENTIALS = "bad_credentials"
     LOCKED = "locked"
+    THROTTLED = "throttled"  # too many failures: the next try must wait (wait_seconds)
     RATE_LIMITED = "rate_limited"
     BAD_CODE = "bad_code"
+    NO_PIN = "no_pin"  # the kiosk's exit PIN was never set
+    MAIL_GONE = "mail_gone"  # an outbox message whose code row no longer exists
     RENEWABLE = "renewable"
     DEMO_PRESENT = "demo_present"
 

@@ -7,6 +7,7 @@ Built once by the CLI (or a test) and passed down; nothing else reads the enviro
 from __future__ import annotations
 
 import os
+import socket
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -21,6 +22,14 @@ from pydantic_settings import (
 )
 
 from kiosk.clock import Clock, ShiftedClock, SystemClock, parse_now
+
+# OWASP's argon2id configurations (memory KiB, iterations), equally strong: any one will do
+OWASP_ARGON2ID = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
+
+
+def strong_enough(time_cost: int, memory_kib: int) -> bool:
+    """At least one of OWASP's argon2id pairs: that much memory and that many passes."""
+    return any(memory_kib >= m and time_cost >= t for m, t in OWASP_ARGON2ID)
 
 
 def default_data_dir() -> Path:
@@ -54,8 +63,13 @@ class Settings(BaseSettings):
 
     idle_timeout: float = 120.0  # seconds without input before the session is wiped
     idle_warning: float = 20.0  # the countdown shown before the wipe
-    kiosk_mode: bool = False
-    operator_pin: SecretStr | None = None
+    kiosk_mode: bool = False  # exit only with the operator PIN (`pec-kiosk pin set`)
+    # this terminal, for the login throttle; the SSH server sets one per connection
+    terminal_id: str = Field(default_factory=lambda: socket.gethostname() or "kiosk")
+    # the key recovery and registration codes are derived from; unset: `secret.key` in the
+    # data directory, created on first use. Every process of one deployment must share it.
+    secret_key: SecretStr | None = None
+    test_mode: bool = False  # the test suite only: allows cheap password hashing
 
     activation_delay_hours: int = 24
     unpaid_order_days: int = 10
@@ -63,11 +77,14 @@ class Settings(BaseSettings):
     card_wait_seconds: float = 600.0  # how long the kiosk waits for the bank's confirmation
     card_poll_seconds: float = 2.0
     bank_url: str = "http://127.0.0.1:8770/pagamento/{order_code}?importo={amount}"
-    recovery_code_minutes: int = 15
-    recovery_requests_per_hour: int = 3
+    recovery_code_minutes: int = 15  # recovery and registration codes
+    recovery_requests_per_hour: int = 3  # e-mails with a code per identifier (and per CF)
     password_time_cost: int = 3  # argon2id, RFC 9106 low-memory profile
     password_memory_kib: int = 65536
-    max_failed_logins: int = 5
+    login_free_failures: int = 3  # wrong passwords per userid before the delays start
+    login_max_delay_seconds: int = 60  # delays double from 1 s up to this
+    terminal_free_failures: int = 10  # wrong passwords per terminal before the delays start
+    max_failed_logins: int = 20  # failures in a row that lock a userid
     lockout_minutes: int = 15
     db_lock_timeout: float = 10.0  # seconds a change waits for other writers before "occupato"
     db_retry_seconds: float = 2.0  # the kiosk's first wait before reconnecting (then doubling)
@@ -86,6 +103,36 @@ class Settings(BaseSettings):
                 "postgres://utente@host:porta/database"
             )
         return value.strip()
+
+    @field_validator("terminal_id")
+    @classmethod
+    def _terminal(cls, value: str) -> str:
+        cleaned = value.strip()
+        if not cleaned or len(cleaned) > 200:
+            raise ValueError("identificativo del terminale vuoto o più lungo di 200 caratteri")
+        return cleaned
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < 32:
+            raise ValueError("la chiave segreta deve avere almeno 32 caratteri")
+        return value
+
+    @model_validator(mode="after")
+    def _strong_hashing(self) -> Settings:
+        """argon2id below OWASP's minimums is refused, except for the test suite."""
+        if not self.test_mode and not strong_enough(
+            self.password_time_cost, self.password_memory_kib
+        ):
+            raise ValueError(
+                "parametri di hashing delle password troppo deboli (KIOSK_PASSWORD_TIME_COST="
+                f"{self.password_time_cost}, KIOSK_PASSWORD_MEMORY_KIB="
+                f"{self.password_memory_kib}): il minimo è una delle coppie raccomandate da "
+                "OWASP per argon2id, "
+                + ", ".join(f"{m} KiB con t >= {t}" for m, t in OWASP_ARGON2ID)
+            )
+        return self
 
     @model_validator(mode="after")
     def _clock_override_is_allowed(self) -> Settings:

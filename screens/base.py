@@ -131,7 +131,7 @@ class KioskScreen(Screen[ResultT]):
         if isinstance(error, InvalidInput):
             if self.mark_field(error):
                 self.say(_("Controllare i dati inseriti."), "error")
-                self.focus_field(error.field)
+                self.focus_soon(f"#{error.field}")  # after the notice's scroll: the field wins
             else:
                 self.say(error.message, "error")
         elif isinstance(error, Unavailable):
@@ -161,7 +161,7 @@ class KioskScreen(Screen[ResultT]):
             self.mark_field(error)
         if errors:
             self.say(_("Correggere i campi segnalati ({n}).").format(n=len(errors)), "error")
-            self.focus_field(errors[0].field)
+            self.focus_soon(f"#{errors[0].field}")  # after the notice's scroll: the field wins
         return bool(errors)
 
     # --- a QR beside its text, or behind "Mostra codice QR" --------------------------------
@@ -212,10 +212,6 @@ class KioskScreen(Screen[ResultT]):
         if self._reveal is not None:
             with contextlib.suppress(NoMatches):
                 self.query_one(self._reveal).scroll_visible(animate=False)
-
-    def focus_field(self, field: str) -> None:
-        with contextlib.suppress(NoMatches):
-            self.query_one(f"#{field}").focus()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

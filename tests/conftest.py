@@ -92,6 +92,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         refdata_dir=DATA,
         password_time_cost=1,  # argon2id still, at a cost the suite can afford
         password_memory_kib=1024,
+        test_mode=True,  # which only the test suite may ask for
     )
 
 

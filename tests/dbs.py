@@ -138,3 +138,14 @@ async def truncate_pg(url: str) -> None:
         await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     finally:
         await conn.close()
+
+
+async def create_empty_pg_database(base: str) -> str:
+    """A database of this worker's with no schema (migration tests start from nothing)."""
+    name = f"{PG_TEMPLATE}_{uuid.uuid4().hex[:12]}"
+    conn = await _admin(base)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return with_database(base, name)

@@ -18,6 +18,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 COMMANDS = {
     "db": "kiosk.cli.backoffice:db",
     "users": "kiosk.cli.backoffice:users",
+    "pin": "kiosk.cli.backoffice:pin",
     "import": "kiosk.cli.backoffice:import_group",
     "account": "kiosk.cli.backoffice:account",
     "callbacks": "kiosk.cli.backoffice:callbacks",
@@ -109,8 +110,10 @@ def cli(
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         error = first.get("ctx", {}).get("error") if first["type"] == "value_error" else None
-        if not where:
-            raise click.UsageError(str(error or first["msg"])) from None
+        if not where:  # a rule about several settings together
+            raise click.UsageError(
+                _("impostazioni non valide: {error}").format(error=error or first["msg"])
+            ) from None
         raise click.UsageError(
             _("impostazione non valida ({where}): {error}").format(
                 where=where, error=error or first["msg"]

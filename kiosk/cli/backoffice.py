@@ -91,7 +91,7 @@ def users_add(
     """Aggiunge un utente con il ruolo indicato."""
 
     async def work(services: Services, actor: str) -> SessionUser:
-        return await services.auth.register(
+        return await services.registration.create_user(
             userid=userid,
             nominativo=nominativo,
             codice_fiscale=codice_fiscale,
@@ -107,6 +107,56 @@ def users_add(
         emit_json(user)
     else:
         click.echo(_("Utente {userid} creato ({role}).").format(userid=userid.lower(), role=role))
+
+
+@users.command("unlock")
+@click.argument("userid")
+@json_option
+def users_unlock(userid: str, as_json: bool) -> None:
+    """Toglie il blocco e le attese di accesso di uno userid (registrato con chi lo fa: --as)."""
+
+    async def work(services: Services, actor: str) -> bool:
+        return await services.auth.unlock(userid, actor=actor)
+
+    held = run_as(work, as_json=as_json)
+    uid = userid.strip().lower()
+    if wants_json(as_json):
+        emit_json({"userid": uid, "unlocked": True, "was_held": held})
+    elif held:
+        click.echo(_("Accesso di {userid} sbloccato.").format(userid=uid))
+    else:
+        click.echo(_("Lo userid {userid} non era bloccato.").format(userid=uid))
+
+
+@click.group()
+def pin() -> None:
+    """PIN operatore per uscire dal chiosco in modalità chiosco."""
+
+
+@pin.command("set")
+@click.option(
+    "--pin-stdin", is_flag=True, help="Legge il PIN dalla prima riga dello standard input."
+)
+@json_option
+def pin_set(pin_stdin: bool, as_json: bool) -> None:
+    """Imposta (o cambia) il PIN: da 6 a 32 cifre, conservato solo come hash."""
+    if pin_stdin:
+        import sys
+
+        value = sys.stdin.readline().rstrip("\r\n")
+    else:
+        value = click.prompt(
+            _("Nuovo PIN"), hide_input=True, confirmation_prompt=_("Ripetere il PIN")
+        )
+
+    async def work(services: Services, actor: str) -> None:
+        await services.exit_pin.set_pin(value, actor=actor)
+
+    run_as(work, as_json=as_json, bootstrap=True)  # a new kiosk's first PIN: no one yet
+    if wants_json(as_json):
+        emit_json({"pin_set": True})
+    else:
+        click.echo(_("PIN operatore impostato."))
 
 
 @click.group("import")

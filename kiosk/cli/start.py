@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from kiosk.cli.state import state
-from kiosk.i18n import _
 
 
 @click.command()
@@ -14,12 +15,7 @@ def start() -> None:
     from kiosk.factory import build_app
 
     st = state()
-    if st.settings.kiosk_mode and st.settings.operator_pin is None:
-        raise click.UsageError(
-            _(
-                "In modalità chiosco serve il PIN operatore per uscire: impostare "
-                "KIOSK_OPERATOR_PIN (o operator_pin nel file di configurazione)."
-            )
-        )
     app = build_app(st.settings, reset_demo=st.reset_demo)
     app.run()
+    if app.return_code:  # e.g. kiosk mode without an exit PIN (the app said why)
+        sys.exit(app.return_code)

@@ -15,6 +15,8 @@ from kiosk.errors import InvalidInput
 from kiosk.i18n import _
 
 USERID_RE = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
+USERID_MAX = 32
+EMAIL_MAX = 254  # RFC 5321: the longest address a mail system must accept
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 LEGALMAIL_DOMAIN = "legalmail.it"
@@ -31,6 +33,23 @@ def userid(value: str) -> str:
                 "Lo userid deve avere da 3 a 32 caratteri, iniziare con una lettera e contenere "
                 "solo lettere, cifre, punto, trattino o trattino basso."
             ),
+        )
+    return cleaned
+
+
+def is_userid(value: str) -> bool:
+    """True when `value` (already stripped and lower-cased) could be somebody's userid."""
+    return bool(USERID_RE.match(value))
+
+
+def userid_ref(value: str, field: str = "userid") -> str:
+    """A userid typed to name an account (lookups, the back office): stripped, lower-cased, and
+    refused as bad input only when no userid could be that long; anything shorter is looked up
+    and simply not found."""
+    cleaned = value.strip().lower()
+    if len(cleaned) > USERID_MAX:
+        raise InvalidInput(
+            field, _("Lo userid può avere al massimo {n} caratteri.").format(n=USERID_MAX)
         )
     return cleaned
 
@@ -64,19 +83,34 @@ def password(value: str, user: str | None = None) -> str:
 
 
 def email(value: str, field: str = "email") -> str:
-    """A syntactically valid address, domain lower-cased (no DNS look-up: may be offline)."""
+    """A syntactically valid address (no DNS look-up: may be offline), lower-cased whole.
+
+    Addresses are compared case-insensitively everywhere, so they are stored lower-cased: the
+    local part too (in theory it may be case-sensitive; no provider of this program's users
+    treats it so, and `Avv.Rossi@...` must find `avv.rossi@...`). `email_key` is the same rule
+    for a value that need not be valid (a look-up).
+    """
     from email_validator import EmailNotValidError, validate_email
 
     cleaned = value.strip()
     if not cleaned:
         raise InvalidInput(field, _("Inserire l'indirizzo e-mail."))
+    if len(cleaned) > EMAIL_MAX:
+        raise InvalidInput(
+            field, _("L'indirizzo può avere al massimo {n} caratteri.").format(n=EMAIL_MAX)
+        )
     try:
         result = validate_email(cleaned, check_deliverability=False)
     except EmailNotValidError:
         if field == "pec":
             raise InvalidInput(field, _("L'indirizzo PEC non è valido.")) from None
         raise InvalidInput(field, _("L'indirizzo e-mail non è valido.")) from None
-    return str(result.normalized)
+    return email_key(str(result.normalized))
+
+
+def email_key(value: str) -> str:
+    """How an address is stored and matched: stripped and lower-cased."""
+    return value.strip().lower()
 
 
 def pec(value: str, family: MailboxFamily, allowed_domains: Iterable[str]) -> str:

@@ -31,7 +31,7 @@ class AccountService:
 
     @guarded
     async def overview(self, userid: str) -> AccountView:
-        user = await Subscriber.get_or_none(userid=userid.strip().lower())
+        user = await Subscriber.get_or_none(userid=validation.userid_ref(userid))
         if user is None:
             raise Refusal(
                 Reason.UNKNOWN_USER, _("Nessun utente con userid {userid}.").format(userid=userid)
@@ -56,7 +56,7 @@ class AccountService:
     @guarded
     async def staff_member(self, userid: str) -> SessionUser | None:
         """The operator or administrator with this userid, or None (not one, or unknown)."""
-        user = await Subscriber.get_or_none(userid=userid.strip().lower()[:64])
+        user = await Subscriber.get_or_none(userid=validation.userid_ref(userid))
         if user is None or Role(user.role) not in (Role.OPERATOR, Role.ADMIN):
             return None
         return SessionUser(user.userid, user.nominativo, Role(user.role), user.area_id)
@@ -120,7 +120,7 @@ class AccountService:
         return await self._ledger_entry(user, amount_cents, "adjustment", reason, actor=actor)
 
     async def _subscriber(self, userid: str) -> Subscriber:
-        user = await Subscriber.get_or_none(userid=userid.strip().lower()[:64])
+        user = await Subscriber.get_or_none(userid=validation.userid_ref(userid))
         if user is None:
             raise Refusal(
                 Reason.UNKNOWN_USER, _("Nessun utente con userid {userid}.").format(userid=userid)
@@ -206,7 +206,7 @@ class AccountService:
                 Reason.UNKNOWN_MAILBOX,
                 _("Nessuna casella PEC {pec} risulta registrata.").format(pec=address),
             )
-        if userid is not None and box.owner.userid != userid.strip().lower():
+        if userid is not None and box.owner.userid != validation.userid_ref(userid):
             raise Refusal(
                 Reason.NOT_OWNER,
                 _("La casella {pec} non è associata allo userid {userid}.").format(

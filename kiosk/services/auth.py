@@ -1,39 +1,43 @@
-"""Log in, register, recover credentials.
+"""Log in, recover credentials, unlock a userid.
 
-Recovery never says whether an account exists: the answer and (roughly) the time are the same,
-the code is random, single use, hashed at rest, valid `recovery_code_minutes`, and requests are
-rate-limited per identifier whether or not it matches anyone.
+Nothing here tells whether an account exists: an unknown userid is throttled, delayed and
+locked exactly like a known one, gets the same words, and costs the same argon2 work (one verify
+per login, one hash per recovery request). Attempts are reserved before the secret is checked
+(`kiosk.services.throttle`), so parallel guesses get no more checks than sequential ones.
+
+Login: per userid, the first `login_free_failures` wrong passwords cost no wait, then each try
+waits 1, 2, 4 ... s (up to `login_max_delay_seconds`) after the previous failure, and
+`max_failed_logins` failures in a row lock the userid for `lockout_minutes` (or until
+`pec-kiosk users unlock`). Per terminal (`terminal_id`), the same delays after
+`terminal_free_failures`, never a lock, and a success does not wipe them (a valid account of
+one's own must not buy more guesses at others').
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 
 from tortoise.expressions import F
 
 from kiosk.domain import validation
 from kiosk.domain.model import Role
-from kiosk.errors import Conflict, InvalidInput, Reason, Refusal
-from kiosk.i18n import _, hour
+from kiosk.errors import InvalidInput, Reason, Refusal
+from kiosk.i18n import _, _n, get_language, hour
+from kiosk.services import throttle
+from kiosk.services.codes import CODE_DIGITS, new_nonce
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import SessionUser
+from kiosk.services.throttle import THROTTLE_KEY, Blocked, Policy, Reserved, key_for
 from kiosk.services.tx import audit, guarded
-from kiosk.store.models import (
-    Area,
-    OutboxEmail,
-    PrepaidAccount,
-    RecoveryCode,
-    RecoveryRequest,
-    Subscriber,
-)
+from kiosk.settings import Settings
+from kiosk.store.models import OutboxEmail, RecoveryCode, Subscriber
 
-RECOVERY_CODE_DIGITS = 8
 RECOVERY_CODE_ATTEMPTS = 5
+FORGET_USER_FAILURES = timedelta(hours=24)
 
 
-def _session(sub: Subscriber) -> SessionUser:
+def session_of(sub: Subscriber) -> SessionUser:
     return SessionUser(sub.userid, sub.nominativo, Role(sub.role), sub.area_id)
 
 
@@ -41,121 +45,146 @@ def bad_credentials() -> Refusal:
     return Refusal(Reason.BAD_CREDENTIALS, _("Userid o password non corretti."))
 
 
+def user_policy(settings: Settings, kind: str = "login") -> Policy:
+    """A userid's (or the exit PIN's) wrong secrets: delays, then a lock."""
+    return Policy(
+        kind=kind,
+        free=settings.login_free_failures,
+        max_delay=settings.login_max_delay_seconds,
+        lock_after=settings.max_failed_logins,
+        lock_minutes=settings.lockout_minutes,
+        forget_after=FORGET_USER_FAILURES,
+    )
+
+
+def terminal_policy(settings: Settings) -> Policy:
+    """A terminal's wrong passwords, whoever they were for: delays only."""
+    return Policy(
+        kind="terminal",
+        free=settings.terminal_free_failures,
+        max_delay=settings.login_max_delay_seconds,
+        lock_after=None,
+        lock_minutes=0,
+        forget_after=timedelta(minutes=settings.lockout_minutes),
+        reset_on_success=False,
+    )
+
+
+def seconds_until(until: datetime, now: datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds()))
+
+
+def blocked_refusal(blocked: Blocked, now: datetime) -> Refusal:
+    """A try refused before any check: locked, or too soon after the last failure."""
+    if blocked.locked:
+        return Refusal(
+            Reason.LOCKED,
+            _(
+                "Troppi tentativi falliti: accesso bloccato fino alle {time}. "
+                "Lo sportello può sbloccarlo prima."
+            ).format(time=hour(blocked.until)),
+            until=blocked.until,
+        )
+    wait = seconds_until(blocked.until, now)
+    return Refusal(
+        Reason.THROTTLED,
+        _n(
+            "Troppi tentativi falliti: riprovare tra {n} secondo.",
+            "Troppi tentativi falliti: riprovare tra {n} secondi.",
+            wait,
+        ).format(n=wait),
+        wait_seconds=wait,
+    )
+
+
+def failed_refusal(reserved: Reserved, now: datetime, wrong: str) -> Refusal:
+    """A try that was checked and failed (`wrong` says what was wrong), with what follows."""
+    if reserved.locked_until is not None:
+        return Refusal(
+            Reason.LOCKED,
+            _(
+                "Troppi tentativi falliti: accesso bloccato fino alle {time}. "
+                "Lo sportello può sbloccarlo prima."
+            ).format(time=hour(reserved.locked_until)),
+            until=reserved.locked_until,
+        )
+    if reserved.next_at is None:
+        return Refusal(Reason.BAD_CREDENTIALS, wrong)
+    wait = seconds_until(reserved.next_at, now)
+    return Refusal(
+        Reason.BAD_CREDENTIALS,
+        wrong
+        + " "
+        + _n(
+            "Il prossimo tentativo sarà possibile tra {n} secondo.",
+            "Il prossimo tentativo sarà possibile tra {n} secondi.",
+            wait,
+        ).format(n=wait),
+        wait_seconds=wait,
+    )
+
+
 class AuthService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    @guarded
-    async def login(self, userid: str, password: str) -> SessionUser:
-        """Check the password; 5 failures in a row lock the account for 15 minutes."""
-        now = self.ctx.now()
-        user = await Subscriber.get_or_none(userid=userid.strip().lower())
-        if user is not None and user.locked_until is not None and user.locked_until > now:
-            await self.ctx.passwords.verify(None, password)  # same cost as a real attempt
-            raise Refusal(
-                Reason.LOCKED,
-                _("Troppi tentativi falliti: accesso bloccato fino alle {time}.").format(
-                    time=hour(user.locked_until)
-                ),
-            )
-        ok = await self.ctx.passwords.verify(user.password_hash if user else None, password)
-        if user is None:
-            raise bad_credentials()
-        if ok:
-            await self.ctx.atomic(lambda: self._login_succeeded(user))
-            return _session(user)
-        locked = await self.ctx.atomic(lambda: self._login_failed(user))
-        if locked:
-            raise Refusal(
-                Reason.LOCKED,
-                _("Troppi tentativi falliti: accesso bloccato per {n} minuti.").format(
-                    n=self.ctx.settings.lockout_minutes
-                ),
-            )
-        raise bad_credentials()
-
-    async def _login_succeeded(self, user: Subscriber) -> None:
-        await Subscriber.filter(id=user.id).update(failed_logins=0, locked_until=None)
-        await audit(self.ctx.now(), "login.ok", actor=user.userid)
-
-    async def _login_failed(self, user: Subscriber) -> bool:
-        now = self.ctx.now()
-        await Subscriber.filter(id=user.id).update(failed_logins=F("failed_logins") + 1)
-        fresh = await Subscriber.get(id=user.id)
-        await audit(now, "login.failed", actor=user.userid, failures=fresh.failed_logins)
-        if fresh.failed_logins >= self.ctx.settings.max_failed_logins:
-            until = now + timedelta(minutes=self.ctx.settings.lockout_minutes)
-            await Subscriber.filter(id=user.id).update(failed_logins=0, locked_until=until)
-            await audit(now, "login.locked", actor=user.userid, until=until.isoformat())
-            return True
-        return False
+    def _login_keys(self, uid: str, terminal: str | None) -> list[tuple[str, Policy]]:
+        settings = self.ctx.settings
+        return [
+            (key_for("login", uid), user_policy(settings)),
+            (key_for("terminal", terminal or settings.terminal_id), terminal_policy(settings)),
+        ]
 
     @guarded
-    async def register(
-        self,
-        *,
-        userid: str,
-        nominativo: str,
-        codice_fiscale: str,
-        email: str,
-        password: str,
-        password_confirm: str | None = None,
-        area_code: str | None = None,
-        role: Role = Role.SUBSCRIBER,
-        actor: str | None = None,
+    async def login(
+        self, userid: str, password: str, *, terminal: str | None = None
     ) -> SessionUser:
-        """Iscriviti. Field errors raise `InvalidInput` naming the field."""
-        uid = validation.userid(userid)
-        name = validation.nominativo(nominativo)
-        cf = validation.codice_fiscale(codice_fiscale)
-        mail = validation.email(email)
-        validation.password(password, uid)
-        if password_confirm is not None and password_confirm != password:
-            raise InvalidInput("password_confirm", _("Le due password non coincidono."))
-        area = area_code or self.ctx.refdata.default_area
-        if self.ctx.refdata.area(area) is None:
-            raise InvalidInput(
-                "area", _("Area di appartenenza sconosciuta: {area}.").format(area=area)
-            )
-        password_hash = await self.ctx.passwords.hash(password)
+        """Check the password, after reserving the attempt (see the module's doc)."""
+        now = self.ctx.now()
+        uid = userid.strip().lower()
+        keys = self._login_keys(uid, terminal)
+        outcome = await self.ctx.atomic(
+            lambda: throttle.reserve(keys, now), retry_on=[THROTTLE_KEY]
+        )
+        subject = uid if validation.is_userid(uid) else ""
+        if isinstance(outcome, Blocked):
+            await self.ctx.passwords.verify(None, password)  # the cost of a check, all the same
+            await self.ctx.atomic(lambda: audit(now, "login.blocked", subject=subject))
+            raise blocked_refusal(outcome, now)
+        reserved = outcome
+        user = await Subscriber.get_or_none(userid=uid) if subject else None
+        if await self.ctx.passwords.verify(user.password_hash if user else None, password):
+            assert user is not None
 
-        async def work() -> Subscriber:
-            if await Subscriber.exists(userid=uid):
-                raise InvalidInput(
-                    "userid", _("Lo userid {userid} è già in uso.").format(userid=uid)
-                )
-            if role is Role.SUBSCRIBER and await Subscriber.exists(codice_fiscale=cf):
-                raise InvalidInput(
-                    "codice_fiscale",
-                    _(
-                        "Esiste già un'iscrizione con questo codice fiscale: usare il recupero "
-                        "credenziali."
-                    ),
-                )
-            sub = await Subscriber.create(
-                userid=uid,
-                nominativo=name,
-                codice_fiscale=cf,
-                email=mail,
-                area=await Area.get(code=area),
-                role=role,
-                password_hash=password_hash,
-                created_at=self.ctx.now(),
-            )
-            await PrepaidAccount.create(subscriber=sub, balance_cents=0)
-            await audit(
-                self.ctx.now(), "register", actor=actor or uid, subject=uid, role=role.value
-            )
-            return sub
+            async def succeeded() -> None:
+                await throttle.succeeded(keys, reserved)
+                await audit(now, "login.ok", actor=user.userid, subject=user.userid)
 
-        try:
-            return _session(await self.ctx.atomic(work))
-        except Conflict as exc:
-            if exc.constraint != "subscriber.userid":
-                raise
-            raise InvalidInput(
-                "userid", _("Lo userid {userid} è già in uso.").format(userid=uid)
-            ) from None
+            await self.ctx.atomic(succeeded)
+            return session_of(user)
+        await self.ctx.atomic(lambda: audit(now, "login.failed", subject=subject))
+        raise failed_refusal(reserved, now, _("Userid o password non corretti."))
+
+    @guarded
+    async def unlock(self, userid: str, *, actor: str) -> bool:
+        """Lift a userid's delays and lock (an operator, at the desk). True if it was locked
+        or delayed. Back office only: it may say that a userid is unknown."""
+        uid = validation.userid_ref(userid)
+        now = self.ctx.now()
+
+        async def work() -> bool:
+            row = await throttle.clear(key_for("login", uid))
+            if row is None and not await Subscriber.exists(userid=uid):
+                raise Refusal(
+                    Reason.UNKNOWN_USER, _("Nessun utente con userid {userid}.").format(userid=uid)
+                )
+            held = row is not None and any(
+                t is not None and t > now for t in (row.locked_until, row.next_allowed_at)
+            )
+            await audit(now, "login.unlocked", actor=actor[:32], subject=uid, was_held=held)
+            return held
+
+        return await self.ctx.atomic(work)
 
     # --- credential recovery ------------------------------------------------------------
 
@@ -166,54 +195,78 @@ class AuthService:
             "di recupero valido {minutes} minuti."
         )
 
+    async def _account_for(self, text: str) -> Subscriber | None:
+        """The account a recovery identifier names: an e-mail address (any case) or a userid."""
+        if "@" in text:
+            return await Subscriber.filter(email=validation.email_key(text)).order_by("id").first()
+        if validation.is_userid(text):
+            return await Subscriber.get_or_none(userid=text)
+        return None
+
     @guarded
     async def request_recovery(self, identifier: str) -> str:
-        """Send a recovery code to the account's e-mail, if there is one. Same answer either way."""
-        key_text = identifier.strip().lower()
-        if not key_text:
+        """Send a recovery code to the account's e-mail, if there is one. Same answer either way.
+
+        The identifier is a userid or an e-mail address of any legal length; the code is stored
+        as a nonce and a hash, and the e-mail renders it at send time (`OutboxService`).
+        """
+        text = identifier.strip().lower()
+        if not text:
             raise InvalidInput("identifier", _("Inserire lo userid o l'indirizzo e-mail."))
-        key = hashlib.sha256(key_text.encode()).hexdigest()
-        code = f"{secrets.randbelow(10**RECOVERY_CODE_DIGITS):0{RECOVERY_CODE_DIGITS}d}"
-        code_hash = await self.ctx.passwords.hash(code)  # always hashed: the cost does not tell
+        if len(text) > validation.EMAIL_MAX:
+            raise InvalidInput(
+                "identifier",
+                _("Lo userid o l'indirizzo e-mail può avere al massimo {n} caratteri.").format(
+                    n=validation.EMAIL_MAX
+                ),
+            )
+        nonce = new_nonce()
+        # always hashed, whether or not anybody will get it: the cost does not tell
+        code_hash = await self.ctx.passwords.hash(self.ctx.codes.code(nonce))
         now = self.ctx.now()
-        minutes = self.ctx.settings.recovery_code_minutes
+        settings = self.ctx.settings
+        minutes = settings.recovery_code_minutes
+        lang = get_language()
 
         async def work() -> None:
-            since = now - timedelta(hours=1)
-            recent = await RecoveryRequest.filter(key=key, created_at__gte=since).count()
-            if recent >= self.ctx.settings.recovery_requests_per_hour:
+            reopens = await throttle.take_quota(
+                key_for("recovery", text),
+                "recovery",
+                settings.recovery_requests_per_hour,
+                timedelta(hours=1),
+                now,
+            )
+            if reopens is not None:
                 raise Refusal(
                     Reason.RATE_LIMITED,
-                    _("Troppe richieste di recupero. Riprovare tra un'ora."),
+                    _("Troppe richieste di recupero: riprovare dopo le {time}.").format(
+                        time=hour(reopens)
+                    ),
                 )
-            await RecoveryRequest.create(key=key, created_at=now)
-            user = await Subscriber.get_or_none(userid=key_text)
+            user = await self._account_for(text)
             if user is None:
-                user = await Subscriber.filter(email=key_text).order_by("id").first()
-            if user is None:
-                await audit(now, "recovery.unknown", subject=key[:12])
+                await audit(now, "recovery.unknown", subject=key_for("recovery", text)[:12])
                 return
             await RecoveryCode.filter(subscriber=user, used_at=None).update(used_at=now)
-            await RecoveryCode.create(
+            record = await RecoveryCode.create(
                 subscriber=user,
                 code_hash=code_hash,
+                nonce=nonce,
                 created_at=now,
                 expires_at=now + timedelta(minutes=minutes),
             )
             await OutboxEmail.create(
                 kind="recovery",
                 to_address=user.email,
-                subject=_("Recupero credenziali PEC"),
-                body=_(
-                    "Gentile {name},\n\nil suo userid è {userid}.\nCodice di recupero: {code}\n"
-                    "Il codice vale {minutes} minuti e si può usare una sola volta.\n\n"
-                    "Se non ha chiesto lei il recupero, ignori questo messaggio."
-                ).format(name=user.nominativo, userid=user.userid, code=code, minutes=minutes),
+                subject="",
+                body="",
+                template="recovery",
+                params={"code_id": record.id, "minutes": minutes, "lang": lang},
                 created_at=now,
             )
             await audit(now, "recovery.requested", actor=user.userid, subject=user.userid)
 
-        await self.ctx.atomic(work)
+        await self.ctx.atomic(work, retry_on=[THROTTLE_KEY])
         return self.recovery_sent_message().format(minutes=minutes)
 
     @guarded
@@ -233,7 +286,7 @@ class AuthService:
         invalid = Refusal(Reason.BAD_CODE, _("Codice non valido o scaduto. Richiederne uno nuovo."))
 
         async def reserve() -> tuple[Subscriber, RecoveryCode] | None:
-            user = await Subscriber.get_or_none(userid=uid)
+            user = await Subscriber.get_or_none(userid=uid) if validation.is_userid(uid) else None
             if user is None:
                 return None
             record = (
@@ -248,23 +301,25 @@ class AuthService:
             return user, record
 
         reserved = await self.ctx.atomic(reserve)
-        if reserved is None:
-            await self.ctx.passwords.verify(None, code)  # the same cost as a real check
+        typed = code.strip()
+        if reserved is None or len(typed) != CODE_DIGITS:
+            await self.ctx.passwords.verify(None, typed)  # the same cost as a real check
             raise invalid
         user, record = reserved
-        if not await self.ctx.passwords.verify(record.code_hash, code.strip()):
+        if not await self.ctx.passwords.verify(record.code_hash, typed):
             raise invalid
         new_hash = await self.ctx.passwords.hash(new_password)
 
         async def spend() -> bool:
             if not await RecoveryCode.filter(id=record.id, used_at=None).update(used_at=now):
                 return False  # used by a concurrent request a moment ago
-            await Subscriber.filter(id=user.id).update(
-                password_hash=new_hash, failed_logins=0, locked_until=None
-            )
+            await Subscriber.filter(id=user.id).update(password_hash=new_hash)
+            # proving the e-mail on record lifts the userid's delays and lock
+            login_key = key_for("login", uid)
+            await throttle.succeeded([(login_key, user_policy(self.ctx.settings))], None)
             await audit(now, "recovery.reset", actor=uid, subject=uid)
             return True
 
         if not await self.ctx.atomic(spend):
             raise invalid
-        return _session(user)
+        return session_of(user)

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from kiosk.clock import Clock
 from kiosk.refdata import ReferenceData
+from kiosk.services.codes import CodeMaker
 from kiosk.services.passwords import Passwords
 from kiosk.services.tx import RetryPolicy, atomic
 from kiosk.settings import Settings
@@ -23,11 +24,19 @@ class ServiceContext:
     settings: Settings
     passwords: Passwords
     policy: RetryPolicy
+    codes: CodeMaker
 
     @classmethod
     def build(cls, clock: Clock, refdata: ReferenceData, settings: Settings) -> ServiceContext:
         passwords = Passwords(settings.password_time_cost, settings.password_memory_kib)
-        return cls(clock, refdata, settings, passwords, RetryPolicy(settings.db_lock_timeout))
+        return cls(
+            clock,
+            refdata,
+            settings,
+            passwords,
+            RetryPolicy(settings.db_lock_timeout),
+            CodeMaker(settings),
+        )
 
     def now(self) -> datetime:
         return self.clock.now()

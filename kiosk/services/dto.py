@@ -24,6 +24,16 @@ class SessionUser:
 
 
 @dataclass(frozen=True, slots=True)
+class RegistrationStarted:
+    """Iscriviti, step one done: the same answer whatever exists. `handle` names the pending
+    registration for step two (the code); `message` says where the code went."""
+
+    handle: str
+    message: str
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
 class MailboxView:
     address: str
     family: MailboxFamily

@@ -23,7 +23,14 @@ from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, VAT_RATE_PERCENT, vat_cen
 from kiosk.errors import Unavailable, unavailable
 from kiosk.payments.gateway import CardGateway
 from kiosk.refdata import demo_logins
-from kiosk.services.dto import AccountView, CallbackView, OrderView, Quote, SessionUser
+from kiosk.services.dto import (
+    AccountView,
+    CallbackView,
+    OrderView,
+    Quote,
+    RegistrationStarted,
+    SessionUser,
+)
 from kiosk.services.port import AreaChoice, DemoLogin, KioskFacts, Link, LinkState
 from kiosk.services.runtime import ServiceHandle
 
@@ -176,7 +183,7 @@ class FrontDesk:
     async def login(self, userid: str, password: str) -> SessionUser:
         return await self._call(lambda s: s.auth.login(userid, password))
 
-    async def register(
+    async def start_registration(
         self,
         *,
         userid: str,
@@ -186,9 +193,9 @@ class FrontDesk:
         password: str,
         password_confirm: str,
         area_code: str,
-    ) -> SessionUser:
+    ) -> RegistrationStarted:
         return await self._call(
-            lambda s: s.auth.register(
+            lambda s: s.registration.start(
                 userid=userid,
                 nominativo=nominativo,
                 codice_fiscale=codice_fiscale,
@@ -198,6 +205,11 @@ class FrontDesk:
                 area_code=area_code,
             )
         )
+
+    async def complete_registration(
+        self, handle: str, code: str, *, userid: str | None = None
+    ) -> SessionUser:
+        return await self._call(lambda s: s.registration.complete(handle, code, userid=userid))
 
     async def request_recovery(self, identifier: str) -> str:
         return await self._call(lambda s: s.auth.request_recovery(identifier))
@@ -244,6 +256,15 @@ class FrontDesk:
         if not self.handle.settings.demo:
             return None
         return await self._call(lambda s: s.demo_notice())
+
+    async def exit_pin_is_set(self) -> bool:
+        return await self._call(lambda s: s.exit_pin.is_set())
+
+    async def check_exit_pin(self, pin: str) -> bool:
+        return await self._call(lambda s: s.exit_pin.check(pin))
+
+    async def record_exit(self) -> None:
+        await self._call(lambda s: s.exit_pin.record_exit())
 
 
 def _import_the_core() -> None:

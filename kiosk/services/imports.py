@@ -262,7 +262,11 @@ async def _check_users(
     for uid, row in in_file.items():
         user = existing.get(uid)
         if user is None:
-            other = await Subscriber.filter(codice_fiscale=row.codice_fiscale).first()
+            # a self-registration proved an e-mail address, not this codice fiscale: it never
+            # stands in the way of the provider's record (cf_proven, migration 0003)
+            other = await Subscriber.filter(
+                codice_fiscale=row.codice_fiscale, cf_proven=True
+            ).first()
             if other is not None:
                 problems.append(
                     (

@@ -14,7 +14,14 @@ from typing import Protocol
 
 from kiosk.domain.model import PaymentMethod, Role
 from kiosk.refdata import Contacts
-from kiosk.services.dto import AccountView, CallbackView, OrderView, Quote, SessionUser
+from kiosk.services.dto import (
+    AccountView,
+    CallbackView,
+    OrderView,
+    Quote,
+    RegistrationStarted,
+    SessionUser,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +82,7 @@ class Desk(Protocol):
 
     async def login(self, userid: str, password: str) -> SessionUser: ...
 
-    async def register(
+    async def start_registration(
         self,
         *,
         userid: str,
@@ -85,6 +92,10 @@ class Desk(Protocol):
         password: str,
         password_confirm: str,
         area_code: str,
+    ) -> RegistrationStarted: ...
+
+    async def complete_registration(
+        self, handle: str, code: str, *, userid: str | None = None
     ) -> SessionUser: ...
 
     async def request_recovery(self, identifier: str) -> str: ...
@@ -115,3 +126,9 @@ class Desk(Protocol):
         """In demo mode, when the demo data were made for another day: what to know, and how to
         make them again for today."""
         ...
+
+    async def exit_pin_is_set(self) -> bool: ...
+
+    async def check_exit_pin(self, pin: str) -> bool: ...
+
+    async def record_exit(self) -> None: ...

@@ -49,7 +49,7 @@ class RenewalService:
 
         `replacing`: the code of the box's order awaiting payment that the payer wants to pay
         another way; it does not stand in the way of this quote."""
-        uid = userid.strip().lower()
+        uid = validation.userid_ref(userid)
         if not uid:
             raise InvalidInput("userid", _("Inserire lo userid."))
         address = validation.pec_address(pec)
@@ -178,7 +178,7 @@ class RenewalService:
         transaction, so the box is never left without, nor with two, open orders."""
         op = None
         if operator is not None:
-            op = await Subscriber.get_or_none(userid=operator.strip().lower())
+            op = await Subscriber.get_or_none(userid=validation.userid_ref(operator, "operator"))
             if op is None or op.role not in (Role.OPERATOR, Role.ADMIN):
                 raise Refusal(
                     Reason.NOT_OPERATOR,

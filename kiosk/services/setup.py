@@ -11,11 +11,13 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from kiosk.domain import validation
 from kiosk.domain.dates import expiry_after
 from kiosk.domain.model import MailboxFamily, Role
 from kiosk.errors import Reason, Refusal
 from kiosk.i18n import _
 from kiosk.services.context import ServiceContext
+from kiosk.services.exitpin import PIN_FACT
 from kiosk.services.renewal import RenewalService
 from kiosk.services.tx import audit
 from kiosk.store.models import (
@@ -103,6 +105,8 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> list[str]:
     hashes = {
         u["userid"]: await ctx.passwords.hash(u["password"]) for u in users if u.get("password")
     }
+    demo_pin = doc.get("kiosk", {}).get("exit_pin")
+    pin_hash = await ctx.passwords.hash(str(demo_pin)) if demo_pin else None
     now = ctx.now()
 
     async def work() -> None:
@@ -122,7 +126,7 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> list[str]:
                 userid=raw["userid"],
                 nominativo=raw["nominativo"],
                 codice_fiscale=raw["codice_fiscale"],
-                email=raw["email"],
+                email=validation.email_key(raw["email"]),
                 area=area,
                 role=Role(raw["role"]),
                 password_hash=hashes.get(raw["userid"]),
@@ -158,6 +162,8 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> list[str]:
                 description=_("Ricarica dimostrativa"),
                 created_at=now,
             )
+        if pin_hash is not None and not await KioskFact.exists(key=PIN_FACT):
+            await KioskFact.create(key=PIN_FACT, value=pin_hash)
         await KioskFact.update_or_create(key=DEMO_FACT, defaults={"value": today.isoformat()})
         await audit(now, "demo.loaded", users=[u["userid"] for u in users], day=today.isoformat())
 

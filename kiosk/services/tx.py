@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
-from kiosk.errors import Conflict, KioskError, Unavailable, unavailable
+from tortoise.exceptions import ValidationError
+
+from kiosk.errors import Conflict, InvalidInput, KioskError, Unavailable, unavailable
 from kiosk.i18n import _
 from kiosk.store.faults import Fault, diagnose
 from kiosk.store.models import AuditEvent
@@ -71,6 +73,12 @@ def translate(exc: BaseException) -> KioskError | None:
     """The error a database exception means to the user, or None if it is not the database's."""
     if isinstance(exc, KioskError):
         return exc
+    if isinstance(exc, ValidationError):  # a value no column can hold (e.g. too long)
+        field = str(exc).split(":", 1)[0].strip() if ":" in str(exc) else "valore"
+        # the message never repeats the value: it may be an address, and it goes to the log
+        return InvalidInput(
+            field, _("Valore troppo lungo o non valido per il campo {field}.").format(field=field)
+        )
     diagnosis = diagnose(exc)
     if diagnosis.fault is Fault.INTEGRITY:
         message = _conflict_messages().get(diagnosis.constraint) or _(

@@ -57,8 +57,11 @@ class Subscriber(Model):
     )
     role = fields.CharEnumField(Role, max_length=16, default=Role.SUBSCRIBER)
     password_hash = fields.CharField(max_length=200, null=True)
-    failed_logins = fields.IntField(default=0)
-    locked_until = fields.DatetimeField(null=True)
+    # True when the codice fiscale is vouched for: imported from the provider, entered by the
+    # back office, or an account bound to such a record by proving its e-mail on record. A
+    # self-registration proves an e-mail address, not a codice fiscale: False, and it never
+    # stands in the way of the provider's import of that codice fiscale.
+    cf_proven = fields.BooleanField(default=True, db_default=True)
     created_at = fields.DatetimeField()
     area_id: str
 
@@ -201,31 +204,81 @@ class Invoice(Model):
 
 
 class RecoveryCode(Model):
-    """A single-use credential-recovery code, stored as an argon2 hash."""
+    """A single-use credential-recovery code. Never stored in clear: the code is derived from
+    `nonce` with the deployment's secret key when the e-mail is rendered, and checked against
+    its argon2 hash."""
 
     id = fields.IntField(primary_key=True)
     subscriber: fields.ForeignKeyRelation[Subscriber] = fields.ForeignKeyField(
         "models.Subscriber", related_name="recovery_codes", on_delete=fields.CASCADE
     )
     code_hash = fields.CharField(max_length=200)
+    nonce = fields.CharField(max_length=64, default="", db_default="")
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
     attempts = fields.IntField(default=0)
+    subscriber_id: int
 
     class Meta:
         table = "recovery_code"
 
 
-class RecoveryRequest(Model):
-    """Every recovery request, existing account or not: the rate limit counts these."""
+class PendingRegistration(Model):
+    """Iscriviti, step one: everything the form said, waiting for the e-mailed code.
+
+    Holds no claim on the codice fiscale (nothing looks at it but its own second step).
+    `kind`: `new` (a new account, code to the e-mail typed), `bind` (the codice fiscale belongs
+    to an imported subscriber without a password: the code went to the e-mail on record, and
+    proving it sets that subscriber's password), `already` (that subscriber has a password: the
+    e-mail on record was told so, and no code completes this row).
+    """
 
     id = fields.IntField(primary_key=True)
-    key = fields.CharField(max_length=64, db_index=True)  # sha256 of the normalised identifier
+    handle = fields.CharField(max_length=32, unique=True)  # what the screen holds
+    kind = fields.CharField(max_length=16)
+    subscriber: fields.ForeignKeyNullableRelation[Subscriber] = fields.ForeignKeyField(
+        "models.Subscriber", related_name="registrations", null=True, on_delete=fields.CASCADE
+    )
+    userid = fields.CharField(max_length=32)
+    nominativo = fields.CharField(max_length=120)
+    codice_fiscale = fields.CharField(max_length=16)
+    email = fields.CharField(max_length=254)
+    area: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "models.Area", related_name="registrations", on_delete=fields.RESTRICT
+    )
+    password_hash = fields.CharField(max_length=200)
+    code_hash = fields.CharField(max_length=200)
+    nonce = fields.CharField(max_length=64)
     created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0)
+    subscriber_id: int | None
+    area_id: str
 
     class Meta:
-        table = "recovery_request"
+        table = "pending_registration"
+
+
+class AuthThrottle(Model):
+    """One row per throttled key: a userid's or a terminal's wrong passwords, the exit PIN's
+    wrong tries, the code e-mails asked for one identifier. `key` is the sha256 of kind and
+    identifier, so the table names nobody. Reserved (row locked, attempt counted) in a
+    transaction of its own before any secret is checked."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=64, unique=True)
+    kind = fields.CharField(max_length=16)
+    failures = fields.IntField(default=0)  # in a row (passwords, PIN)
+    last_failure_at = fields.DatetimeField(null=True)
+    next_allowed_at = fields.DatetimeField(null=True)  # the progressive delay
+    locked_until = fields.DatetimeField(null=True)
+    count = fields.IntField(default=0)  # requests in the current window (code e-mails)
+    window_start = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "auth_throttle"
 
 
 class CallbackRequest(Model):
@@ -248,13 +301,20 @@ class CallbackRequest(Model):
 
 
 class OutboxEmail(Model):
-    """E-mails waiting to be sent, written in the transaction of the change they report."""
+    """E-mails waiting to be sent, written in the transaction of the change they report.
+
+    A message with a secret in it (a code) is stored as `template` and non-secret `params`
+    (e.g. the code row's id) and rendered at send time (`OutboxService.render_outbox`); the
+    others keep their `subject` and `body`.
+    """
 
     id = fields.IntField(primary_key=True)
     kind = fields.CharField(max_length=32)
     to_address = fields.CharField(max_length=254)
     subject = fields.CharField(max_length=200)
     body = fields.TextField()
+    template = fields.CharField(max_length=32, default="", db_default="")
+    params: fields.Field[dict[str, object]] = fields.JSONField(default=dict, db_default={})
     created_at = fields.DatetimeField()
     sent_at = fields.DatetimeField(null=True)
     attempts = fields.IntField(default=0)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import cast
 
 import pytest
@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from kiosk.app import KioskApp
+from kiosk.clock import FixedClock
 from kiosk.errors import Refusal
 from kiosk.store.models import OutboxEmail, Subscriber
 from screens.login import LoginScreen
@@ -25,10 +26,13 @@ from tests.app.helpers import (
     notice,
     plain,
     press_button,
+    screen_dump,
     settle_all,
     shown_text,
     table_rows,
+    wait_for,
 )
+from tests.services.mail import last_code
 
 FIELDS = ("userid", "nominativo", "codice_fiscale", "email", "password", "password_confirm")
 
@@ -123,27 +127,43 @@ async def test_wrong_credentials_show_an_error_and_stay_on_login(
         assert app.session is None
 
 
-async def test_five_failures_lock_the_account_even_for_the_right_password(
-    make_app: Callable[..., KioskApp],
+async def test_wrong_passwords_slow_down_and_the_screen_says_how_long(
+    make_app: Callable[..., KioskApp], clock: FixedClock
 ) -> None:
     app = make_app()
     async with running(app) as pilot:
         await pilot.click("#login")
         await settle_all(pilot)
-        for attempt in range(1, 5):
+        for attempt in range(1, 3):
             await submit_login(pilot, "avv.demo", f"Sbagliata-{attempt}")
-            assert app.is_running
             assert notice(app.screen).endswith(BAD_CREDENTIALS), attempt
-        await submit_login(pilot, "avv.demo", "Sbagliata-5")
-        assert app.is_running
-        assert "accesso bloccato per 15 minuti" in notice(app.screen)
-        await submit_login(pilot, "avv.demo", "Rinnovo2026!")  # the right one, too late
-        assert app.is_running
-        assert isinstance(app.screen, LoginScreen)
-        assert "accesso bloccato fino alle 10:15" in notice(app.screen)
+        await submit_login(pilot, "avv.demo", "Sbagliata-3")
+        assert notice(app.screen).endswith(
+            "Userid o password non corretti. Il prossimo tentativo sarà possibile tra 1 secondo."
+        )
+        await submit_login(pilot, "avv.demo", "Rinnovo2026!")  # the right one, too soon
+        assert app.is_running and isinstance(app.screen, LoginScreen)
+        assert notice(app.screen).endswith("Troppi tentativi falliti: riprovare tra 1 secondo.")
         assert app.session is None
-        user = await Subscriber.get(userid="avv.demo")
-        assert user.locked_until is not None
+        clock.advance(timedelta(seconds=1))
+        await submit_login(pilot, "avv.demo", "Rinnovo2026!")
+        assert isinstance(app.screen, MailboxesScreen)
+
+
+async def test_an_unknown_userid_reads_the_same_as_a_wrong_password(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    seen: dict[str, list[str]] = {}
+    for userid in ("avv.demo", "nessuno.qui"):
+        app = make_app(terminal_id=f"chiosco-{userid}")
+        async with running(app) as pilot:
+            await pilot.click("#login")
+            await settle_all(pilot)
+            seen[userid] = []
+            for attempt in range(4):
+                await submit_login(pilot, userid, f"Sbagliata-{attempt}")
+                seen[userid].append(notice(app.screen))
+    assert seen["avv.demo"] == seen["nessuno.qui"]
 
 
 # --- Iscriviti --------------------------------------------------------------------------------
@@ -197,45 +217,114 @@ async def test_registration_marks_every_bad_field_at_once_and_creates_nothing(
         assert await Subscriber.all().count() == before
 
 
-async def test_registration_logs_the_new_subscriber_in(
+SENT = (
+    "Abbiamo inviato un codice di conferma all'indirizzo e-mail indicato o, se il codice "
+    "fiscale risulta già iscritto, a quello registrato."
+)
+
+
+async def register(pilot: Pilot[None], **change: str) -> str:
+    """Step one through the form: the message shown under the step-two heading."""
+    app = pilot.app
+    await press_button(pilot, "register")
+    assert isinstance(app.screen, RegisterScreen)
+    fill(app.screen, **{**GOOD, **change})
+    await press_button(pilot, "submit")
+    sent = app.screen.query_one("#sent", Static)
+    return plain(sent) if is_shown(sent) else ""
+
+
+async def test_registration_sends_a_code_and_the_code_logs_the_new_subscriber_in(
     make_app: Callable[..., KioskApp],
 ) -> None:
     app = make_app()
     async with running(app) as pilot:
-        await press_button(pilot, "register")
-        fill(app.screen, **GOOD)
-        await press_button(pilot, "submit")
+        before = await Subscriber.all().count()
+        message = await register(pilot)
+        assert SENT in message
+        assert isinstance(app.screen, RegisterScreen)
+        assert not is_shown(app.screen.query_one("#step1"))
+        assert app.focused is app.screen.query_one("#code")
+        assert await Subscriber.all().count() == before  # nothing until the code
+        # at 80x24 the message, the code field and the buttons are all in view (once painted)
+        shown = ("Abbiamo inviato un codice", "Codice (8 cifre)", "Completa l'iscrizione")
+        await wait_for(pilot, lambda: all(text in screen_dump(app) for text in shown))
+        services = await app.front_desk.services()
+        code = await last_code(services, "anna.nuova@example.org")
+        await pilot.press(*"00000000", "enter")  # a wrong one first
+        await settle_all(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        assert "Codice non valido o scaduto" in notice(app.screen)
+        await wait_for(pilot, lambda: "Codice non valido o scaduto" in screen_dump(app))
+        app.screen.query_one("#code", Input).value = ""
+        await pilot.press(*code, "enter")
+        await settle_all(pilot)
         assert isinstance(app.screen, MailboxesScreen)
         assert app.session is not None and app.session.userid == "avv.nuova"
         assert app.screen.query_one("#boxes", DataTable).row_count == 0
         assert "Nessuna casella PEC risulta associata" in notice(app.screen)
-        assert notice(app.screen).startswith("ℹ")  # information, not an error
         assert "Avv. Anna Nuova" in shown_text(app.screen)
-        services = await app.front_desk.services()
         account = await services.accounts.overview("avv.nuova")
         assert (account.nominativo, account.email, account.balance_cents) == (
             "Avv. Anna Nuova",
             "anna.nuova@example.org",
             0,
         )
-        assert account.mailboxes == ()
-        # the password chosen at the kiosk is the one that works
         user = await services.auth.login("avv.nuova", GOOD["password"])
         assert user.userid == "avv.nuova"
 
 
-async def test_registration_with_a_userid_in_use_marks_the_userid_field(
+async def test_a_userid_in_use_is_said_only_after_the_code_and_another_is_chosen_there(
     make_app: Callable[..., KioskApp],
 ) -> None:
     app = make_app()
     async with running(app) as pilot:
-        await press_button(pilot, "register")
-        fill(app.screen, **{**GOOD, "userid": "avv.demo"})
-        await press_button(pilot, "submit")
-        assert app.is_running
+        assert SENT in await register(pilot, userid="avv.demo")  # nothing said yet
+        assert field_error(app.screen, "userid") == ""
+        services = await app.front_desk.services()
+        code = await last_code(services, "anna.nuova@example.org")
+        await pilot.press(*code, "enter")
+        await settle_all(pilot)
         assert isinstance(app.screen, RegisterScreen)
-        assert field_error(app.screen, "userid") == "Lo userid avv.demo è già in uso."
-        assert app.session is None
+        taken = "Lo userid avv.demo non è disponibile: sceglierne un altro."
+        assert field_error(app.screen, "new_userid") == taken
+        assert app.focused is app.screen.query_one("#new_userid")
+        await wait_for(pilot, lambda: "avv.demo non è disponibile" in screen_dump(app))
+        await pilot.press(*"avv.nuova", "enter")
+        await settle_all(pilot)
+        assert isinstance(app.screen, MailboxesScreen)
+        assert app.session is not None and app.session.userid == "avv.nuova"
+
+
+async def test_an_imported_subscriber_registers_by_the_address_on_record(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    app = make_app()
+    async with running(app) as pilot:
+        message = await register(
+            pilot, codice_fiscale="RSSGPP75C12H703W", email="qualcuno@example.org"
+        )
+        assert SENT in message  # the same words: where the code went is not said
+        services = await app.front_desk.services()
+        assert await OutboxEmail.filter(to_address="qualcuno@example.org").count() == 0
+        code = await last_code(services, "g.rossi@example.org")
+        await pilot.press(*code, "enter")
+        await settle_all(pilot)
+        assert isinstance(app.screen, MailboxesScreen)
+        assert app.session is not None and app.session.userid == "avv.rossi"
+        assert app.screen.query_one("#boxes", DataTable).row_count == 1
+
+
+async def test_the_form_can_be_changed_after_the_code_was_sent(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    app = make_app()
+    async with running(app) as pilot:
+        await register(pilot)
+        await press_button(pilot, "edit")
+        assert is_shown(app.screen.query_one("#step1"))
+        assert app.screen.query_one("#userid", Input).value == GOOD["userid"]
+        assert app.focused is app.screen.query_one("#userid")
 
 
 # --- Recupero credenziali ---------------------------------------------------------------------
@@ -248,12 +337,8 @@ async def request_code(pilot: Pilot[None], identifier: str) -> str:
     return plain(sent) if is_shown(sent) else ""
 
 
-async def recovery_code(to_address: str) -> str:
-    mails = await OutboxEmail.filter(kind="recovery", to_address=to_address).order_by("-id")
-    assert mails, f"no recovery e-mail to {to_address}"
-    match = re.search(r"Codice di recupero: (\d{8})", mails[0].body)
-    assert match is not None, mails[0].body
-    return match.group(1)
+async def recovery_code(app: KioskApp, to_address: str) -> str:
+    return await last_code(await app.front_desk.services(), to_address)
 
 
 async def test_recovery_says_the_same_for_known_and_unknown_accounts(
@@ -283,7 +368,7 @@ async def test_recovery_code_from_the_email_sets_a_new_password_and_logs_in(
     async with running(app) as pilot:
         await press_button(pilot, "recovery")
         await request_code(pilot, "avv.demo@example.org")  # by e-mail address this time
-        code = await recovery_code("avv.demo@example.org")
+        code = await recovery_code(app, "avv.demo@example.org")
         fill(
             app.screen,
             userid="avv.demo",
@@ -321,7 +406,7 @@ async def test_recovery_with_a_wrong_code_is_refused(make_app: Callable[..., Kio
     async with running(app) as pilot:
         await press_button(pilot, "recovery")
         await request_code(pilot, "avv.demo")
-        code = await recovery_code("avv.demo@example.org")
+        code = await recovery_code(app, "avv.demo@example.org")
         wrong = f"{(int(code) + 1) % 10**8:08d}"
         fill(
             app.screen,

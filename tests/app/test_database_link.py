@@ -82,6 +82,7 @@ def pg_settings(cluster: Cluster, tmp_path: Path) -> Settings:
         refdata_dir=DATA,
         password_time_cost=1,
         password_memory_kib=1024,
+        test_mode=True,
         **FAST_LINK,
     )
 

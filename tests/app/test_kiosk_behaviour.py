@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from textual.widgets import Input
 
 from kiosk.app import KioskApp
 from kiosk.domain.model import PaymentMethod, Role
-from kiosk.store.models import Area, Subscriber
+from kiosk.store.models import Area, AuditEvent, Subscriber
 from screens.card_payment import CardPaymentScreen
 from screens.confirm import ConfirmScreen
 from screens.idle import IdleWarning
@@ -250,33 +252,64 @@ async def test_after_a_long_bank_wait_the_result_stays_on_screen(
 async def test_kiosk_mode_exit_needs_the_operator_pin(
     make_app: Callable[..., KioskApp],
 ) -> None:
-    app = make_app(kiosk_mode=True, operator_pin="2468")
+    app = make_app(kiosk_mode=True)  # the demo's PIN is in its database: 246813
     async with running(app) as pilot:
         await pilot.press("ctrl+q")
         await settle_all(pilot)
         assert isinstance(app.screen, PinScreen)
         assert app.focused is app.screen.query_one("#pin")
-        await pilot.press(*"1111", "enter")
+        await pilot.press(*"111111", "enter")
         await settle_all(pilot)
         assert app.is_running
         assert isinstance(app.screen, PinScreen)
         assert plain(app.screen.query_one("#pin-error")) == "PIN errato."
         assert app.screen.query_one("#pin", Input).value == ""
+        assert app.focused is app.screen.query_one("#pin")
         await pilot.press("escape")
         await settle_all(pilot)
         assert app.is_running and isinstance(app.screen, WelcomeScreen)
         await pilot.press("ctrl+q")
         await settle_all(pilot)
-        await pilot.press(*"2468", "enter")
-        await pilot.pause()
-        assert not app.is_running
+        await pilot.press(*"246813", "enter")
+        await wait_for(pilot, lambda: not app.is_running)
         assert app.return_code == 0
+        actions = [e.action for e in await AuditEvent.filter(action__startswith="kiosk.")]
+        assert actions == ["kiosk.pin_wrong", "kiosk.unlocked", "kiosk.exit"]
+
+
+async def test_wrong_pins_make_the_next_try_wait_and_say_so(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    app = make_app(kiosk_mode=True)
+    async with running(app) as pilot:
+        await pilot.press("ctrl+q")
+        await settle_all(pilot)
+        for pin in ("111111", "222222", "333333"):
+            await pilot.press(*pin, "enter")
+            await settle_all(pilot)
+        error = plain(app.screen.query_one("#pin-error"))
+        assert error == "PIN errato. Il prossimo tentativo sarà possibile tra 1 secondo."
+        await pilot.press(*"246813", "enter")  # the right one, too soon: refused unchecked
+        await settle_all(pilot)
+        assert app.is_running and isinstance(app.screen, PinScreen)
+        assert plain(app.screen.query_one("#pin-error")).startswith("Troppi tentativi falliti")
+
+
+async def test_kiosk_mode_without_an_exit_pin_refuses_to_run(
+    make_app: Callable[..., KioskApp], data_dir: Path
+) -> None:
+    with sqlite3.connect(data_dir / "demo.sqlite3") as db:
+        db.execute("DELETE FROM kiosk_meta WHERE key = 'exit_pin'")
+    app = make_app(kiosk_mode=True)
+    async with running(app) as pilot:
+        await wait_for(pilot, lambda: not app.is_running)
+    assert app.return_code == 2
 
 
 async def test_kiosk_mode_asks_for_the_pin_during_a_session_too(
     make_app: Callable[..., KioskApp],
 ) -> None:
-    app = make_app(kiosk_mode=True, operator_pin="2468")
+    app = make_app(kiosk_mode=True)
     async with running(app) as pilot:
         await start_session(pilot)
         await pilot.press("ctrl+q")
@@ -288,7 +321,7 @@ async def test_kiosk_mode_asks_for_the_pin_during_a_session_too(
 
 
 async def test_kiosk_mode_has_no_command_palette(make_app: Callable[..., KioskApp]) -> None:
-    app = make_app(kiosk_mode=True, operator_pin="2468")
+    app = make_app(kiosk_mode=True)
     async with running(app) as pilot:
         await pilot.press("ctrl+p")
         await settle_all(pilot)

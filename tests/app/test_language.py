@@ -50,12 +50,12 @@ def italian_sources() -> list[str]:
 
     with (ROOT / "kiosk" / "locale" / "en.po").open("rb") as fh:
         catalogue = read_po(fh)
-    texts = []
+    texts: list[str] = []
     for m in catalogue:
         ids = m.id if isinstance(m.id, tuple) else (m.id,)
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         for msgid, msgstr in zip(ids, strings, strict=False):
-            if msgid and msgid != msgstr and len(msgid) >= 12:
+            if isinstance(msgid, str) and msgid and msgid != msgstr and len(msgid) >= 12:
                 texts.extend(p for p in msgid.split("{") if len(p.strip()) >= 12)
     return texts
 

@@ -97,7 +97,7 @@ async def test_cancel_asks_first_and_then_frees_the_box(make_app: Callable[..., 
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("enter")  # "No" has the focus
         await settle_all(pilot)
-        assert app.screen is screen
+        assert app.screen_stack[-1] is screen
         assert (await Order.get(code=order.code)).status == OrderStatus.PENDING
         await press_button(pilot, "cancel")
         await press_button(pilot, "yes")
@@ -126,7 +126,7 @@ async def test_the_bank_page_can_be_opened_again_and_two_enters_never_cancel(
         assert card.step is CardStep.BANK
         await pilot.press("enter")  # COLLEGAMENTO A BANCA on the card screen
         await settle_all(pilot)
-        assert card.step is CardStep.WAIT
+        assert card.step.value == CardStep.WAIT.value
         assert order.code in flat(shown_text(card))
         assert app.focused is card.query_one("#check")  # not "Annulla il pagamento"
         await pilot.press("enter")  # a second Enter out of habit: only a check

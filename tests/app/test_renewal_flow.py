@@ -27,6 +27,7 @@ from tests.app.helpers import (
     shown_text,
     start_session,
     table_rows,
+    wait_for,
 )
 
 SALES = "06 68417891"
@@ -303,8 +304,7 @@ async def test_the_quote_takes_keys_the_moment_it_is_drawn(
                 break
         assert screen.query("#quote")
         assert not screen.query_one("#panel").disabled  # what is drawn takes input
-        await pilot.pause()  # one refresh: the focus is on the second Avanti
-        assert app.focused is screen.query_one("#pay")
+        await wait_for(pilot, lambda: app.focused is screen.query_one("#pay"), limit=3)
         await pilot.press("enter")
         await settle_all(pilot)
         assert isinstance(app.screen, PaymentChoiceScreen)

@@ -29,7 +29,11 @@ from tests.conftest import NOW
 
 NOW_ARG = NOW.isoformat()  # 2026-11-25T10:00:00+01:00
 # argon2id still, at a cost the suite can afford (as in tests/conftest.py)
-FAST_HASHING = {"KIOSK_PASSWORD_TIME_COST": "1", "KIOSK_PASSWORD_MEMORY_KIB": "1024"}
+FAST_HASHING = {
+    "KIOSK_PASSWORD_TIME_COST": "1",
+    "KIOSK_PASSWORD_MEMORY_KIB": "1024",
+    "KIOSK_TEST_MODE": "1",  # without it such weak hashing is refused (exit 2)
+}
 ROOT = Path(__file__).resolve().parents[2]
 
 # The demo dataset (data/demo.toml) as loaded on NOW.

@@ -96,3 +96,16 @@ def test_import_quote_order_confirm_activate_on_postgres(
     box = mailbox(account, PEC)
     assert (box["expiry"], box["state"], box["renewable"]) == ("2027-12-10", "attiva", False)
     assert account["balance_cents"] == 0
+
+
+@pytest.mark.postgres
+def test_pin_unlock_and_over_long_userids_on_postgres(
+    make_kiosk: Callable[..., Kiosk], pg_url: str
+) -> None:
+    pec_kiosk = make_kiosk(subprocess_mode=True, KIOSK_DATABASE_URL=pg_url)
+    pec_kiosk.ok("db", "load-demo")
+    assert pec_kiosk.ok("pin", "set", "--pin-stdin", input="97531086\n") == {"pin_set": True}
+    unlocked = pec_kiosk.ok("users", "unlock", "avv.demo")
+    assert unlocked == {"userid": "avv.demo", "unlocked": True, "was_held": False}
+    for args in (("account", "show", "a" * 45), ("users", "unlock", "a" * 45)):
+        assert pec_kiosk.refused(*args, code=2)["error"] == "invalid_input"

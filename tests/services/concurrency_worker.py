@@ -28,6 +28,7 @@ async def main(url: str, action: str, args: list[str]) -> None:
         data_dir=Path(tempfile.mkdtemp()),
         password_time_cost=1,
         password_memory_kib=1024,
+        test_mode=True,
     )
     async with open_services(settings, FixedClock(NOW)) as services:
         print("ready", flush=True)

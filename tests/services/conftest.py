@@ -16,3 +16,18 @@ ROSSI = "giuseppe.rossi@pec.ordineavvocatisalerno.it"  # avv.rossi's, expires in
 async def demo(services: Services) -> Services:
     await load_demo(services.ctx)
     return services
+
+
+@pytest.fixture
+def good_user() -> dict[str, str]:
+    """A new subscriber's valid data (nobody in the demo has this userid or codice fiscale)."""
+    from stdnum.it import codicefiscale
+
+    body = "NVISCR80A01H501"
+    return {
+        "userid": "avv.nuovo",
+        "nominativo": "Avv. Nuovo Iscritto",
+        "codice_fiscale": body + codicefiscale.calc_check_digit(body),
+        "email": "nuovo@example.org",
+        "password": "Sicura-2026x",
+    }

@@ -63,6 +63,7 @@ def _settings(url: str, tmp_path: Path) -> Settings:
         data_dir=tmp_path,
         password_time_cost=1,
         password_memory_kib=1024,
+        test_mode=True,
     )
 
 

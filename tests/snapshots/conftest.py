@@ -18,6 +18,7 @@ from kiosk.app import KioskApp
 from kiosk.clock import FixedClock
 from kiosk.domain import ordercode
 from kiosk.factory import build_app
+from kiosk.services import auth, registration
 from tests.app import conftest as app_tests
 from tests.app.conftest import FakeMonotonic, demo_settings
 
@@ -27,6 +28,7 @@ data_dir = app_tests.data_dir
 clock = app_tests.clock
 idle_clock = app_tests.idle_clock
 
+SECRET_KEY = "snapshots-are-the-same-every-time-0123456789"
 ORDER_BODY = "K7Q2X3"
 ORDER_CODE = ordercode.PREFIX + ORDER_BODY + ordercode.check_char(ORDER_BODY)
 
@@ -48,6 +50,9 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ordercode, "generate", next_code)
     monkeypatch.setattr(Input, "_toggle_cursor", _cursor_always_on)
+    # e-mailed codes: one nonce, and (snapshot_app) one key, so one code on screen
+    for module in (auth, registration):
+        monkeypatch.setattr(module, "new_nonce", lambda: "snapshot-nonce")
 
 
 @pytest.fixture
@@ -61,8 +66,7 @@ def snapshot_app(
     """
 
     def make(**overrides: Any) -> KioskApp:
-        return build_app(
-            demo_settings(data_dir, **overrides), clock=clock, monotonic=idle_clock, idle_poll=3600
-        )
+        settings = demo_settings(data_dir, secret_key=SECRET_KEY, **overrides)
+        return build_app(settings, clock=clock, monotonic=idle_clock, idle_poll=3600)
 
     return make

@@ -9,15 +9,16 @@ Update with `pytest tests/snapshots --snapshot-update`, then look at the SVGs be
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
 from kiosk.app import KioskApp
+from kiosk.clock import FixedClock
 from kiosk.domain.model import PaymentMethod
 from kiosk.errors import Refusal
 from screens.card_payment import CardPaymentScreen
@@ -26,6 +27,7 @@ from screens.offline_payment import OfflinePaymentScreen
 from screens.qr_view import QrScreen
 from screens.renewal import RenewalScreen
 from tests.app.conftest import CESSATA, RENEWABLE, SOSPESA, TOO_EARLY, FakeMonotonic
+from tests.services.mail import last_code
 from tests.snapshots.driver import DEMO_USER, Driver
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -79,14 +81,39 @@ async def _login_wrong_password(k: Driver) -> None:
     await k.submit_in("password")
 
 
+async def _wrong_passwords(k: Driver, n: int) -> None:
+    """`n` wrong passwords for the demo user from elsewhere, each as soon as allowed (the clock
+    moves on by the waits)."""
+    services = await k.app.front_desk.services()
+    clock = services.ctx.clock
+    assert isinstance(clock, FixedClock)
+    for _ in range(n):
+        while True:
+            try:
+                await services.auth.login(DEMO_USER, "Sbagliata2026!", terminal="altrove")
+            except Refusal as exc:
+                if exc.reason != "throttled":
+                    break
+                clock.advance(timedelta(seconds=int(exc.details["wait_seconds"])))
+
+
+@state("login_wait")
+async def _login_wait(k: Driver) -> None:
+    await _wrong_passwords(k, k.app.settings.login_free_failures - 1)
+    await k.open_login()
+    k.fill(userid=DEMO_USER, password="Sbagliata2026!")  # the last free one: now a delay
+    await k.submit_in("password")
+
+
 @state("login_locked")
 async def _login_locked(k: Driver) -> None:
+    await _wrong_passwords(k, k.app.settings.max_failed_logins - 1)
     services = await k.app.front_desk.services()
-    for _ in range(k.app.settings.max_failed_logins - 1):  # the first failures elsewhere
-        with contextlib.suppress(Refusal):
-            await services.auth.login(DEMO_USER, "Sbagliata2026!")
+    clock = services.ctx.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(timedelta(minutes=1))  # past the last delay
     await k.open_login()
-    k.fill(userid=DEMO_USER, password="Sbagliata2026!")  # the last one locks the account
+    k.fill(userid=DEMO_USER, password="Sbagliata2026!")  # the last one locks the userid
     await k.submit_in("password")
 
 
@@ -102,6 +129,42 @@ async def _register_field_errors(k: Driver) -> None:
         password_confirm="diversa",
     )
     await k.press("#submit")
+
+
+NEW_SUBSCRIBER = {
+    "userid": "avv.nuova",
+    "nominativo": "Avv. Anna Nuova",
+    "codice_fiscale": "NVONNA80A41F912L",
+    "email": "anna.nuova@example.org",
+    "password": "Nuova-Password-2026",
+    "password_confirm": "Nuova-Password-2026",
+}
+
+
+async def _registration_sent(k: Driver, **change: str) -> None:
+    await k.press("#register")
+    k.fill(**{**NEW_SUBSCRIBER, **change})
+    await k.press("#submit")
+
+
+@state("register_code_sent")
+async def _register_code_sent(k: Driver) -> None:
+    await _registration_sent(k)
+
+
+@state("register_wrong_code")
+async def _register_wrong_code(k: Driver) -> None:
+    await _registration_sent(k)
+    k.fill(code="00000000")
+    await k.submit_in("code")
+
+
+@state("register_userid_taken")
+async def _register_userid_taken(k: Driver) -> None:
+    await _registration_sent(k, userid=DEMO_USER)
+    services = await k.app.front_desk.services()
+    k.fill(code=await last_code(services, NEW_SUBSCRIBER["email"]))
+    await k.submit_in("code")
 
 
 @state("recovery")
@@ -268,9 +331,17 @@ async def _idle_warning(k: Driver) -> None:
     assert k.app.screen.query(IdleWarning), "no idle warning on screen"
 
 
-@state("pin_kiosk_mode", kiosk_mode=True, operator_pin="2468")
+@state("pin_kiosk_mode", kiosk_mode=True)
 async def _pin(k: Driver) -> None:
     await k.keys("ctrl+q")
+
+
+@state("pin_wrong_wait", kiosk_mode=True)
+async def _pin_wrong(k: Driver) -> None:
+    await k.keys("ctrl+q")
+    for pin in ("111111", "222222", "333333"):  # the third makes the next try wait
+        k.fill(pin=pin)
+        await k.submit_in("pin")
 
 
 # --- the tests ---------------------------------------------------------------------------

@@ -226,7 +226,14 @@ def test_pec_address_any_family_lower_case() -> None:
 
 
 def test_email() -> None:
-    assert v.email(" Mario.Rossi@Example.ORG ") == "Mario.Rossi@example.org"
+    # compared case-insensitively everywhere, so stored lower-cased (the local part too)
+    assert v.email(" Mario.Rossi@Example.ORG ") == "mario.rossi@example.org"
+    assert v.email_key(" Mario.Rossi@Example.ORG ") == "mario.rossi@example.org"
+    longest = f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 58}.it"
+    assert v.email(longest) == longest  # 254 characters: the longest an address may be
+    assert _invalid("email", v.email, longest + "x").message == (
+        "L'indirizzo può avere al massimo 254 caratteri."
+    )
     assert _invalid("email", v.email, "").message == "Inserire l'indirizzo e-mail."
     assert _invalid("email", v.email, "not an email").message == "L'indirizzo e-mail non è valido."
     assert _invalid("recapito", v.email, "x@", field="recapito").field == "recapito"
@@ -342,3 +349,13 @@ def test_calendar_date_round_trips(d: date) -> None:
     assert v.calendar_date(d.isoformat()) == d
     assert v.calendar_date(f"{d.day:02d}/{d.month:02d}/{d.year}") == d
     assert v.calendar_date(f"{d.day}/{d.month}/{d.year}") == d
+
+
+def test_userid_ref_refuses_only_what_no_userid_could_be() -> None:
+    assert v.userid_ref(" AVV.Demo ") == "avv.demo"
+    assert v.userid_ref("x") == "x"  # looked up, and simply not found
+    assert _invalid("userid", v.userid_ref, "a" * 33).message == (
+        "Lo userid può avere al massimo 32 caratteri."
+    )
+    assert _invalid("operator", v.userid_ref, "a" * 45, "operator").field == "operator"
+    assert v.is_userid("avv.demo") and not v.is_userid("a" * 33) and not v.is_userid("x")
