@@ -36,10 +36,10 @@ catalogue: $(MO)
 # then translate each new empty msgstr (tests/unit/test_catalogue.py lists them) and `make test`.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -k _ -k N_ -k _n:1,2 --no-default-keywords \
-		--project=pec-kiosk --version=0.1.0 -o kiosk/locale/messages.pot kiosk screens
+		-w 100 --project=pec-kiosk --version=0.1.0 -o kiosk/locale/messages.pot kiosk screens
 	for po in $(PO); do \
 		$(BIN)/pybabel update -i kiosk/locale/messages.pot -o $$po \
-			-l $$(basename $$po .po) --no-fuzzy-matching --ignore-obsolete || exit 1; \
+			-l $$(basename $$po .po) -w 100 --no-fuzzy-matching --ignore-obsolete || exit 1; \
 	done
 
 install: $(RUNTIME_STAMP)

@@ -48,6 +48,13 @@ class Reason(StrEnum):
     MAIL_GONE = "mail_gone"  # an outbox message whose code row no longer exists
     RENEWABLE = "renewable"
     DEMO_PRESENT = "demo_present"
+    # documents and printing
+    NOT_OFFLINE = "not_offline"  # a payment reminder is for bonifico, bollettino, assegno
+    NO_INVOICE = "no_invoice"  # the order has no invoice (yet)
+    UNKNOWN_INVOICE = "unknown_invoice"
+    NO_TAX_CODE = "no_tax_code"  # FatturaPA needs the customer's codice fiscale
+    PRINT_DISABLED = "print_disabled"
+    PRINT_FAILED = "print_failed"
 
 
 class KioskError(Exception):

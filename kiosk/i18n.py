@@ -18,6 +18,8 @@ which Textual runs in a task of its own (a context variable would not carry acro
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -40,6 +42,19 @@ def set_language(lang: str) -> None:
 
 def get_language() -> str:
     return _current["language"]
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Texts in `lang` inside the block, the previous language after it. The switch is
+    process-wide: keep the block synchronous (no `await` in it), so no other task of the event
+    loop runs, and reads the wrong language, while it lasts (documents are always Italian)."""
+    previous = get_language()
+    set_language(lang)
+    try:
+        yield
+    finally:
+        _current["language"] = previous
 
 
 def mo_file(lang: str) -> str:

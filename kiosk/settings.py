@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     lockout_minutes: int = 15
     db_lock_timeout: float = 10.0  # seconds a change waits for other writers before "occupato"
     db_retry_seconds: float = 2.0  # the kiosk's first wait before reconnecting (then doubling)
+    # printing a reminder or an invoice at the desk: a command run without a shell, `{file}`
+    # replaced by the PDF's path (appended when absent), e.g. "lp -d sportello {file}"; unset,
+    # the kiosk offers no printing
+    print_command: str | None = None
+    print_timeout: float = 30.0  # seconds the print command may take
 
     @field_validator("database_url")
     @classmethod
@@ -133,6 +138,21 @@ class Settings(BaseSettings):
                 + ", ".join(f"{m} KiB con t >= {t}" for m, t in OWASP_ARGON2ID)
             )
         return self
+
+    @field_validator("print_command")
+    @classmethod
+    def _print_command_splits(cls, value: str | None) -> str | None:
+        import shlex
+
+        if value is None or not value.strip():
+            return None
+        try:
+            words = shlex.split(value)
+        except ValueError as exc:
+            raise ValueError(f"comando di stampa non valido ({exc})") from None
+        if not words:
+            raise ValueError("comando di stampa vuoto")
+        return value.strip()
 
     @model_validator(mode="after")
     def _clock_override_is_allowed(self) -> Settings:

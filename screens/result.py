@@ -1,4 +1,6 @@
-"""Esito: the order code and what happens next (invoice, renewal after the delay, new expiry)."""
+"""Esito: the order code and what happens next (invoice, renewal after the delay, new expiry),
+and, where the desk has a printer (KIOSK_PRINT_COMMAND), the payment reminder or the invoice on
+paper."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from textual.widgets import Button, Static
 
 from kiosk.domain.model import OrderStatus, PaymentMethod
 from kiosk.i18n import N_, _, day, moment, money
-from kiosk.services.dto import OrderView
-from screens.base import KioskScreen
+from kiosk.services.dto import DocumentKind, OrderView
+from screens.base import KioskScreen, service_call
 from screens.messages import GoHome, SessionEnded
 from screens.widgets.literal import literal
 from screens.widgets.payment_details import PaymentDetails
@@ -114,6 +116,11 @@ class ResultScreen(KioskScreen[None]):
             yield Button(_("Le mie caselle"), id="mailboxes")
             if order.instructions is not None and not paid:
                 yield Button(_("Mostra codice QR"), id="show-qr", classes="show-qr")
+            if self.desk.facts.can_print:
+                if order.instructions is not None and not paid:
+                    yield Button(_("Stampa promemoria"), id="print-reminder")
+                if paid and order.invoice_number:
+                    yield Button(_("Stampa fattura"), id="print-invoice")
 
     def on_mount(self) -> None:
         self.fit_qr()
@@ -128,6 +135,27 @@ class ResultScreen(KioskScreen[None]):
                 code=self.order.code,
             )
             self.show_qr_full(self.order.instructions.qr_payload, caption)
+
+    @on(Button.Pressed, "#print-reminder")
+    def print_reminder(self) -> None:
+        self.print_document(DocumentKind.REMINDER)
+
+    @on(Button.Pressed, "#print-invoice")
+    def print_invoice(self) -> None:
+        self.print_document(DocumentKind.INVOICE)
+
+    @service_call
+    async def print_document(self, kind: DocumentKind) -> None:
+        """Make the PDF and send it to the printer; what goes wrong shows in the notice."""
+        self.clear_errors()
+        await self.desk.print_document(self.order.code, kind)
+        if kind is DocumentKind.REMINDER:
+            message = _("Promemoria di pagamento inviato alla stampante.")
+        else:
+            message = _("Fattura {number} inviata alla stampante.").format(
+                number=self.order.invoice_number
+            )
+        self.say(message, "success")
 
     @on(Button.Pressed, "#fine")
     def end_session(self) -> None:

@@ -27,6 +27,8 @@ COMMANDS = {
     "activate-due": "kiosk.cli.renewal:activate_due",
     "cancel-stale": "kiosk.cli.renewal:cancel_stale",
     "overview": "kiosk.cli.backoffice:overview",
+    "invoices": "kiosk.cli.documents:invoices",
+    "documents": "kiosk.cli.documents:documents",
 }
 
 

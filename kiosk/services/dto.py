@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
 
 from kiosk.domain.dates import WindowStatus
 from kiosk.domain.instructions import PaymentInstructions
@@ -199,3 +201,46 @@ class ImportReport:
     mailboxes_created: int
     rows_unchanged: int
     errors: tuple[tuple[int, str], ...] = field(default=())
+
+
+class DocumentKind(StrEnum):
+    """The documents the program makes of an order."""
+
+    REMINDER = "reminder"  # promemoria di pagamento (PDF), while an offline payment is awaited
+    INVOICE = "invoice"  # the invoice's courtesy copy (PDF)
+    FATTURAPA = "fatturapa"  # the invoice as FatturaPA XML
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFile:
+    kind: DocumentKind
+    order_code: str
+    path: Path
+    written: bool  # False: the file was already there with the same content
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceView:
+    number: str  # 2026/000042
+    issued_at: datetime
+    order_code: str
+    customer_name: str
+    customer_cf: str | None
+    customer_email: str
+    pec: str
+    method: PaymentMethod
+    net_cents: int
+    vat_cents: int
+    total_cents: int
+    xml_name: str  # the FatturaPA file's name, as the exchange system expects it
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceExport:
+    """What `invoices export` wrote: every invoice of the year as FatturaPA XML and PDF."""
+
+    year: int
+    directory: Path
+    invoices: tuple[str, ...]  # their numbers, in order
+    files: tuple[Path, ...]
+    written: int  # files new or changed (0 when run again)

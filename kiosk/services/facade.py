@@ -5,6 +5,7 @@ from __future__ import annotations
 from kiosk.services.accounts import AccountService
 from kiosk.services.auth import AuthService
 from kiosk.services.context import ServiceContext
+from kiosk.services.documents import DocumentService
 from kiosk.services.exitpin import ExitPinService
 from kiosk.services.imports import ImportService
 from kiosk.services.outbox import OutboxService
@@ -24,6 +25,7 @@ class Services:
         self.renewals = RenewalService(ctx)
         self.payments = PaymentService(ctx)
         self.imports = ImportService(ctx)
+        self.documents = DocumentService(ctx)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

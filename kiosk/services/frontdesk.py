@@ -26,6 +26,8 @@ from kiosk.refdata import demo_logins
 from kiosk.services.dto import (
     AccountView,
     CallbackView,
+    DocumentFile,
+    DocumentKind,
     OrderView,
     Quote,
     RegistrationStarted,
@@ -94,6 +96,7 @@ class FrontDesk:
             activation_delay_hours=settings.activation_delay_hours,
             card_wait_seconds=settings.card_wait_seconds,
             card_poll_seconds=settings.card_poll_seconds,
+            can_print=settings.print_command is not None,
             demo=settings.demo,
             demo_logins=logins,
         )
@@ -251,6 +254,9 @@ class FrontDesk:
 
     def checkout_url(self, order: OrderView) -> str:
         return self.gateway.checkout_url(order.code, order.total_cents)
+
+    async def print_document(self, order_code: str, kind: DocumentKind) -> DocumentFile:
+        return await self._call(lambda s: s.documents.print_document(order_code, kind))
 
     async def demo_notice(self) -> str | None:
         if not self.handle.settings.demo:

@@ -17,6 +17,8 @@ from kiosk.refdata import Contacts
 from kiosk.services.dto import (
     AccountView,
     CallbackView,
+    DocumentFile,
+    DocumentKind,
     OrderView,
     Quote,
     RegistrationStarted,
@@ -51,6 +53,7 @@ class KioskFacts:
     activation_delay_hours: int
     card_wait_seconds: float
     card_poll_seconds: float
+    can_print: bool = False  # a print command is configured: the result offers printing
     demo: bool = False
     demo_logins: tuple[DemoLogin, ...] = ()
 
@@ -121,6 +124,11 @@ class Desk(Protocol):
     async def request_callback(self, pec: str, *, phone: str, userid: str) -> CallbackView: ...
 
     def checkout_url(self, order: OrderView) -> str: ...
+
+    async def print_document(self, order_code: str, kind: DocumentKind) -> DocumentFile:
+        """Make the payment reminder or the invoice (PDF) and send it to the desk's printer;
+        `Refusal(PRINT_FAILED)` says what went wrong in words for the person at the desk."""
+        ...
 
     async def demo_notice(self) -> str | None:
         """In demo mode, when the demo data were made for another day: what to know, and how to
