@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0002_invariants")]
+    dependencies = [("models", "0003_auth")]
 
     operations = [
         ops.AddField(
