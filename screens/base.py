@@ -11,7 +11,7 @@ import contextlib
 import logging
 from typing import Any, ClassVar, TypeVar, cast
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -26,6 +26,7 @@ from kiosk.errors import InvalidInput, KioskError, Unavailable
 from kiosk.i18n import _
 from kiosk.services.port import Desk, Link, LinkState
 from screens.host import KioskHost
+from screens.widgets.bounded_input import BoundedInput
 from screens.widgets.footer import KioskFooter
 from screens.widgets.link_banner import LinkBanner
 from screens.widgets.notice import Notice
@@ -154,6 +155,15 @@ class KioskScreen(Screen[ResultT]):
         label.update(error.message)
         label.add_class("-shown")
         return True
+
+    @on(BoundedInput.Cut)
+    def _input_cut(self, event: BoundedInput.Cut) -> None:
+        """What did not fit is said beside the field, not lost in silence."""
+        message = _("Al massimo {n} caratteri: il resto non è stato inserito.").format(
+            n=event.limit
+        )
+        if not (event.field.id and self.mark_field(InvalidInput(event.field.id, message))):
+            self.say(message, "error")
 
     def show_field_errors(self, errors: list[InvalidInput]) -> bool:
         """Every field's message at once (a form checked before it is sent); True if any."""

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from kiosk.errors import InvalidInput
 from kiosk.i18n import _
+from screens.widgets.bounded_input import BoundedInput
 
 
 def field(
@@ -26,7 +27,7 @@ def field(
     yield from labelled(
         label,
         field_id,
-        Input(
+        BoundedInput(
             value=value,
             id=field_id,
             password=password,

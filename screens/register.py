@@ -46,7 +46,7 @@ class RegisterScreen(KioskScreen[None]):
             )
             yield from field(_("Userid (da 3 a 32 caratteri)"), "userid", max_length=32)
             yield from field(_("Nome e cognome"), "nominativo")
-            yield from field(_("Codice fiscale"), "codice_fiscale", max_length=16)
+            yield from field(_("Codice fiscale"), "codice_fiscale", max_length=24)  # spaces allowed
             yield from field(
                 _("E-mail (per il recupero credenziali e le fatture)"), "email", max_length=254
             )

@@ -19,6 +19,7 @@ from screens.base import KioskScreen, service_call
 from screens.forms import field
 from screens.order import OrderScreen
 from screens.payment_choice import PaymentChoiceScreen
+from screens.widgets.bounded_input import BoundedInput
 from screens.widgets.literal import literal
 from screens.widgets.notice import Notice
 
@@ -145,7 +146,7 @@ class RenewalScreen(KioskScreen[None]):
                         )
                     ),
                     Label(_("Telefono per essere ricontattati (facoltativo)")),
-                    Input(id="phone", max_length=24),
+                    BoundedInput(id="phone", max_length=24),
                     Static(id="phone-error", classes="field-error"),
                     Horizontal(
                         Button(
