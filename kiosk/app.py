@@ -100,8 +100,7 @@ class KioskApp(App[None]):
     # --- lifecycle: paint first, then open the database ------------------------------------
 
     async def run_async(self, **kwargs: Any) -> None:
-        """Enter the database context in the task that runs the app, close it there too."""
-        self.front_desk.enter()
+        """Run the app, and close the database when it ends (opened after the first paint)."""
         try:
             return await super().run_async(**kwargs)
         finally:

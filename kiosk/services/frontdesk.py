@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import importlib
 import logging
 import time
@@ -73,6 +74,9 @@ class FrontDesk:
         self.retry_first = retry_first
         self.retry_max = retry_max
         self._services: Services | None = None
+        # the context every database call runs in (see `_call`): Tortoise's, entered off the
+        # first paint's path (importing the ORM costs about 100 ms)
+        self._db_context: contextvars.Context | None = None
         self._state = LinkState(Link.CONNECTING)
         self._ready = asyncio.Event()
         self._lost = asyncio.Event()
@@ -122,7 +126,8 @@ class FrontDesk:
             listener(state)
 
     def enter(self) -> None:
-        """Enter the database context (in the task that runs the program)."""
+        """Enter the database context in the calling task (tests and tools that read the
+        database beside the kiosk); the kiosk itself enters it from `keep_connected`."""
         self.handle.enter()
 
     async def close(self) -> None:
@@ -132,6 +137,9 @@ class FrontDesk:
         """Open the database, and reopen it whenever a call finds it gone; runs until cancelled."""
         delay = self.retry_first
         await asyncio.to_thread(_import_the_core)
+        if not self.handle.entered:
+            self.handle.enter()  # in this task: the calls run in a copy of its context
+        self._db_context = contextvars.copy_context()
         while True:
             try:
                 if self._services is None:
@@ -173,8 +181,12 @@ class FrontDesk:
         services = self._services
         if services is None or self._state.link is not Link.READY:
             raise unavailable(busy=self._state.link is Link.BUSY)
+        assert self._db_context is not None  # set before the link was first READY
         try:
-            return await use(services)
+            # Tortoise finds its connections through a context variable, entered after the
+            # first paint, when the screens' tasks already exist: each call runs in a copy of
+            # the context that holds it (a copy each, so that transactions stay apart).
+            return await asyncio.create_task(use(services), context=self._db_context.copy())
         except Unavailable as exc:
             link = Link.BUSY if exc.busy else Link.DOWN
             self._set(LinkState(link, self.monotonic() + self.retry_first))

@@ -1,9 +1,9 @@
 """Opening the program's database: the one path the CLI, the kiosk and the tests start from.
 
-Tortoise 1.x keeps its connections in a context variable, so the context is *entered* in the
-task that runs the program (around `app.run_async()` or around a test), may be *connected* later
-from any task that inherited it (the kiosk paints first and connects from a worker), and is
-*closed* in the task that entered it.
+Tortoise 1.x keeps its connections in a context variable. The CLI and the tests *enter* the
+context in the task that runs them (`open_services`, `FrontDesk.enter`); the kiosk enters it in
+its database worker after the first paint and runs every call in a copy of that context
+(`FrontDesk._call`). It is *closed* by whoever opened it.
 """
 
 from __future__ import annotations
@@ -60,6 +60,10 @@ class ServiceHandle:
     def refdata(self) -> ReferenceData:
         """Areas, prices, payee and contacts (the welcome screen shows them before connecting)."""
         return refdata.load(self.settings.refdata_dir)
+
+    @property
+    def entered(self) -> bool:
+        return self._tortoise is not None
 
     def enter(self) -> None:
         from tortoise.context import TortoiseContext
