@@ -186,7 +186,10 @@ class FrontDesk:
             # Tortoise finds its connections through a context variable, entered after the
             # first paint, when the screens' tasks already exist: each call runs in a copy of
             # the context that holds it (a copy each, so that transactions stay apart).
-            return await asyncio.create_task(use(services), context=self._db_context.copy())
+            async def call() -> T:
+                return await use(services)
+
+            return await asyncio.create_task(call(), context=self._db_context.copy())
         except Unavailable as exc:
             link = Link.BUSY if exc.busy else Link.DOWN
             self._set(LinkState(link, self.monotonic() + self.retry_first))
