@@ -16,7 +16,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # name -> "module:attribute": imported when used, so that starting the kiosk (no subcommand)
 # never imports the database layer before the first paint
 COMMANDS = {
-    "db": "kiosk.cli.backoffice:db",
+    "db": "kiosk.cli.database:db",
     "users": "kiosk.cli.backoffice:users",
     "pin": "kiosk.cli.backoffice:pin",
     "import": "kiosk.cli.backoffice:import_group",
