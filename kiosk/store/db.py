@@ -14,6 +14,7 @@ from tortoise.context import TortoiseContext
 
 from kiosk.errors import InvalidInput
 from kiosk.i18n import _
+from kiosk.privacy import private_sqlite
 
 MODELS = "kiosk.store.models"
 MIGRATIONS = "kiosk.store.migrations"
@@ -53,8 +54,7 @@ def tortoise_config(url: str, *, lock_timeout: float = 10.0) -> dict[str, Any]:
     if connection["engine"] == "tortoise.backends.sqlite":
         connection["engine"] = "kiosk.store.sqlite_engine"
         path = connection["credentials"]["file_path"]
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(Path(path))  # parent made 0700 if missing; files tightened to 0600
         connection["credentials"]["busy_timeout"] = int(lock_timeout * 1000)
     else:
         connection["engine"] = "kiosk.store.postgres_engine"
