@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kiosk.cli.output import EXIT_REFUSED, emit_json, json_option
+from kiosk.cli.output import EXIT_BAD_INPUT, EXIT_REFUSED, emit_json, fail, json_option
 from kiosk.cli.runner import run, run_as
 from kiosk.cli.state import state, wants_json
 from kiosk.i18n import _, _n
@@ -77,3 +77,39 @@ def db_check(as_json: bool) -> None:
             click.echo(f"- [{problem.kind.value}] {problem.message}", err=True)
     if problems:
         raise SystemExit(EXIT_REFUSED)
+
+
+@db.command("grant")
+@click.argument("role")
+@click.option(
+    "--apply", "apply", is_flag=True, help="Esegue le istruzioni (come proprietario del database)."
+)
+@json_option
+def db_grant(role: str, apply: bool, as_json: bool) -> None:
+    """Istruzioni GRANT per il ruolo PostgreSQL con cui girano chiosco e sportello.
+
+    Solo ciò che serve: lettura, inserimento, modifica delle sole colonne che il programma
+    cambia; niente DDL, TRUNCATE, né modifiche a movimenti, registro, pagamenti e fatture.
+    Senza --apply le stampa; con --apply le esegue con la connessione configurata (il
+    proprietario, quello che esegue db migrate).
+    """
+    from kiosk.errors import InvalidInput
+    from kiosk.store.roles import grant_statements, model_tables
+
+    if not apply:
+        try:
+            statements = grant_statements(role, model_tables())
+        except InvalidInput as exc:
+            fail(EXIT_BAD_INPUT, "invalid_input", exc.message, as_json=wants_json(as_json))
+    else:
+        from kiosk.services.roles import apply_grants
+
+        async def work(services: Services, actor: str) -> list[str]:
+            return await apply_grants(services.ctx, role, actor=actor)
+
+        statements = run_as(work, as_json=as_json, bootstrap=True)
+    if wants_json(as_json):
+        emit_json({"role": role, "applied": apply, "statements": statements})
+    else:
+        for statement in statements:
+            click.echo(f"{statement};")
