@@ -5,7 +5,8 @@ the catalogue); every class has its CLI exit code and its place on screen.
 - `Refusal`: a business rule says no; `reason` is a stable machine code. Exit 1.
 - `Conflict`: the database refused a change that broke one of its invariants (a concurrent change
   got there first); `constraint` names the invariant. Exit 1.
-- `Unavailable`: the database cannot be reached, or stayed busy. Nothing was changed. Exit 3.
+- `Unavailable`: the database cannot be reached, or stayed busy. Nothing was changed. Exit 3
+  (exit 2 when it refuses the program's credentials or privileges: `config`).
 """
 
 from __future__ import annotations
@@ -93,10 +94,15 @@ class Conflict(KioskError):
 class Unavailable(KioskError):
     """The database is unreachable (or, `busy`, held by others past the lock timeout)."""
 
-    def __init__(self, message: str, *, busy: bool = False, detail: str = "") -> None:
+    def __init__(
+        self, message: str, *, busy: bool = False, detail: str = "", config: bool = False
+    ) -> None:
         super().__init__(message)
         self.busy = busy
         self.detail = detail  # the driver's code (SQLSTATE, SQLite result, exception name)
+        # the database answered but refuses this program (unknown role, wrong password, no
+        # privilege, read-only file): the configuration must change, waiting will not help
+        self.config = config
 
 
 def unavailable(*, busy: bool = False, detail: str = "") -> Unavailable:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from kiosk.app import KioskApp
 from kiosk.clock import Clock
 from kiosk.payments.gateway import CardGateway, UrlTemplateGateway
+from kiosk.privacy import private_data_dir, restrict_umask
 from kiosk.services.frontdesk import FrontDesk
 from kiosk.services.runtime import ServiceHandle
 from kiosk.settings import Settings
@@ -24,6 +25,8 @@ def build_app(
 ) -> KioskApp:
     """The kiosk on `settings`; `clock` sets the business "now", `monotonic` the kiosk's own
     timers (idle wipe, countdowns, reconnect), both replaceable by tests."""
+    restrict_umask()  # the kiosk started without the CLI (tests, `textual run`): private files
+    private_data_dir(settings.data_dir)
     handle = ServiceHandle(settings, clock, reset_demo=reset_demo)
     desk = FrontDesk(
         handle,

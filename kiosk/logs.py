@@ -11,6 +11,8 @@ import logging
 import os
 from pathlib import Path
 
+from kiosk.privacy import tighten
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -24,6 +26,7 @@ def configure(data_dir: Path, level: int = logging.INFO) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.close(fd)
+        tighten(path, 0o600)  # a log made before, by a looser umask
         handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:  # a read-only data directory must not stop the program: log nowhere
         handler = logging.NullHandler()

@@ -73,7 +73,8 @@ class Settings(BaseSettings):
 
     activation_delay_hours: int = 24
     unpaid_order_days: int = 10
-    max_topup_cents: int = 100_000  # one top-up of the prepaid account: at most 1.000,00 €
+    # one top-up of the prepaid account: at most 1.000,00 € (bounded far inside 64-bit cents)
+    max_topup_cents: int = Field(default=100_000, gt=0, le=10**14)
     card_wait_seconds: float = 600.0  # how long the kiosk waits for the bank's confirmation
     card_poll_seconds: float = 2.0
     bank_url: str = "http://127.0.0.1:8770/pagamento/{order_code}?importo={amount}"

@@ -16,7 +16,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # name -> "module:attribute": imported when used, so that starting the kiosk (no subcommand)
 # never imports the database layer before the first paint
 COMMANDS = {
-    "db": "kiosk.cli.backoffice:db",
+    "db": "kiosk.cli.database:db",
     "users": "kiosk.cli.backoffice:users",
     "pin": "kiosk.cli.backoffice:pin",
     "import": "kiosk.cli.backoffice:import_group",
@@ -123,7 +123,16 @@ def cli(
         ) from None
     set_language(settings.lang)
     from kiosk import logs
+    from kiosk.privacy import private_data_dir
 
+    try:
+        private_data_dir(settings.data_dir)
+    except OSError as exc:
+        raise click.UsageError(
+            _("cartella dei dati non utilizzabile ({path}): {error}").format(
+                path=settings.data_dir, error=exc.strerror or exc
+            )
+        ) from None
     logs.configure(settings.data_dir)
     ctx.obj = CliState(settings, as_json=as_json, reset_demo=reset_demo)
     if ctx.invoked_subcommand is None:
@@ -134,7 +143,9 @@ def cli(
 
 def main() -> None:
     from kiosk.cli import italian
+    from kiosk.privacy import restrict_umask
 
+    restrict_umask()  # before anything is written: the data directory's files are private
     italian.install()
     try:
         cli.main(prog_name="pec-kiosk", standalone_mode=False)

@@ -13,42 +13,6 @@ from kiosk.domain.model import Role
 from kiosk.i18n import _, day, money
 from kiosk.services.dto import AccountView, CallbackView, ImportReport, SessionUser
 from kiosk.services.facade import Services
-from kiosk.services.setup import load_demo
-
-
-@click.group()
-def db() -> None:
-    """Database: migrazioni e dati dimostrativi."""
-
-
-@db.command("migrate")
-@json_option
-def db_migrate(as_json: bool) -> None:
-    """Crea o aggiorna lo schema del database (idempotente)."""
-
-    async def work(services: Services) -> str:
-        return state().settings.db_url.split("://", 1)[0]
-
-    backend = run(work, as_json=as_json)  # opening the database migrates it
-    if wants_json(as_json):
-        emit_json({"migrated": True, "backend": backend})
-    else:
-        click.echo(_("Database aggiornato ({backend}).").format(backend=backend))
-
-
-@db.command("load-demo")
-@json_option
-def db_load_demo(as_json: bool) -> None:
-    """Carica i dati dimostrativi nel database corrente."""
-
-    async def work(services: Services, actor: str) -> list[str]:
-        return await load_demo(services.ctx)
-
-    users = run_as(work, as_json=as_json, bootstrap=True)
-    if wants_json(as_json):
-        emit_json({"loaded": True, "users": users})
-    else:
-        click.echo(_("Dati dimostrativi caricati: {users}.").format(users=", ".join(users)))
 
 
 @click.group()

@@ -18,6 +18,7 @@ import click
 from kiosk.i18n import _
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_UNAVAILABLE = 0, 1, 2, 3
+AMOUNT_DIGITS = 9  # euros: what `parse_amount` reads (far inside the 64-bit money columns)
 
 
 def plain(value: Any) -> Any:
@@ -55,10 +56,22 @@ def amount_cents(text: str, *, as_json: bool) -> int:
     try:
         return parse_amount(text)
     except ValueError:
+        digits = text.strip().lstrip("+-€ ").split(",")[0].split(".")[0]
+        if len(digits) > AMOUNT_DIGITS and digits.isdigit():
+            fail(
+                EXIT_BAD_INPUT,
+                "invalid_input",
+                _(
+                    "Importo fuori dai limiti: {amount} (al massimo {digits} cifre prima dei "
+                    "decimali)."
+                ).format(amount=text[:40], digits=AMOUNT_DIGITS),
+                as_json=as_json,
+                field="amount",
+            )
         fail(
             EXIT_BAD_INPUT,
             "invalid_input",
-            _("Importo non valido: {amount}").format(amount=text),
+            _("Importo non valido: {amount}").format(amount=text[:40]),
             as_json=as_json,
         )
 

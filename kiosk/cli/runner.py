@@ -106,6 +106,8 @@ def run(work: Callable[[Services], Awaitable[T]], *, as_json: bool = False) -> T
     except Conflict as exc:
         fail(EXIT_REFUSED, "conflict", exc.message, as_json=as_json, constraint=exc.constraint)
     except Unavailable as exc:
+        if exc.config:  # bad configuration: retrying will not help
+            fail(EXIT_BAD_INPUT, "bad_configuration", exc.message, as_json=as_json)
         if exc.busy:
             message = _("Database occupato da un'altra operazione: riprovare tra qualche istante.")
         else:

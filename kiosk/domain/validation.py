@@ -204,3 +204,23 @@ def calendar_date(value: str, field: str = "data") -> date:
         return date(y, mo, d)
     except ValueError:
         raise InvalidInput(field, _("Data inesistente: {value}.").format(value=text)) from None
+
+
+REFERENCE_MAX = 140  # a payment's reference: a SEPA remittance's length
+NOTE_MAX = 500  # a note or a reason typed by the back office
+DESCRIPTION_MAX = 200  # a ledger entry's description (its column)
+CAUSALE_MAX = 500  # the causale in which an order code is looked for
+
+
+def free_text(value: str, field: str, limit: int) -> str:
+    """Spaces collapsed; longer than `limit` is refused (never cut short in silence). The
+    message never repeats the value: it may be long, and it goes to logs and screens."""
+    cleaned = " ".join(value.split())
+    if len(cleaned) > limit:
+        raise InvalidInput(
+            field,
+            _("Il campo {field} può avere al massimo {n} caratteri (ne ha {length}).").format(
+                field=field, n=limit, length=len(cleaned)
+            ),
+        )
+    return cleaned

@@ -86,7 +86,8 @@ class AccountService:
                 "amount",
                 _("Una ricarica può essere al massimo di {max}.").format(max=money(ceiling)),
             )
-        reference = " ".join(reference.split())
+        reference = validation.free_text(reference, "reference", validation.REFERENCE_MAX)
+        note = validation.free_text(note, "note", validation.DESCRIPTION_MAX)
         if not reference:
             raise InvalidInput(
                 "reference",
@@ -113,7 +114,7 @@ class AccountService:
                     max=money(self.ctx.settings.max_topup_cents)
                 ),
             )
-        reason = " ".join(reason.split())
+        reason = validation.free_text(reason, "reason", validation.DESCRIPTION_MAX)
         if not reason:
             raise InvalidInput("reason", _("Indicare il motivo della rettifica."))
         user = await self._subscriber(userid)
@@ -221,7 +222,7 @@ class AccountService:
                 Reason.RENEWABLE, _("La casella {pec} si può rinnovare online.").format(pec=address)
             )
         now = self.ctx.now()
-        note = " ".join(note.split())[:500]
+        note = validation.free_text(note, "note", validation.NOTE_MAX)
 
         async def work() -> CallbackRequest:
             existing = await CallbackRequest.filter(pec_address=address, status="open").first()

@@ -244,3 +244,26 @@ class InvoiceExport:
     invoices: tuple[str, ...]  # their numbers, in order
     files: tuple[Path, ...]
     written: int  # files new or changed (0 when run again)
+
+
+class ProblemKind(StrEnum):
+    """What `pec-kiosk db check` can find wrong (stable codes, for `--json` and scripts)."""
+
+    LEDGER_BALANCE = "ledger_balance"  # a prepaid balance differs from the sum of its ledger
+    PAID_WITHOUT_PAYMENT = "paid_without_payment"
+    PAID_WITHOUT_INVOICE = "paid_without_invoice"
+    UNPAID_WITH_PAYMENT = "unpaid_with_payment"
+    UNPAID_WITH_INVOICE = "unpaid_with_invoice"
+    INVOICE_GAP = "invoice_gap"  # a year's invoice numbers are not 1..N
+    INVOICE_DATE_ORDER = "invoice_date_order"  # an invoice dated before the one numbered before
+    OPEN_ORDERS = "open_orders"  # more than one open order for a mailbox
+    INVOICE_COUNTER = "invoice_counter"  # a year's counter is not its highest invoice number
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One inconsistency found in the database: its kind, what it concerns, in words."""
+
+    kind: ProblemKind
+    subject: str
+    message: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiosk.services.accounts import AccountService
 from kiosk.services.auth import AuthService
+from kiosk.services.consistency import ConsistencyService
 from kiosk.services.context import ServiceContext
 from kiosk.services.documents import DocumentService
 from kiosk.services.exitpin import ExitPinService
@@ -26,6 +27,7 @@ class Services:
         self.payments = PaymentService(ctx)
         self.imports = ImportService(ctx)
         self.documents = DocumentService(ctx)
+        self.consistency = ConsistencyService(ctx)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

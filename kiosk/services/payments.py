@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 
 from kiosk.clock import ROME
+from kiosk.domain import validation
 from kiosk.domain.model import OrderStatus
 from kiosk.errors import Conflict, InvalidInput, Reason, Refusal
 from kiosk.i18n import _, day, money
@@ -160,7 +161,7 @@ class PaymentService:
                     n=REFERENCE_MAX
                 ),
             )
-        note = " ".join(note.split())
+        note = validation.free_text(note, "note", validation.NOTE_MAX)
         if force and not note:
             raise InvalidInput("note", _("Con --force serve una nota che spieghi perché (--note)."))
         order = await find_order(code_text)

@@ -327,6 +327,7 @@ class RenewalService:
 async def find_order(code_text: str) -> Order:
     """The order with this code, typed or written in a causale ("rlm-4k7q 2x3 rinnovo pec"),
     or `Refusal(UNKNOWN_ORDER)`."""
+    validation.free_text(code_text, "code", validation.CAUSALE_MAX)  # not echoed: too long
     code = ordercode.parse(code_text) or ordercode.find_in_causale(code_text)
     if code is None:
         raise Refusal(

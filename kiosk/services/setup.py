@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -16,6 +18,7 @@ from kiosk.domain.dates import expiry_after
 from kiosk.domain.model import MailboxFamily, Role
 from kiosk.errors import Reason, Refusal
 from kiosk.i18n import _
+from kiosk.refdata import ReferenceData
 from kiosk.services.context import ServiceContext
 from kiosk.services.exitpin import PIN_FACT
 from kiosk.services.renewal import RenewalService
@@ -33,13 +36,40 @@ from kiosk.store.models import (
 DEMO_FACT = "demo_built_for"
 
 
+REFDATA_FACT = "refdata_sha256"
+REFDATA_RACES = ("area.code", "price.area_id,family", "kiosk_meta.key")
+
+
+def refdata_fingerprint(refdata: ReferenceData) -> str:
+    """A hash of the areas and prices as the database should hold them."""
+    canonical = [
+        {
+            "code": spec.code,
+            "name": spec.name,
+            "ordine": spec.ordine,
+            "ordine_domains": list(spec.ordine_domains),
+            "convention_domains": list(spec.convention_domains),
+            "default": spec.code == refdata.default_area,
+            "prices": {str(family.value): cents for family, cents in spec.prices.items()},
+        }
+        for spec in refdata.areas
+    ]
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 async def sync_reference_data(ctx: ServiceContext) -> bool:
     """Write areas and prices from `data/areas.toml`; audit what changed. True if anything did.
 
-    Read first, write only if something differs: a command that only reads (and every start of
-    the kiosk but the first) never takes the write lock.
+    The hash of what was last synced is kept in the database: when `areas.toml` has not
+    changed, a start costs one read and writes nothing (a read-only command, every start of a
+    kiosk). Otherwise read, and write only what differs, with the new hash.
     """
     refdata = ctx.refdata
+    fingerprint = refdata_fingerprint(refdata)
+    synced = await KioskFact.get_or_none(key=REFDATA_FACT)
+    if synced is not None and synced.value == fingerprint:
+        return False
 
     async def plan() -> list[tuple[str, Callable[[], Awaitable[object]]]]:
         steps: list[tuple[str, Callable[[], Awaitable[object]]]] = []
@@ -72,18 +102,18 @@ async def sync_reference_data(ctx: ServiceContext) -> bool:
                     steps.append((change, partial(_run, update)))
         return steps
 
-    if not await plan():
-        return False
-
     async def work() -> bool:
         steps = await plan()  # again, inside the write transaction: another process may have
         for _change, step in steps:
             await step()
         if steps:
             await audit(ctx.now(), "refdata.synced", changes=[change for change, _ in steps])
+        await KioskFact.update_or_create(key=REFDATA_FACT, defaults={"value": fingerprint})
         return bool(steps)
 
-    return await ctx.atomic(work)
+    # processes starting together on a new database both insert the areas: the loser runs
+    # again and finds them there
+    return await ctx.atomic(work, retry_on=REFDATA_RACES)
 
 
 async def _run(query: Awaitable[object]) -> None:

@@ -92,10 +92,11 @@ def translate(exc: BaseException) -> KioskError | None:
         log.error("database refused the program's credentials (%s): %s", diagnosis.code, exc)
         return Unavailable(
             _(
-                "Il database rifiuta l'accesso del programma ({code}): "
-                "verificare la configurazione."
+                "Il database rifiuta l'accesso del programma ({code}): verificare la "
+                "configurazione (utente, password e permessi in KIOSK_DATABASE_URL)."
             ).format(code=diagnosis.code),
             detail=diagnosis.code,
+            config=True,
         )
     return None
 

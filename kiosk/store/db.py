@@ -6,6 +6,11 @@ that runs the program (around `app.run_async()`, or around a test), never in a T
 
 from __future__ import annotations
 
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +19,7 @@ from tortoise.context import TortoiseContext
 
 from kiosk.errors import InvalidInput
 from kiosk.i18n import _
+from kiosk.privacy import private_sqlite
 
 MODELS = "kiosk.store.models"
 MIGRATIONS = "kiosk.store.migrations"
@@ -53,8 +59,7 @@ def tortoise_config(url: str, *, lock_timeout: float = 10.0) -> dict[str, Any]:
     if connection["engine"] == "tortoise.backends.sqlite":
         connection["engine"] = "kiosk.store.sqlite_engine"
         path = connection["credentials"]["file_path"]
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(Path(path))  # parent made 0700 if missing; files tightened to 0600
         connection["credentials"]["busy_timeout"] = int(lock_timeout * 1000)
     else:
         connection["engine"] = "kiosk.store.postgres_engine"
@@ -73,13 +78,125 @@ def tortoise_config(url: str, *, lock_timeout: float = 10.0) -> dict[str, Any]:
     }
 
 
-async def migrate(url: str, *, lock_timeout: float = 10.0) -> None:
-    """Apply the committed migrations (idempotent), in a context of its own."""
-    from tortoise.migrations.api import migrate as run_migrations
+MIGRATION_LOCK = 0x7065636B  # "peck": the advisory lock every migrating process queues on
+MIGRATIONS_TABLE = "tortoise_migrations"
+
+
+def connection_name(url: str) -> str:
+    return "sqlite" if url.split("://", 1)[0].lower() == "sqlite" else "postgres"
+
+
+def known_migrations() -> set[str]:
+    """The names of the committed migrations (`0001_initial`, ...)."""
+    import importlib
+    import pkgutil
+
+    package = importlib.import_module(MIGRATIONS)
+    return {m.name for m in pkgutil.iter_modules(package.__path__) if m.name[:1].isdigit()}
+
+
+async def applied_migrations(client: Any) -> set[str] | None:
+    """The migrations recorded in the database; None when it has no migration table yet.
+    Reads the catalogue first, so that a missing table aborts no transaction."""
+    if client.capabilities.dialect == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?"
+    else:
+        query = "SELECT to_regclass($1) AS name"
+    _n, rows = await client.execute_query(query, [MIGRATIONS_TABLE])
+    if not rows or rows[0]["name"] is None:
+        return None
+    _n, rows = await client.execute_query(
+        f"SELECT name FROM {MIGRATIONS_TABLE} WHERE app = '{APP}'"
+    )
+    return {str(row["name"]) for row in rows}
+
+
+async def migrate(url: str, *, lock_timeout: float = 10.0) -> bool:
+    """Apply the committed migrations; True if any was applied.
+
+    - Up to date (every start but the first after an upgrade): one read, no write, no lock, so
+      a read-only command writes nothing and a runtime role without DDL rights can start.
+    - PostgreSQL: the whole migration runs in ONE transaction, recording included, after
+      `pg_advisory_xact_lock` (Tortoise's own executor commits each migration and records it
+      afterwards: a kill in between would leave tables without their record).
+    - SQLite: under an exclusive lock on a file beside the database (`<db>.migrate-lock`):
+      Python's sqlite3 commits before every script, so one transaction cannot hold them all.
+    Processes starting together on an empty database queue on the lock; the first migrates,
+    the others find it done.
+    """
 
     config = tortoise_config(url, lock_timeout=lock_timeout)
-    async with TortoiseContext():
-        await run_migrations(config=config)
+    name = connection_name(url)
+    wanted = known_migrations()
+    async with TortoiseContext() as context:
+        await context.init(config=config)
+        try:
+            if (await applied_migrations(context.connections.get(name)) or set()) >= wanted:
+                return False
+            if name == "postgres":
+                return await _migrate_postgres(name, config, wanted)
+            path = config["connections"][name]["credentials"]["file_path"]
+            async with _file_lock(Path(f"{path}.migrate-lock"), lock_timeout):
+                client = context.connections.get(name)
+                if (await applied_migrations(client) or set()) >= wanted:
+                    return False
+                await _executor(client, config).migrate()
+            return True
+        finally:
+            await context.close_connections()
+
+
+def _executor(client: Any, config: dict[str, Any]) -> Any:
+    from tortoise.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(client, config["apps"])
+
+
+async def _migrate_postgres(name: str, config: dict[str, Any], wanted: set[str]) -> bool:
+    from tortoise.transactions import in_transaction
+
+    async with in_transaction(name) as client:
+        await client.execute_query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK])
+        if (await applied_migrations(client) or set()) >= wanted:
+            return False  # another process migrated while we waited
+        executor = _executor(client, config)
+        # the history table first: the executor reads it before creating it, and in a
+        # transaction that failed read would abort everything after it
+        await executor.recorder.ensure_schema(executor._schema_editor(atomic=False))
+        await executor.migrate()
+    return True
+
+
+MIGRATION_WAIT = 120.0  # seconds another process's migration may keep us waiting
+
+
+@asynccontextmanager
+async def _file_lock(path: Path, lock_timeout: float) -> AsyncIterator[None]:
+    """An exclusive `flock` on `path` (0600), waited for without blocking the event loop."""
+    import fcntl
+
+    from kiosk.errors import unavailable
+
+    if str(path).startswith(":memory:"):
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + max(lock_timeout, MIGRATION_WAIT)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise unavailable(busy=True, detail="migrate-lock") from None
+                await asyncio.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 # For Tortoise's own command: `tortoise -c kiosk.store.db.TORTOISE_ORM makemigrations`

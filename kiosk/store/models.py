@@ -36,7 +36,7 @@ class Price(Model):
         "models.Area", related_name="prices", on_delete=fields.RESTRICT
     )
     family = fields.CharEnumField(MailboxFamily, max_length=32)
-    net_cents = fields.IntField()
+    net_cents: fields.Field[int] = fields.BigIntField()
     area_id: str  # the foreign keys' columns, for the type checker
 
     class Meta:
@@ -94,7 +94,7 @@ class PrepaidAccount(Model):
     subscriber: fields.OneToOneRelation[Subscriber] = fields.OneToOneField(
         "models.Subscriber", related_name="prepaid", on_delete=fields.RESTRICT
     )
-    balance_cents = fields.IntField(default=0)
+    balance_cents: fields.Field[int] = fields.BigIntField(default=0)
     subscriber_id: int
 
     class Meta:
@@ -108,7 +108,7 @@ class PrepaidEntry(Model):
     account: fields.ForeignKeyRelation[PrepaidAccount] = fields.ForeignKeyField(
         "models.PrepaidAccount", related_name="entries", on_delete=fields.RESTRICT
     )
-    amount_cents = fields.IntField()  # + top-up, - debit
+    amount_cents: fields.Field[int] = fields.BigIntField()  # + top-up, - debit
     kind = fields.CharField(max_length=16)  # topup | debit | adjustment
     order_id = fields.IntField(null=True)
     description = fields.CharField(max_length=200)
@@ -136,11 +136,11 @@ class Order(Model):
     )
     method = fields.CharEnumField(PaymentMethod, max_length=16)
     status = fields.CharEnumField(OrderStatus, max_length=16, default=OrderStatus.PENDING)
-    renewal_net_cents = fields.IntField()
-    fee_net_cents = fields.IntField(default=0)
-    net_cents = fields.IntField()
-    vat_cents = fields.IntField()
-    total_cents = fields.IntField()
+    renewal_net_cents: fields.Field[int] = fields.BigIntField()
+    fee_net_cents: fields.Field[int] = fields.BigIntField(default=0)
+    net_cents: fields.Field[int] = fields.BigIntField()
+    vat_cents: fields.Field[int] = fields.BigIntField()
+    total_cents: fields.Field[int] = fields.BigIntField()
     current_expiry = fields.DateField()
     next_expiry = fields.DateField()
     created_at = fields.DatetimeField()
@@ -163,7 +163,7 @@ class Payment(Model):
         "models.Order", related_name="payment", on_delete=fields.RESTRICT
     )
     method = fields.CharEnumField(PaymentMethod, max_length=16)
-    amount_cents = fields.IntField()
+    amount_cents: fields.Field[int] = fields.BigIntField()
     reference = fields.CharField(max_length=140)
     received_at = fields.DatetimeField()
     recorded_by = fields.CharField(max_length=32, null=True)
@@ -194,9 +194,9 @@ class Invoice(Model):
     customer_name = fields.CharField(max_length=120)
     customer_cf = fields.CharField(max_length=16, null=True)
     customer_email = fields.CharField(max_length=254)
-    net_cents = fields.IntField()
-    vat_cents = fields.IntField()
-    total_cents = fields.IntField()
+    net_cents: fields.Field[int] = fields.BigIntField()
+    vat_cents: fields.Field[int] = fields.BigIntField()
+    total_cents: fields.Field[int] = fields.BigIntField()
 
     class Meta:
         table = "invoice"

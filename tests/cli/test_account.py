@@ -44,3 +44,17 @@ def test_adjust_reverses_a_mistake_without_editing_history(demo_db: Kiosk, sqlit
     assert [row[:2] for row in ledger(sqlite_url)] == [("topup", 5000), ("adjustment", -5000)]
     below = demo_db.refused("account", "adjust", DEMO_USER, "--amount", "-20", "--reason", "x")
     assert below["error"] == "insufficient_balance"
+
+
+def test_an_amount_past_every_limit_is_bad_input_not_a_crash(demo_db: Kiosk) -> None:
+    for amount in ("99999999999999", "99999999999999999999999999,00", "-99999999999999"):
+        refused = demo_db.refused(
+            "account", "topup", DEMO_USER, "--amount", amount, "--reference", "CRO 9", code=2
+        )
+        assert refused["error"] == "invalid_input"
+        assert "fuori dai limiti" in refused["message"], refused
+    refused = demo_db.refused(
+        "account", "topup", DEMO_USER, "--amount", "99999999", "--reference", "CRO 9", code=2
+    )
+    assert "al massimo" in refused["message"]  # parsed, then above max_topup_cents
+    assert demo_db.ok("account", "show", DEMO_USER)["balance_cents"] == 1830

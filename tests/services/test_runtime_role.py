@@ -1,0 +1,149 @@
+"""The PostgreSQL runtime role (`pec-kiosk db grant ROLE --apply`): the owner migrates, the
+runtime role runs every main flow, and cannot rewrite history or the schema."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from kiosk.clock import FixedClock
+from kiosk.domain.model import PaymentMethod
+from kiosk.errors import Refusal
+from kiosk.services.runtime import open_services
+from kiosk.services.setup import load_demo
+from kiosk.settings import Settings
+from kiosk.store.db import migrate
+from tests import dbs
+from tests.cli.helpers import FAST_HASHING, ROOT
+from tests.cli.pgdb import dsn, execute, with_user
+from tests.conftest import DATA
+from tests.services.conftest import RENEWABLE, ROSSI, SOSPESA
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def owner_url() -> AsyncIterator[str]:
+    base = dbs.pg_base_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL not configured: set {dbs.PG_ENV}")
+    url = await dbs.create_empty_pg_database(base)
+    try:
+        yield url
+    finally:
+        await dbs.drop_pg_database(base, url)
+
+
+@pytest.fixture
+async def runtime_role(owner_url: str) -> AsyncIterator[str]:
+    role = f"kiosk_rt_{uuid.uuid4().hex[:10]}"
+    await execute(owner_url, f"CREATE ROLE {role} LOGIN")
+    try:
+        yield role
+    finally:
+        await dbs.drop_pg_database(str(dbs.pg_base_url()), owner_url)  # its grants go with it
+        await execute(owner_url.rsplit("/", 1)[0] + "/postgres", f"DROP ROLE IF EXISTS {role}")
+
+
+def pec_kiosk(url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env = {**base, **FAST_HASHING, "KIOSK_DATA_DIR": str(tmp_path), "KIOSK_DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def settings_for(url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "kiosk-data",
+        database_url=url,
+        refdata_dir=DATA,
+        password_time_cost=1,
+        password_memory_kib=1024,
+        test_mode=True,
+    )
+
+
+async def test_the_runtime_role_runs_the_kiosk_and_cannot_rewrite_history(
+    owner_url: str, runtime_role: str, tmp_path: Path, clock: FixedClock
+) -> None:
+    assert await migrate(owner_url)  # the owner migrates
+    granted = pec_kiosk(owner_url, tmp_path, "db", "grant", runtime_role, "--apply", "--json")
+    assert granted.returncode == 0, granted.stderr
+    runtime_url = with_user(owner_url, runtime_role)
+
+    async with open_services(settings_for(runtime_url, tmp_path), clock) as svc:
+        await load_demo(svc.ctx)
+        assert (await svc.renewals.quote("avv.demo", SOSPESA)).total_cents == 3050
+        prepaid = await svc.renewals.place_order("avv.demo", RENEWABLE, PaymentMethod.PREPAID)
+        order = await svc.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
+        await svc.payments.confirm(order.code, order.total_cents, "CRO 1", actor="admin.demo")
+        stale = await svc.renewals.place_order("avv.rossi", ROSSI, PaymentMethod.BOLLETTINO)
+        await svc.accounts.top_up("avv.rossi", 5000, actor="admin.demo", reference="CRO 2")
+        await svc.accounts.adjust("avv.rossi", -1000, actor="admin.demo", reason="doppia")
+        assert (await svc.auth.login("avv.demo", "Rinnovo2026!")).userid == "avv.demo"
+        with pytest.raises(Refusal):  # the failure is counted: the throttle's row is written
+            await svc.auth.login("avv.demo", "sbagliata-123")
+        await svc.auth.unlock("avv.demo", actor="admin.demo")
+        await svc.auth.request_recovery("avv.demo")
+        await svc.exit_pin.set_pin("97531086", actor="admin.demo")
+        assert not await svc.exit_pin.check("11111111")
+        assert await svc.exit_pin.check("97531086")
+        clock.advance(timedelta(days=11))
+        run = await svc.payments.activate_due(actor="admin.demo")
+        assert {a.order_code for a in run.activated} == {prepaid.code, order.code}
+        assert await svc.payments.cancel_stale(actor="admin.demo") == [stale.code]
+        assert await svc.consistency.check() == []
+
+    # a read-only command as the runtime role starts (the schema is up to date) and answers
+    shown = pec_kiosk(runtime_url, tmp_path, "account", "show", "avv.demo", "--json")
+    assert shown.returncode == 0, shown.stderr
+
+    conn = await asyncpg.connect(dsn(runtime_url))
+    try:
+        for statement in (
+            "UPDATE audit_event SET action = 'x'",
+            "DELETE FROM audit_event",
+            "UPDATE prepaid_entry SET amount_cents = 0",
+            "DELETE FROM prepaid_entry",
+            "UPDATE invoice SET total_cents = 0",
+            "DELETE FROM invoice",
+            "UPDATE payment SET amount_cents = 0",
+            "DELETE FROM renewal_order",
+            "UPDATE renewal_order SET total_cents = 0",
+            "UPDATE subscriber SET role = 'admin'",
+            "DELETE FROM tortoise_migrations",
+            "TRUNCATE audit_event",
+            "TRUNCATE auth_throttle",
+            "DROP TABLE invoice",
+            "ALTER TABLE prepaid_account DROP CONSTRAINT balance_not_negative",
+            "CREATE TABLE intruder (id int)",
+        ):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def test_a_role_name_that_is_not_an_identifier_is_bad_input(tmp_path: Path) -> None:
+    for bad in ('kiosk"; DROP TABLE invoice; --', "Kiosk", "pg_monitor", "1abc", "a" * 64):
+        result = pec_kiosk("sqlite://:memory:", tmp_path, "db", "grant", bad)
+        assert result.returncode == 2, result
+        assert "Nome di ruolo non valido" in result.stderr and "Traceback" not in result.stderr
+    printed = pec_kiosk("sqlite://:memory:", tmp_path, "db", "grant", "kiosk_app")
+    assert printed.returncode == 0
+    assert 'GRANT UPDATE (expiry_date) ON mailbox TO "kiosk_app";' in printed.stdout
+    assert "prepaid_entry TO" in printed.stdout
+    assert "UPDATE" not in "".join(
+        line for line in printed.stdout.splitlines() if " ON prepaid_entry " in line
+    )
