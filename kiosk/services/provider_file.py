@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -307,8 +308,8 @@ class _RowChecker:
             raise InvalidInput("area", _("area sconosciuta: {area}").format(area=area_code))
         userid, nominativo, cf, email = self._person(v, area_code)
         family = self._family(v["famiglia"], area_code, area.prices)
-        anchor = validation.calendar_date(v["data_attivazione"], "data_attivazione")
-        expiry = validation.calendar_date(v["data_scadenza"], "data_scadenza")
+        anchor = _date(v["data_attivazione"], "data_attivazione")
+        expiry = _date(v["data_scadenza"], "data_scadenza")
         if expiry < anchor:
             raise InvalidInput(
                 "data_scadenza", _("data di scadenza precedente alla data di attivazione")
@@ -320,7 +321,7 @@ class _RowChecker:
                     first=MIN_DATE.isoformat(), last=MAX_DATE.isoformat()
                 ),
             )
-        if not is_anniversary(anchor, expiry):
+        if not _anniversary(anchor, expiry):
             raise InvalidInput(
                 "data_scadenza",
                 _("la scadenza deve cadere un numero intero di anni dopo l'attivazione"),
@@ -367,6 +368,11 @@ class _RowChecker:
                 ),
             )
         return family
+
+
+# a provider file has a few thousand distinct dates for 100,000 rows: each is parsed once
+_date = functools.lru_cache(maxsize=65536)(validation.calendar_date)
+_anniversary = functools.lru_cache(maxsize=65536)(is_anniversary)
 
 
 def _too_long(found: int, limit: int) -> str:
