@@ -154,6 +154,13 @@ class ImportService:
             new_cfs = {row.codice_fiscale for row in plan.new_users.values()}
             if any(r["userid"] in plan.new_users or r["codice_fiscale"] in new_cfs for r in since):
                 raise _Stale
+            new_ids: list[int] = []
+
+            def keep(chunk: list[dict[str, object]]) -> None:
+                for r in chunk:
+                    owner_ids[str(r["userid"])] = int(str(r["id"]))
+                    new_ids.append(int(str(r["id"])))
+
             created = await bulk.insert_rows(
                 client,
                 "subscriber",
@@ -175,18 +182,16 @@ class ImportService:
                 ],
                 on_conflict_nothing="userid",
                 returning="id, userid",
+                on_rows=keep,
             )
-            if len(created) != len(plan.new_users):
+            if created != len(plan.new_users):
                 raise _Stale
-            owner_ids.update({str(r["userid"]): int(r["id"]) for r in created})
             await bulk.insert_rows(
-                client,
-                "prepaid_account",
-                ("subscriber_id", "balance_cents"),
-                [(int(r["id"]), 0) for r in created],
-            )
+                client, "prepaid_account", ("subscriber_id", "balance_cents"),
+                [(i, 0) for i in new_ids],
+            )  # fmt: skip
         if plan.new_boxes:
-            boxes = await bulk.insert_rows(
+            written = await bulk.insert_rows(
                 client,
                 "mailbox",
                 MAILBOX_COLUMNS,
@@ -195,9 +200,8 @@ class ImportService:
                     for r in plan.new_boxes
                 ],
                 on_conflict_nothing="address",
-                returning="id",
             )
-            if len(boxes) != len(plan.new_boxes):
+            if written != len(plan.new_boxes):
                 raise _Stale
         for box_id, change in plan.renewed:
             moved = await bulk.execute(
@@ -284,18 +288,19 @@ async def _plan(rows: list[ProviderRow]) -> _Plan:
             plan.problems.append((row.line, _user_differs(uid)))
         elif user["role"] != Role.SUBSCRIBER.value:
             plan.problems.append((row.line, _user_is_staff(uid)))
-    boxes = {
-        str(b["address"]): b
-        for b in await bulk.select_in(
-            client,
-            "SELECT m.id, m.address, m.family, m.area_id, m.anchor_date, m.expiry_date, "
-            "s.userid FROM mailbox m JOIN subscriber s ON s.id = m.owner_id "
-            "WHERE m.address IN {keys}",
-            [r.pec for r in rows],
-        )
-    }
-    for row in rows:
-        _plan_box(row, boxes.get(row.pec), plan)
+    for part in bulk.chunks(rows, 1):  # a chunk at a time: 100,000 boxes read hold ~100 MB
+        boxes = {
+            str(b["address"]): b
+            for b in await bulk.select_in(
+                client,
+                "SELECT m.id, m.address, m.family, m.area_id, m.anchor_date, m.expiry_date, "
+                "s.userid FROM mailbox m JOIN subscriber s ON s.id = m.owner_id "
+                "WHERE m.address IN {keys}",
+                [r.pec for r in part],
+            )
+        }
+        for row in part:
+            _plan_box(row, boxes.get(row.pec), plan)
     return plan
 
 
@@ -310,15 +315,15 @@ def _plan_box(row: ProviderRow, box: dict[str, object] | None, plan: _Plan) -> N
         box["area_id"],
         bulk.as_date(box["anchor_date"]),
     ) == (row.userid, row.family, row.area, row.anchor)
-    change = BoxExpiryChange(row.line, row.pec, ours, row.expiry)
     if not same_box:
         plan.problems.append((row.line, _box_differs(row.pec)))
     elif row.expiry > ours:  # renewed at the provider since our last import
+        change = BoxExpiryChange(row.line, row.pec, ours, row.expiry)
         plan.renewed.append((int(str(box["id"])), change))
     else:
         plan.unchanged += 1
         if row.expiry < ours:  # renewed here since the provider's file was written
-            plan.kept.append(change)
+            plan.kept.append(BoxExpiryChange(row.line, row.pec, ours, row.expiry))
 
 
 def _cf_taken(userid: str) -> str:

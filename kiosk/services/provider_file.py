@@ -15,6 +15,7 @@ import codecs
 import csv
 import functools
 import itertools
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -302,7 +303,7 @@ class _RowChecker:
         for name, limit in MAX_LENGTH.items():
             if len(v[name]) > limit:
                 raise InvalidInput(name, _too_long(len(v[name]), limit))
-        area_code = v["area"] or self.refdata.default_area
+        area_code = sys.intern(v["area"] or self.refdata.default_area)
         area = self.refdata.area(area_code)
         if area is None:
             raise InvalidInput("area", _("area sconosciuta: {area}").format(area=area_code))
