@@ -33,7 +33,11 @@ from bench.stats import summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = "2026-11-25T10:00:00+01:00"
-HASHING = {"KIOSK_PASSWORD_TIME_COST": "1", "KIOSK_PASSWORD_MEMORY_KIB": "1024", "KIOSK_TEST_MODE": "1"}
+HASHING = {
+    "KIOSK_PASSWORD_TIME_COST": "1",
+    "KIOSK_PASSWORD_MEMORY_KIB": "1024",
+    "KIOSK_TEST_MODE": "1",
+}
 ADMIN, ADMIN_PASSWORD = "admin.bench", "Amministra2026!"
 NAMES = ("Mario", "Lucia", "Giuseppe", "Anna", "Paolo", "Chiara", "Nicolò", "Francesca", "Luca")
 SURNAMES = ("Rossi", "Bianchi", "Esposito", "Romano", "Colombo", "Ricci", "D'Angelo", "Marino")
@@ -72,7 +76,9 @@ def codice_fiscale(i: int, rng: random.Random) -> str:
 def generate(path: Path, rows: int, seed: int = 7) -> int:
     """The provider file of `rows` boxes; returns the number of subscribers in it."""
     rng = random.Random(seed)
-    header = "userid;nominativo;codice_fiscale;email;area;pec;famiglia;data_attivazione;data_scadenza"
+    header = (
+        "userid;nominativo;codice_fiscale;email;area;pec;famiglia;data_attivazione;data_scadenza"
+    )
     written = subscriber = 0
     with path.open("w", encoding="cp1252", newline="") as out:
         out.write(header + "\r\n")

@@ -249,8 +249,8 @@ async def _plan(rows: list[ProviderRow]) -> _Plan:
     for row in rows:
         in_file.setdefault(row.userid, row)
     existing = {
-        str(r["userid"]): r
-        for r in await bulk.select_in(
+        str(r[1]): r
+        for r in await bulk.select_in_tuples(
             client,
             "SELECT id, userid, nominativo, codice_fiscale, email, area_id, role "
             "FROM subscriber WHERE userid IN {keys}",
@@ -277,21 +277,16 @@ async def _plan(rows: list[ProviderRow]) -> _Plan:
             else:
                 plan.new_users[uid] = row
             continue
-        plan.owner_ids[uid] = int(user["id"])
-        stored = (
-            user["nominativo"],
-            user["codice_fiscale"] or "",
-            email_key(str(user["email"])),
-            user["area_id"],
-        )
-        if stored != row.person():
+        user_id, _uid, name, cf, mail, area, role = user
+        plan.owner_ids[uid] = int(user_id)
+        if (name, cf or "", email_key(str(mail)), area) != row.person():
             plan.problems.append((row.line, _user_differs(uid)))
-        elif user["role"] != Role.SUBSCRIBER.value:
+        elif role != Role.SUBSCRIBER.value:
             plan.problems.append((row.line, _user_is_staff(uid)))
     for part in bulk.chunks(rows, 1):  # a chunk at a time: 100,000 boxes read hold ~100 MB
         boxes = {
-            str(b["address"]): b
-            for b in await bulk.select_in(
+            str(b[1]): b
+            for b in await bulk.select_in_tuples(
                 client,
                 "SELECT m.id, m.address, m.family, m.area_id, m.anchor_date, m.expiry_date, "
                 "s.userid FROM mailbox m JOIN subscriber s ON s.id = m.owner_id "
@@ -304,22 +299,23 @@ async def _plan(rows: list[ProviderRow]) -> _Plan:
     return plan
 
 
-def _plan_box(row: ProviderRow, box: dict[str, object] | None, plan: _Plan) -> None:
+def _plan_box(row: ProviderRow, box: tuple[object, ...] | None, plan: _Plan) -> None:
     if box is None:
         plan.new_boxes.append(row)
         return
-    ours = bulk.as_date(box["expiry_date"])
-    same_box = (
-        box["userid"],
-        MailboxFamily(str(box["family"])),
-        box["area_id"],
-        bulk.as_date(box["anchor_date"]),
-    ) == (row.userid, row.family, row.area, row.anchor)
+    box_id, _address, family, area, anchor, expiry, owner = box
+    ours = bulk.as_date(expiry)
+    same_box = (owner, MailboxFamily(str(family)), area, bulk.as_date(anchor)) == (
+        row.userid,
+        row.family,
+        row.area,
+        row.anchor,
+    )
     if not same_box:
         plan.problems.append((row.line, _box_differs(row.pec)))
     elif row.expiry > ours:  # renewed at the provider since our last import
         change = BoxExpiryChange(row.line, row.pec, ours, row.expiry)
-        plan.renewed.append((int(str(box["id"])), change))
+        plan.renewed.append((int(str(box_id)), change))
     else:
         plan.unchanged += 1
         if row.expiry < ours:  # renewed here since the provider's file was written

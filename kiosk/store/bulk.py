@@ -48,6 +48,19 @@ async def select_in(
     return found
 
 
+async def select_in_tuples(
+    client: BaseDBAsyncClient, sql: str, keys: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """`select_in`, each row kept as a tuple of its columns in order (a dict per row of
+    100,000 rows costs ~50 MB more)."""
+    dialect = client.capabilities.dialect
+    found: list[tuple[Any, ...]] = []
+    for part in chunks(list(keys), 1):
+        query = sql.format(keys="(" + ", ".join(_marks(dialect, 1, len(part))) + ")")
+        found.extend(tuple(r.values()) for r in await client.execute_query_dict(query, part))
+    return found
+
+
 def _numbered(dialect: str, count: int) -> dict[str, str]:
     """`{p1}`, `{p2}`... for the leading parameters of a statement."""
     return {f"p{i}": m for i, m in enumerate(_marks(dialect, 1, count), start=1)}

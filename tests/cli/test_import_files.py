@@ -1,4 +1,4 @@
-"""`import mailboxes` on files as spreadsheets save them, with the right reasons, and its summary."""
+"""`import mailboxes` on files as spreadsheets save them, the right reasons, and its summary."""
 
 from __future__ import annotations
 
@@ -100,9 +100,10 @@ def test_right_reasons_for_bad_values(cli: Kiosk, tmp_path: Path) -> None:
     assert "Il file contiene 6 righe non valide" in data["message"]
 
     path.write_text(f"{HEADER}\n{cases['formula']}\n", encoding="utf-8")
-    assert "contiene 1 riga non valida:" in cli.refused("import", "mailboxes", str(path), code=2)[
-        "message"
-    ]
+    assert (
+        "contiene 1 riga non valida:"
+        in cli.refused("import", "mailboxes", str(path), code=2)["message"]
+    )
 
 
 def test_spaces_and_lower_case_are_normalised(cli: Kiosk, tmp_path: Path) -> None:
@@ -115,9 +116,7 @@ def test_spaces_and_lower_case_are_normalised(cli: Kiosk, tmp_path: Path) -> Non
     assert cli.ok("account", "show", "avv.uno")["nominativo"] == "Avv. Uno"
 
 
-def test_summary_table_in_italian_and_dry_run(
-    cli: Kiosk, good_csv: Path, sqlite_url: str
-) -> None:
+def test_summary_table_in_italian_and_dry_run(cli: Kiosk, good_csv: Path, sqlite_url: str) -> None:
     cli.ok("overview")  # the database, migrated and empty
     before = counts(sqlite_url)
     dry = cli("import", "mailboxes", str(good_csv), "--dry-run", expect=0)

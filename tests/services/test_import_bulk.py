@@ -69,9 +69,7 @@ async def test_a_later_expiry_at_the_provider_updates_ours_and_is_audited(
 
 
 async def test_dry_run_writes_nothing(services: Services) -> None:
-    report = await services.imports.import_mailboxes(
-        f"{HEADER}\n{ONE}2025-12-01\n", dry_run=True
-    )
+    report = await services.imports.import_mailboxes(f"{HEADER}\n{ONE}2025-12-01\n", dry_run=True)
     assert (report.dry_run, report.subscribers_created, report.mailboxes_created) == (True, 1, 1)
     assert await Subscriber.filter(userid="avv.uno").count() == 0
     assert await Mailbox.all().count() == 0
