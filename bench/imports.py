@@ -205,7 +205,7 @@ def bench_backend(url: str, path: Path, rows: int) -> dict[str, Any]:
 
 def _fresh_postgres(url: str) -> str:
     """A new database `bench_imports` on the server of `url`."""
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     async def make() -> None:
         conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))

@@ -57,7 +57,7 @@ async def select_in_tuples(
     found: list[tuple[Any, ...]] = []
     for part in chunks(list(keys), 1):
         query = sql.format(keys="(" + ", ".join(_marks(dialect, 1, len(part))) + ")")
-        found.extend(tuple(r.values()) for r in await client.execute_query_dict(query, part))
+        found.extend(tuple(r.values()) for r in await client.execute_query_dict(query, list(part)))
     return found
 
 

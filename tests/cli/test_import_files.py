@@ -16,7 +16,7 @@ ROW = (
 
 def counts(sqlite_url: str) -> tuple[int, int, int]:
     with sqlite3.connect(sqlite_url.removeprefix("sqlite://")) as conn:
-        return tuple(  # type: ignore[return-value]
+        return tuple(
             conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
             for t in ("subscriber", "mailbox", "audit_event")
         )
