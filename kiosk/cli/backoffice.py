@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.output import EXIT_BAD_INPUT, amount_cents, emit_json, fail, json_option, table
+from kiosk.cli.import_report import import_summary
+from kiosk.cli.output import amount_cents, emit_json, json_option, neutral, table
 from kiosk.cli.runner import run, run_as
 from kiosk.cli.state import state, wants_json
 from kiosk.domain.model import Role
@@ -70,7 +71,9 @@ def users_add(
     if wants_json(as_json):
         emit_json(user)
     else:
-        click.echo(_("Utente {userid} creato ({role}).").format(userid=userid.lower(), role=role))
+        click.echo(
+            _("Utente {userid} creato ({role}).").format(userid=neutral(userid.lower()), role=role)
+        )
 
 
 @users.command("unlock")
@@ -87,9 +90,9 @@ def users_unlock(userid: str, as_json: bool) -> None:
     if wants_json(as_json):
         emit_json({"userid": uid, "unlocked": True, "was_held": held})
     elif held:
-        click.echo(_("Accesso di {userid} sbloccato.").format(userid=uid))
+        click.echo(_("Accesso di {userid} sbloccato.").format(userid=neutral(uid)))
     else:
-        click.echo(_("Lo userid {userid} non era bloccato.").format(userid=uid))
+        click.echo(_("Lo userid {userid} non era bloccato.").format(userid=neutral(uid)))
 
 
 @click.group()
@@ -130,37 +133,31 @@ def import_group() -> None:
 
 @import_group.command("mailboxes")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--encoding",
+    default=None,
+    help="Codifica del file (es. cp1252, utf-8); predefinita: riconosciuta da sé.",
+)
+@click.option("--dry-run", is_flag=True, help="Controlla e riepiloga senza scrivere nulla.")
 @json_option
-def import_mailboxes(file: Path, as_json: bool) -> None:
+def import_mailboxes(file: Path, encoding: str | None, dry_run: bool, as_json: bool) -> None:
     """Importa iscritti e caselle da un CSV (tutto o niente).
 
     Intestazione: userid,nominativo,codice_fiscale,email,area,pec,famiglia,data_attivazione,
-    data_scadenza. Date AAAA-MM-GG o GG/MM/AAAA.
+    data_scadenza. Separatore , oppure ; ; codifica UTF-8 o Windows-1252 (riconosciuta).
+    Date AAAA-MM-GG o GG/MM/AAAA.
     """
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        fail(
-            EXIT_BAD_INPUT,
-            "invalid_file",
-            _("Il file non è in UTF-8."),
-            as_json=wants_json(as_json),
-        )
 
     async def work(services: Services, actor: str) -> ImportReport:
-        return await services.imports.import_mailboxes(text, actor=actor)
+        return await services.imports.import_file(
+            file, encoding=encoding, actor=actor, dry_run=dry_run
+        )
 
     report = run_as(work, as_json=as_json, bootstrap=True)  # a new database's first data
     if wants_json(as_json):
         emit_json(report)
     else:
-        click.echo(
-            _("Importati {s} iscritti e {m} caselle; {u} righe già presenti e invariate.").format(
-                s=report.subscribers_created,
-                m=report.mailboxes_created,
-                u=report.rows_unchanged,
-            )
-        )
+        import_summary(report)
 
 
 @click.group()
@@ -202,11 +199,11 @@ def account_show(userid: str, as_json: bool) -> None:
         }
         emit_json(data)
         return
-    click.echo(f"{view.nominativo} ({view.userid}) - {view.area_code}")
+    click.echo(f"{neutral(view.nominativo)} ({neutral(view.userid)}) - {neutral(view.area_code)}")
     click.echo(_("Credito prepagato: {amount}").format(amount=money(view.balance_cents)))
     for m in view.mailboxes:
         renew = _("rinnovabile") if m.renewable else _("non rinnovabile ora")
-        click.echo(f"  {m.address:<45} {m.state.label:<8} {day(m.expiry)}  {renew}")
+        click.echo(f"  {neutral(m.address):<45} {m.state.label:<8} {day(m.expiry)}  {renew}")
 
 
 @account.command("topup")
@@ -297,9 +294,9 @@ def overview(as_json: bool) -> None:
     )
     for acc in accounts:
         click.echo(
-            f"\n{acc.nominativo} [{acc.userid}, {acc.role.value}] - "
+            f"\n{neutral(acc.nominativo)} [{neutral(acc.userid)}, {acc.role.value}] - "
             + _("credito {amount}").format(amount=money(acc.balance_cents))
         )
         for m in acc.mailboxes:
             flag = _("rinnovabile") if m.renewable else ""
-            click.echo(f"  {m.address:<45} {m.state.label:<8} {day(m.expiry)} {flag}")
+            click.echo(f"  {neutral(m.address):<45} {m.state.label:<8} {day(m.expiry)} {flag}")

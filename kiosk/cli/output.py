@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+import unicodedata
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, NoReturn
@@ -36,8 +37,49 @@ def plain(value: Any) -> Any:
     return value
 
 
+_HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs"))
+
+
+def _hidden(ch: str) -> bool:
+    """Controls (C0, DEL, C1), format characters (bidi overrides and isolates, zero-width...),
+    line and paragraph separators, lone surrogates: what a terminal acts on or does not show."""
+    return unicodedata.category(ch) in _HIDDEN_CATEGORIES
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def neutral(text: str) -> str:
+    """Text from the data as a terminal may print it: escape sequences, C0/C1 controls,
+    bidirectional and other format characters shown escaped (`\\x1b`, `\\u202e`), so a
+    name cannot recolour, move the cursor, hide or reorder what the operator reads."""
+    if text.isprintable():  # the common case, at C speed (spaces count as printable)
+        return text
+    return "".join(_escaped(ch) if _hidden(ch) else ch for ch in text)
+
+
+def neutral_lines(text: str) -> str:
+    """`neutral` for a text of several lines: its line breaks kept."""
+    return "\n".join(neutral(line) for line in text.split("\n"))
+
+
+def _json_safe(text: str) -> str:
+    """json.dumps escapes the C0 controls but leaves DEL, C1 and format characters raw."""
+    if text.isprintable():
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if ord(ch) >= 0x7F and _hidden(ch) else ch for ch in text)
+
+
 def emit_json(payload: Any) -> None:
-    click.echo(json.dumps(plain(payload), ensure_ascii=False, indent=2))
+    """JSON for scripts: letters as themselves, every control or invisible character as a
+    `\\uXXXX` escape: still valid JSON, and nothing in it a terminal would act on."""
+    click.echo(_json_safe(json.dumps(plain(payload), ensure_ascii=False, indent=2)))
 
 
 def fail(code: int, reason: str, message: str, *, as_json: bool, **extra: Any) -> NoReturn:
@@ -45,7 +87,7 @@ def fail(code: int, reason: str, message: str, *, as_json: bool, **extra: Any) -
     if as_json:
         emit_json({"error": reason, "message": message, **extra})
     else:
-        click.echo(_("Errore: {message}").format(message=message), err=True)
+        click.echo(_("Errore: {message}").format(message=neutral(message)), err=True)
     sys.exit(code)
 
 
@@ -77,9 +119,16 @@ def amount_cents(text: str, *, as_json: bool) -> int:
 
 
 def table(rows: list[tuple[str, str]]) -> None:
+    """Label and value, aligned; the values are data: neutralised."""
     width = max((len(label) for label, _ in rows), default=0)
     for label, value in rows:
-        click.echo(f"{label.ljust(width)}  {value}")
+        click.echo(f"{label.ljust(width)}  {neutral(value)}")
+
+
+def csv_cell(value: str) -> str:
+    """A cell of a CSV export: a leading =, +, - or @ made text with a quote (a spreadsheet
+    would otherwise run it as a formula)."""
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 json_option = click.option(

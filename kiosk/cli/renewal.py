@@ -11,6 +11,8 @@ from kiosk.cli.output import (
     amount_cents,
     emit_json,
     json_option,
+    neutral,
+    neutral_lines,
     plain,
     table,
 )
@@ -120,7 +122,7 @@ def print_order(order: OrderView) -> None:
     table(rows)
     if order.instructions:
         click.echo()
-        click.echo(order.instructions.text)
+        click.echo(neutral_lines(order.instructions.text))
 
 
 @click.group()
@@ -156,7 +158,7 @@ def quote(userid: str, pec: str, assisted: bool, as_json: bool) -> None:
         ]
         table(rows)
     else:
-        click.echo(result.message, err=True)
+        click.echo(neutral(result.message), err=True)
     if isinstance(result, RenewalRefusal):
         raise SystemExit(EXIT_REFUSED)
 
@@ -283,11 +285,11 @@ def activate_due(as_json: bool) -> None:
         for a in run_result.activated:
             click.echo(
                 _("{pec}: rinnovata fino al {expiry} (ordine {code})").format(
-                    pec=a.pec, expiry=day(a.new_expiry), code=a.order_code
+                    pec=neutral(a.pec), expiry=day(a.new_expiry), code=a.order_code
                 )
             )
         for f in run_result.failed:
-            click.echo(_("Non rinnovato: {reason}").format(reason=f.reason), err=True)
+            click.echo(_("Non rinnovato: {reason}").format(reason=neutral(f.reason)), err=True)
         click.echo(_("Caselle rinnovate: {n}").format(n=len(run_result.activated)))
     if run_result.failed:
         raise SystemExit(EXIT_REFUSED)

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import click
 
-from kiosk.cli.output import EXIT_BAD_INPUT, EXIT_REFUSED, EXIT_UNAVAILABLE, fail
+from kiosk.cli.output import EXIT_BAD_INPUT, EXIT_REFUSED, EXIT_UNAVAILABLE, fail, neutral
 from kiosk.cli.state import state
 from kiosk.errors import Conflict, InvalidInput, Refusal, Unavailable
 from kiosk.i18n import _
@@ -97,7 +97,9 @@ def run(work: Callable[[Services], Awaitable[T]], *, as_json: bool = False) -> T
         lines = [{"line": line, "reason": reason} for line, reason in exc.errors]
         if not as_json:
             for line, reason in exc.errors:
-                click.echo(_("riga {line}: {reason}").format(line=line, reason=reason), err=True)
+                click.echo(
+                    _("riga {line}: {reason}").format(line=line, reason=neutral(reason)), err=True
+                )
         fail(EXIT_BAD_INPUT, "invalid_file", exc.message, as_json=as_json, errors=lines)
     except InvalidInput as exc:
         fail(EXIT_BAD_INPUT, "invalid_input", exc.message, as_json=as_json, field=exc.field)

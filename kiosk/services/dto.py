@@ -196,11 +196,32 @@ class CallbackView:
 
 
 @dataclass(frozen=True, slots=True)
+class BoxExpiryChange:
+    """A box of the provider's file whose expiry differs from ours (same box otherwise)."""
+
+    line: int
+    pec: str
+    our_expiry: date
+    provider_expiry: date
+
+
+@dataclass(frozen=True, slots=True)
 class ImportReport:
+    """What an import did (or, with `dry_run`, would do). `rows_unchanged` counts the boxes
+    already here as they are (`kept_ours` among them: our expiry is the later one);
+    `renewed_elsewhere`: boxes whose later expiry at the provider replaced ours
+    (`mailboxes_updated` of them); `duplicates`: rows said twice, identically."""
+
     subscribers_created: int
     mailboxes_created: int
     rows_unchanged: int
     errors: tuple[tuple[int, str], ...] = field(default=())
+    duplicates: int = 0
+    mailboxes_updated: int = 0
+    renewed_elsewhere: tuple[BoxExpiryChange, ...] = ()
+    kept_ours: tuple[BoxExpiryChange, ...] = ()
+    dry_run: bool = False
+    encoding: str = "utf-8"
 
 
 class DocumentKind(StrEnum):
