@@ -16,11 +16,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
 from kiosk.i18n import _
 from kiosk.payments.statements import StatementEntry, StatementError, derived_reference
 
 PROFILE_FILE = "statements.toml"
 _ENCODINGS = ("cp1252", "utf-8", "latin-1")
+CREDIT_VALUES = ("A", "C", "CR", "CRDT", "AVERE", "ENTRATA")
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +37,13 @@ class CsvProfile:
     credit_column: str = ""  # ...or the credit (Avere) and debit (Dare) amounts apart
     debit_column: str = ""
     direction_column: str = ""  # with `amount_column`: a column saying credit or debit
-    credit_values: tuple[str, ...] = ("A", "C", "CR", "CRDT", "AVERE", "ENTRATA")
+    credit_values: tuple[str, ...] = CREDIT_VALUES
     reference_column: str = ""  # the bank's entry reference (CRO/TRN); empty: derived
     currency_column: str = ""
     delimiter: str = ";"
     encoding: str = "cp1252"
     decimal: str = ","
-    date_formats: tuple[str, ...] = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y")
+    date_formats: tuple[str, ...] = DATE_FORMATS
     skip_lines: int = 0  # lines above the header (the bank's title, the account number)
     description: str = ""
 
@@ -70,13 +73,13 @@ def load_profiles(directory: Path) -> tuple[str, dict[str, CsvProfile]]:
             debit_column=columns.get("debit", ""),
             direction_column=columns.get("direction", ""),
             credit_values=tuple(v.upper() for v in raw.get("credit_values", ()))
-            or CsvProfile.credit_values,
+            or CREDIT_VALUES,
             reference_column=columns.get("reference", ""),
             currency_column=columns.get("currency", ""),
             delimiter=raw.get("delimiter", ";"),
             encoding=raw.get("encoding", "cp1252"),
             decimal=raw.get("decimal", ","),
-            date_formats=tuple(raw.get("date_formats", ())) or CsvProfile.date_formats,
+            date_formats=tuple(raw.get("date_formats", ())) or DATE_FORMATS,
             skip_lines=int(raw.get("skip_lines", 0)),
             description=raw.get("description", ""),
         )
