@@ -116,7 +116,12 @@ class ReconcileService:
         outcome = StatementImport(
             file_hash, chosen.value, profile_name, dry_run, tuple(results), ignored
         )
-        if not dry_run:
+        recorded = [
+            r
+            for r in results
+            if r.outcome not in (LineOutcome.DUPLICATE, LineOutcome.ALREADY_IMPORTED)
+        ]
+        if recorded and not dry_run:  # a re-import that adds nothing leaves no trace either
 
             async def record() -> None:
                 await audit(
