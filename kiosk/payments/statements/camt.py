@@ -52,7 +52,7 @@ def parse_camt053(data: bytes) -> list[StatementEntry]:
     ns = {"c": namespace}
     statements = root.findall("c:BkToCstmrStmt/c:Stmt", ns)
     if not statements:
-        raise StatementError(_("BkToCstmrStmt"), _("nessun estratto (Stmt) nel file"))
+        raise StatementError("BkToCstmrStmt", _("nessun estratto (Stmt) nel file"))
     entries: list[StatementEntry] = []
     seen: Counter[tuple[date | None, int, str]] = Counter()
     for s, stmt in enumerate(statements, 1):
