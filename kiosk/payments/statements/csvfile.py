@@ -72,8 +72,7 @@ def load_profiles(directory: Path) -> tuple[str, dict[str, CsvProfile]]:
             credit_column=columns.get("credit", ""),
             debit_column=columns.get("debit", ""),
             direction_column=columns.get("direction", ""),
-            credit_values=tuple(v.upper() for v in raw.get("credit_values", ()))
-            or CREDIT_VALUES,
+            credit_values=tuple(v.upper() for v in raw.get("credit_values", ())) or CREDIT_VALUES,
             reference_column=columns.get("reference", ""),
             currency_column=columns.get("currency", ""),
             delimiter=raw.get("delimiter", ";"),
