@@ -30,7 +30,7 @@ def test_italian_amounts(text: str, cents: int) -> None:
 
 @pytest.mark.parametrize("text", ["30.50", "1,234.56", "trenta", "", "30,505", "1.23,45"])
 def test_amounts_that_are_not_italian_are_refused(text: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(text)):
+    with pytest.raises(ValueError, match=f"^{re.escape(text)}$"):
         parse_amount(text)
 
 
