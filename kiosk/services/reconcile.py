@@ -7,6 +7,11 @@ payment's reference. Anything else is listed for a person and confirmed by nobod
 is recorded in `statement_line` under its entry reference, so that importing the same statement
 again (or one that overlaps it) changes nothing. A dry run decides the same way and writes
 nothing. A file that cannot be read whole is refused whole (`InvalidInput`, exit 2).
+
+The confirmation and the line's record are two transactions (`confirm` owns its own): after a
+crash between them, importing again finds the payment already there with the same reference and
+amount (`already_recorded`), and records the line then. Two imports of one file at once end the
+same way: `confirm` is idempotent, and the unique entry reference keeps one record per line.
 """
 
 from __future__ import annotations

@@ -184,3 +184,11 @@ async def test_an_external_entity_is_never_read(demo: Services) -> None:
     assert "DTD" in err.value.message
     assert "root:" not in err.value.message
     assert await StatementLine.all().count() == 0
+
+
+async def test_a_statement_of_debits_only_changes_nothing(demo: Services) -> None:
+    before = await counts()
+    debit = credit("D-1", "10.00", "spese").replace("CRDT", "DBIT")
+    result = await demo.reconcile.import_statement(camt(debit, "001.08"), actor=ACTOR)
+    assert (result.lines, result.ignored) == ((), 1)
+    assert await counts() == before
