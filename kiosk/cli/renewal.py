@@ -18,6 +18,7 @@ from kiosk.cli.output import (
 )
 from kiosk.cli.runner import run, run_as
 from kiosk.cli.state import wants_json
+from kiosk.cli.statements import import_statement
 from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import _, day, moment, money
 from kiosk.services.dto import (
@@ -264,6 +265,9 @@ def confirm(
             (_("Rinnovo previsto"), moment(result.activation_due_at)),
         ]
     )
+
+
+payments.add_command(import_statement)  # payments import FILE
 
 
 @click.command("activate-due")

@@ -12,6 +12,7 @@ from kiosk.domain.instructions import PaymentInstructions
 from kiosk.domain.model import MailboxFamily, MailboxState, OrderStatus, PaymentMethod, Role
 from kiosk.domain.money import PriceLine
 from kiosk.errors import Reason, Refusal
+from kiosk.i18n import N_
 from kiosk.refdata import Contacts
 
 
@@ -162,6 +163,98 @@ class PaymentConfirmation:
     invoice_number: str
     activation_due_at: datetime
     already_confirmed: bool
+
+
+class LineOutcome(StrEnum):
+    """What reconciliation made of a credit line of a bank statement."""
+
+    CONFIRMED = "confirmed"
+    ALREADY_RECORDED = "already_recorded"  # this very payment was confirmed before (by hand)
+    ALREADY_IMPORTED = "already_imported"  # this entry reference came in an earlier import
+    # the rest need a person
+    DUPLICATE = "duplicate_line"
+    NO_CODE = "no_code"
+    MISTYPED = "mistyped_code"
+    UNKNOWN_ORDER = "unknown_order"
+    WRONG_AMOUNT = "wrong_amount"
+    ALREADY_PAID = "already_paid"
+    CANCELLED = "cancelled"
+    REFERENCE_USED = "reference_used"
+    NOT_EURO = "not_euro"
+
+    @property
+    def needs_person(self) -> bool:
+        return self not in _SETTLED
+
+    @property
+    def label(self) -> str:
+        from kiosk.i18n import _
+
+        return _(_OUTCOME_LABELS[self])  # a LineOutcome's label
+
+
+_SETTLED = frozenset(
+    (LineOutcome.CONFIRMED, LineOutcome.ALREADY_RECORDED, LineOutcome.ALREADY_IMPORTED)
+)
+_OUTCOME_LABELS = {
+    LineOutcome.CONFIRMED: N_("confermato"),
+    LineOutcome.ALREADY_RECORDED: N_("già registrato"),
+    LineOutcome.ALREADY_IMPORTED: N_("già importato"),
+    LineOutcome.DUPLICATE: N_("riga doppia"),
+    LineOutcome.NO_CODE: N_("senza codice ordine"),
+    LineOutcome.MISTYPED: N_("codice errato"),
+    LineOutcome.UNKNOWN_ORDER: N_("ordine sconosciuto"),
+    LineOutcome.WRONG_AMOUNT: N_("importo diverso"),
+    LineOutcome.ALREADY_PAID: N_("ordine già pagato"),
+    LineOutcome.CANCELLED: N_("ordine annullato"),
+    LineOutcome.REFERENCE_USED: N_("riferimento già usato"),
+    LineOutcome.NOT_EURO: N_("non in euro"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLineResult:
+    """One credit line and its outcome; `suggestions`: open orders it may mean (never applied)."""
+
+    where: str
+    reference: str
+    booked_on: date | None
+    amount_cents: int
+    causale: str
+    outcome: LineOutcome
+    message: str
+    order_code: str | None = None
+    invoice_number: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StatementImport:
+    """What `payments import` did (or, `dry_run`, would do) with one statement file."""
+
+    file_hash: str
+    format: str
+    profile: str | None
+    dry_run: bool
+    lines: tuple[StatementLineResult, ...]
+    ignored: int  # debits and entries not yet booked
+
+    @property
+    def confirmed(self) -> tuple[StatementLineResult, ...]:
+        return tuple(r for r in self.lines if r.outcome is LineOutcome.CONFIRMED)
+
+    @property
+    def to_check(self) -> tuple[StatementLineResult, ...]:
+        return tuple(r for r in self.lines if r.outcome.needs_person)
+
+    @property
+    def settled(self) -> tuple[StatementLineResult, ...]:
+        """Already there: imported before, or the same payment confirmed by hand."""
+        return tuple(
+            r
+            for r in self.lines
+            if not r.outcome.needs_person and r.outcome is not LineOutcome.CONFIRMED
+        )
 
 
 @dataclass(frozen=True, slots=True)

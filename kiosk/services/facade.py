@@ -11,6 +11,7 @@ from kiosk.services.exitpin import ExitPinService
 from kiosk.services.imports import ImportService
 from kiosk.services.outbox import OutboxService
 from kiosk.services.payments import PaymentService
+from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.renewal import RenewalService
 
@@ -25,6 +26,7 @@ class Services:
         self.accounts = AccountService(ctx)
         self.renewals = RenewalService(ctx)
         self.payments = PaymentService(ctx)
+        self.reconcile = ReconcileService(ctx)
         self.imports = ImportService(ctx)
         self.documents = DocumentService(ctx)
         self.consistency = ConsistencyService(ctx)

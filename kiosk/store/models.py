@@ -344,3 +344,24 @@ class KioskFact(Model):
 
     class Meta:
         table = "kiosk_meta"
+
+
+class StatementLine(Model):
+    """A credit line of an imported bank statement and what reconciliation made of it.
+
+    Unique by the bank's entry reference: importing the same statement again (or an overlapping
+    one) finds its lines here and changes nothing."""
+
+    id = fields.IntField(primary_key=True)
+    entry_reference = fields.CharField(max_length=140, unique=True)
+    file_hash = fields.CharField(max_length=64)  # sha256 of the statement file
+    booked_on = fields.DateField(null=True)
+    amount_cents = fields.IntField()
+    causale = fields.CharField(max_length=500, default="")
+    outcome = fields.CharField(max_length=24)  # confirmed, or why a person must look
+    order_code = fields.CharField(max_length=10, null=True)
+    imported_at = fields.DatetimeField()
+    operator = fields.CharField(max_length=32, null=True)
+
+    class Meta:
+        table = "statement_line"
