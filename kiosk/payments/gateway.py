@@ -37,7 +37,12 @@ class BankStatus(StrEnum):
 
 
 class GatewayError(Exception):
-    """The bank could not be reached, or refused the request (the message says which)."""
+    """The bank could not be reached (`reachable` False: try again later), or answered with a
+    refusal or something unreadable (the message says which)."""
+
+    def __init__(self, message: str, *, reachable: bool = True) -> None:
+        super().__init__(message)
+        self.reachable = reachable
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +80,7 @@ def amount_text(cents: int) -> str:
 
 
 def parse_amount(text: object) -> int:
-    """"30.50" (or 30.5) → 3050; `GatewayError` for anything else."""
+    """ "30.50" (or 30.5) → 3050; `GatewayError` for anything else."""
     try:
         value = Decimal(str(text))
     except InvalidOperation:
@@ -123,7 +128,11 @@ class BankClient:
                 text = await resp.text()
                 status = resp.status
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            raise GatewayError(f"banca non raggiungibile ({type(exc).__name__})") from None
+            raise GatewayError(
+                f"banca non raggiungibile ({type(exc).__name__})", reachable=False
+            ) from None
+        if status >= 500:
+            raise GatewayError(f"la banca non risponde (HTTP {status})", reachable=False)
         try:
             answer = json.loads(text)
             error = answer.get("error") or {}

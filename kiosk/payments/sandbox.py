@@ -71,7 +71,9 @@ class SandboxPayment:
         }
 
 
-def _answer(payload: dict[str, Any] | None, code: str = "0", description: str = "", *, status: int = 200) -> web.Response:
+def _answer(
+    payload: dict[str, Any] | None, code: str = "0", description: str = "", *, status: int = 200
+) -> web.Response:
     body = {"error": {"code": code, "description": description or "request correctly processed"}}
     if payload is not None:
         body["payload"] = payload
@@ -252,7 +254,9 @@ class SandboxBank:
                     log.info("notification %s: %s", payment.payment_id, type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.retry_max)
-        log.warning("notification %s: given up after %d attempts", payment.payment_id, payment.attempts)
+        log.warning(
+            "notification %s: given up after %d attempts", payment.payment_id, payment.attempts
+        )
 
 
 def _form(payment: SandboxPayment, action: str) -> str:
@@ -267,7 +271,7 @@ def _form(payment: SandboxPayment, action: str) -> str:
         '<label>Scadenza (MM/AA) <input name="expiry" autocomplete="cc-exp" required></label>'
         '<label>CVV <input name="cvv" inputmode="numeric" autocomplete="cc-csc" required></label>'
         '<button type="submit">Paga</button></form>'
-        "<p class=\"hint\">Banca di prova: 4111 1111 1111 1111 approvata, "
+        '<p class="hint">Banca di prova: 4111 1111 1111 1111 approvata, '
         "4000 0000 0000 0002 rifiutata.</p>"
     )
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, TypeVar
 from kiosk.domain.model import PaymentMethod
 from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, VAT_RATE_PERCENT, vat_cents
 from kiosk.errors import Unavailable, unavailable
-from kiosk.payments.gateway import CardGateway
 from kiosk.refdata import demo_logins
 from kiosk.services.dto import (
     AccountView,
@@ -61,14 +60,12 @@ class FrontDesk:
     def __init__(
         self,
         handle: ServiceHandle,
-        gateway: CardGateway,
         *,
         monotonic: Callable[[], float] = time.monotonic,
         retry_first: float = 2.0,
         retry_max: float = 30.0,
     ) -> None:
         self.handle = handle
-        self.gateway = gateway
         self.monotonic = monotonic
         self.retry_first = retry_first
         self.retry_max = retry_max
@@ -252,8 +249,9 @@ class FrontDesk:
             lambda s: s.accounts.request_callback(pec, phone=phone, userid=userid)
         )
 
-    def checkout_url(self, order: OrderView) -> str:
-        return self.gateway.checkout_url(order.code, order.total_cents)
+    async def open_bank(self, order_code: str) -> str:
+        checkout = await self._call(lambda s: s.cards.checkout(order_code))
+        return checkout.payment_url
 
     async def print_document(self, order_code: str, kind: DocumentKind) -> DocumentFile:
         return await self._call(lambda s: s.documents.print_document(order_code, kind))
