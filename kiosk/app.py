@@ -77,6 +77,7 @@ class KioskApp(App[None]):
     ) -> None:
         super().__init__()
         self._serve = serve  # run `serve` and the sandbox bank in-process (the demo)
+        self.serve_started = asyncio.Event()  # set once it listens (or could not)
         set_language(settings.lang)
         self.settings = settings
         self.front_desk = desk
@@ -140,6 +141,8 @@ class KioskApp(App[None]):
                 self.settings.serve_port,
             )
             return
+        finally:
+            self.serve_started.set()
         try:
             await asyncio.Event().wait()  # until the app ends (the worker is cancelled)
         finally:

@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     serve_host: str = "127.0.0.1"
     serve_port: int = Field(default=8770, ge=0, le=65535)
     serve_job_seconds: float = 60.0  # activate-due and cancel-stale run this often
+    serve_scheduler: bool = True  # off: those jobs run elsewhere (another serve, cron)
     # the card gateway (Axerve-shaped REST); unset URLs follow serve_host / serve_port, where
     # `serve --sandbox-bank` (and the demo) answers
     bank_url: str | None = None  # the bank's API base, e.g. https://sandbox.gestpay.net

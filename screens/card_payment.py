@@ -318,7 +318,7 @@ class CardPaymentScreen(KioskScreen[None]):
         assert self.order is not None
         code = self.order.code
         quote = await self.desk.quote(self.quote.userid, self.quote.mailbox.address, replacing=code)
-        await self.app.switch_screen(PaymentChoiceScreen(quote, replacing=code))
+        self.app.push_screen(PaymentChoiceScreen(quote, replacing=code))
 
     def finish(self) -> None:
         if self.declined:

@@ -47,6 +47,18 @@ PAGE_PATH = "/pagam"
 EXPIRY = re.compile(r"^(0[1-9]|1[0-2])/?([0-9]{2})$")
 
 
+def new_payment_id() -> str:
+    return str(1_000_000_000 + secrets.randbelow(9_000_000_000))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def new_bank_txn_id() -> str:
+    return f"BTX{secrets.randbelow(10**10):010d}"
+
+
 @dataclass
 class SandboxPayment:
     payment_id: str
@@ -151,8 +163,8 @@ class SandboxBank:
         if body.get("currency") != CURRENCY or amount <= 0 or not shop_tx:
             return _answer(None, "2", "invalid amount or currency", status=400)
         payment = SandboxPayment(
-            payment_id=str(1000000000 + secrets.randbelow(8999999999)),
-            token=secrets.token_urlsafe(24),
+            payment_id=new_payment_id(),
+            token=new_token(),
             shop_transaction_id=shop_tx,
             amount_cents=amount,
             currency=CURRENCY,
@@ -218,7 +230,7 @@ class SandboxBank:
             return _page("Pagamento con carta", body, 400)
         payment.status = BankStatus.OK if card == APPROVED else BankStatus.KO
         if payment.status is BankStatus.OK:
-            payment.bank_txn_id = f"BTX{secrets.randbelow(10**10):010d}"
+            payment.bank_txn_id = new_bank_txn_id()
         log.info("sandbox payment %s: %s", payment.payment_id, payment.status.value)
         task = asyncio.get_running_loop().create_task(self._notify(payment))
         self._tasks.add(task)

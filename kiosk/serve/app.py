@@ -44,7 +44,7 @@ class ServeApp:
         services: ServicesProvider,
         *,
         sandbox_bank: SandboxBank | None = None,
-        scheduler: bool = True,
+        scheduler: bool | None = None,
     ) -> None:
         self.settings = settings
         self.services = services
@@ -53,7 +53,7 @@ class ServeApp:
         self._tasks: list[asyncio.Task[None]] = []
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
-        if scheduler:
+        if settings.serve_scheduler if scheduler is None else scheduler:
             period = settings.serve_job_seconds
             self.add_background(
                 "activate-due",
