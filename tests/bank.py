@@ -37,7 +37,9 @@ def wired(services: Services, bank_url: str, notify_url: str) -> Services:
 
 
 @asynccontextmanager
-async def running_bank(settings: Settings, **options: Any) -> AsyncIterator[tuple[SandboxBank, str]]:
+async def running_bank(
+    settings: Settings, **options: Any
+) -> AsyncIterator[tuple[SandboxBank, str]]:
     """The sandbox bank alone on a free port (its notifications retry quickly): (bank, API
     base URL)."""
     bank = sandbox_for(settings, retry_first=0.02, retry_max=0.2, **options)
@@ -75,8 +77,8 @@ async def pay(url: str, card: str = APPROVED, **fields: str) -> tuple[int, str]:
         return resp.status, await resp.text()
 
 
-async def delivered(payment: SandboxPayment, timeout: float = 10.0) -> None:
-    await asyncio.wait_for(payment.delivered.wait(), timeout)
+async def delivered(payment: SandboxPayment) -> None:
+    await asyncio.wait_for(payment.delivered.wait(), 10.0)
 
 
 def notification(settings: Settings, payment: SandboxPayment) -> tuple[bytes, str]:

@@ -70,7 +70,18 @@ class SandboxPayment:
     status: BankStatus = BankStatus.PENDING
     bank_txn_id: str | None = None
     delivered: asyncio.Event = field(default_factory=asyncio.Event)
-    attempts: int = 0
+    attempts: int = 0  # deliveries of the notification tried so far
+    tried: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    async def count_attempt(self) -> None:
+        async with self.tried:
+            self.attempts += 1
+            self.tried.notify_all()
+
+    async def attempted(self, n: int) -> None:
+        """Wait until the notification has been tried `n` times."""
+        async with self.tried:
+            await self.tried.wait_for(lambda: self.attempts >= n)
 
     def detail(self) -> dict[str, Any]:
         return {
@@ -255,15 +266,16 @@ class SandboxBank:
         delay = self.retry_first
         async with ClientSession(timeout=ClientTimeout(total=10)) as http:
             while payment.attempts < self.max_attempts:
-                payment.attempts += 1
                 try:
                     async with http.post(payment.notify_url, data=body, headers=headers) as resp:
                         if 200 <= resp.status < 300:
                             payment.delivered.set()
+                            await payment.count_attempt()
                             return
                         log.info("notification %s: HTTP %s", payment.payment_id, resp.status)
                 except (ClientError, TimeoutError, OSError) as exc:
                     log.info("notification %s: %s", payment.payment_id, type(exc).__name__)
+                await payment.count_attempt()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.retry_max)
         log.warning(

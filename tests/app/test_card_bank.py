@@ -20,8 +20,16 @@ from screens.card_payment import CardPaymentScreen, CardStep
 from screens.payment_choice import PaymentChoiceScreen
 from screens.result import ResultScreen
 from tests.app.conftest import RENEWABLE, running
-from tests.app.helpers import notice, pick_method, plain, press_button, settle_all, shown_text
-from tests.app.helpers import to_bank, wait_for
+from tests.app.helpers import (
+    notice,
+    pick_method,
+    plain,
+    press_button,
+    settle_all,
+    shown_text,
+    to_bank,
+    wait_for,
+)
 from tests.bank import pay
 
 

@@ -18,7 +18,6 @@ from screens.offline_payment import OfflinePaymentScreen
 from screens.qr_view import QrScreen
 from screens.result import ResultScreen
 from screens.widgets.qr import QRCode
-from tests.bank import pay
 from tests.app.conftest import RENEWABLE, SOSPESA, FakeMonotonic, running
 from tests.app.helpers import (
     NBSP,
@@ -36,6 +35,7 @@ from tests.app.helpers import (
     to_bank,
     wait_for,
 )
+from tests.bank import pay
 
 ORDER_CODE = re.compile(r"^RLM[0-9A-Z]{7}$")
 ADMIN = "amministrazione@lextel.it"

@@ -205,8 +205,17 @@ def test_pay_by_card_with_curl_at_the_link_shown(terminal: Terminal, env: dict[s
     link = re.search(r"http://127\.0\.0\.1:\d+/bank/pagam\?a=PECKIOSK&b=[\w-]+", shown)
     assert link, shown
     paid = subprocess.run(
-        ["curl", "-sS", "-d", "card=4111 1111 1111 1111", "-d", "expiry=12/30", "-d", "cvv=123",
-         link.group(0)],
+        [
+            "curl",
+            "-sS",
+            "-d",
+            "card=4111 1111 1111 1111",
+            "-d",
+            "expiry=12/30",
+            "-d",
+            "cvv=123",
+            link.group(0),
+        ],
         capture_output=True,
         text=True,
         timeout=30,
