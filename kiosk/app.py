@@ -127,6 +127,8 @@ class KioskApp(App[None]):
         and its QR open a real page on this machine and paying there updates the kiosk.
         Imported here, after the first paint. If the port is taken (another demo kiosk's serve,
         on the same demo database), that one answers instead."""
+        # aiohttp and the server are imported off the event loop: keys typed now are not held up
+        await asyncio.to_thread(importlib.import_module, "kiosk.serve.app")
         from kiosk.serve.app import ServeApp, sandbox_for
 
         serve = ServeApp(
