@@ -23,6 +23,9 @@ from pydantic_settings import (
 
 from kiosk.clock import Clock, ShiftedClock, SystemClock, parse_now
 
+# the sandbox bank's credentials: the defaults, for the demo and development only
+SANDBOX_API_KEY = "sandbox-api-key"
+SANDBOX_NOTIFY_SECRET = "sandbox-notify-secret"
 # OWASP's argon2id configurations (memory KiB, iterations), equally strong: any one will do
 OWASP_ARGON2ID = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
 
@@ -88,8 +91,8 @@ class Settings(BaseSettings):
     bank_public_url: str | None = None  # the page address the link and QR show, if different
     bank_notify_url: str | None = None  # where the bank sends its server-to-server notification
     bank_shop_login: str = "PECKIOSK"
-    bank_api_key: SecretStr = SecretStr("sandbox-api-key")  # the demo's; set yours in production
-    bank_notify_secret: SecretStr = SecretStr("sandbox-notify-secret")  # HMAC-SHA256 shared key
+    bank_api_key: SecretStr = SecretStr(SANDBOX_API_KEY)  # the demo's; set yours in production
+    bank_notify_secret: SecretStr = SecretStr(SANDBOX_NOTIFY_SECRET)  # HMAC-SHA256 shared key
     bank_timeout: float = 10.0  # seconds a call to the bank may take
     recovery_code_minutes: int = 15  # recovery and registration codes
     recovery_requests_per_hour: int = 3  # e-mails with a code per identifier (and per CF)
@@ -223,6 +226,14 @@ class Settings(BaseSettings):
         if self.bank_url:
             return self.bank_url.rstrip("/")
         return f"http://{_url_host(self.serve_host)}:{self.serve_port}/bank"
+
+    @property
+    def sandbox_bank_credentials(self) -> bool:
+        """The bank's API key or notification secret is still the sandbox's (public) one."""
+        return (
+            self.bank_api_key.get_secret_value() == SANDBOX_API_KEY
+            or self.bank_notify_secret.get_secret_value() == SANDBOX_NOTIFY_SECRET
+        )
 
     @property
     def bank_page_base_url(self) -> str:

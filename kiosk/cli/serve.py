@@ -48,6 +48,14 @@ def serve(host: str | None, port: int | None, sandbox_bank: bool) -> None:
         )
         if sandbox_bank:
             click.echo(_("Banca di prova: {url}").format(url=bound.bank_base_url), err=True)
+        elif bound.sandbox_bank_credentials:
+            click.echo(
+                _(
+                    "Attenzione: KIOSK_BANK_API_KEY o KIOSK_BANK_NOTIFY_SECRET sono quelli della "
+                    "banca di prova; in produzione impostare le credenziali della banca."
+                ),
+                err=True,
+            )
 
     try:
         asyncio.run(run_serve(settings, sandbox_bank=sandbox_bank, on_ready=ready))

@@ -21,6 +21,7 @@ from screens.payment_choice import PaymentChoiceScreen
 from screens.result import ResultScreen
 from tests.app.conftest import RENEWABLE, running
 from tests.app.helpers import (
+    choose_payment,
     notice,
     pick_method,
     plain,
@@ -30,7 +31,7 @@ from tests.app.helpers import (
     to_bank,
     wait_for,
 )
-from tests.bank import pay
+from tests.bank import free_port, pay
 
 
 async def test_paid_at_the_bank_shown_within_a_second_then_invoiced_and_renewed_after_24h(
@@ -96,3 +97,21 @@ async def test_a_declined_card_is_said_and_another_method_offered(
         await settle_all(pilot)
         assert card.order is not None and card.order.code != code
         assert (await Order.get(code=code)).status == OrderStatus.CANCELLED  # replaced
+
+
+async def test_when_the_bank_does_not_answer_the_screen_says_so_and_one_can_try_again(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    app = make_app(bank_url=f"http://127.0.0.1:{free_port()}/bank")  # nobody listens there
+    async with running(app) as pilot:
+        await choose_payment(pilot, RENEWABLE)
+        await pick_method(pilot, PaymentMethod.CARTA)
+        screen = app.screen
+        assert isinstance(screen, CardPaymentScreen)
+        await press_button(pilot, "confirm")
+        await press_button(pilot, "bank")
+        assert "La banca non risponde" in notice(screen)
+        assert screen.step is CardStep.BANK  # COLLEGAMENTO A BANCA again, or Annulla
+        assert not screen.query_one("#bank", Button).disabled
+        assert screen.order is not None
+        assert (await Order.get(code=screen.order.code)).status == OrderStatus.PENDING
