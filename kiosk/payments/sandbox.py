@@ -11,7 +11,8 @@
   exponential backoff while the shop does not answer 2xx.
 
 The page is the bank's, not the kiosk's: its texts are Italian and not translated. State is in
-memory (a restarted sandbox forgets its payments: the kiosk then opens a new one).
+memory and, given a `state_file`, in a JSON file (0600): restarted, it still knows its pages and
+delivers the notifications it had not delivered.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from pydantic import SecretStr
 
+from kiosk.payments import sandbox_state
 from kiosk.payments.gateway import (
     CREATE_PATH,
     CURRENCY,
@@ -83,6 +86,35 @@ class SandboxPayment:
         async with self.tried:
             await self.tried.wait_for(lambda: self.attempts >= n)
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "payment_id": self.payment_id,
+            "token": self.token,
+            "shop_transaction_id": self.shop_transaction_id,
+            "amount_cents": self.amount_cents,
+            "currency": self.currency,
+            "notify_url": self.notify_url,
+            "status": self.status.value,
+            "bank_txn_id": self.bank_txn_id,
+            "delivered": self.delivered.is_set(),
+        }
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> SandboxPayment:
+        payment = cls(
+            str(row["payment_id"]),
+            str(row["token"]),
+            str(row["shop_transaction_id"]),
+            int(row["amount_cents"]),
+            str(row["currency"]),
+            str(row["notify_url"]),
+            BankStatus(row["status"]),
+            row.get("bank_txn_id"),
+        )
+        if row.get("delivered"):
+            payment.delivered.set()
+        return payment
+
     def detail(self) -> dict[str, Any]:
         return {
             "transactionResult": self.status.value,
@@ -115,6 +147,7 @@ class SandboxBank:
         retry_first: float = 0.5,
         retry_max: float = 60.0,
         max_attempts: int = 40,
+        state_file: Path | None = None,
     ) -> None:
         self.shop_login = shop_login
         self._api_key = api_key
@@ -125,6 +158,29 @@ class SandboxBank:
         self.payments: dict[str, SandboxPayment] = {}
         self._by_token: dict[str, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.state_file = state_file
+        for row in sandbox_state.load(state_file) if state_file else ():
+            try:
+                payment = SandboxPayment.from_json(row)
+            except (KeyError, ValueError, TypeError):
+                continue
+            self.payments[payment.payment_id] = payment
+            self._by_token[payment.token] = payment.payment_id
+
+    def _save(self) -> None:
+        if self.state_file is not None:
+            sandbox_state.save(self.state_file, [p.to_json() for p in self.payments.values()])
+
+    async def _resume(self, _app: web.Application) -> None:
+        """Deliver what a previous run had not yet notified."""
+        for payment in self.payments.values():
+            if payment.status is not BankStatus.PENDING and not payment.delivered.is_set():
+                self._send(payment)
+
+    def _send(self, payment: SandboxPayment) -> None:
+        task = asyncio.get_running_loop().create_task(self._notify(payment))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def __repr__(self) -> str:
         return f"SandboxBank(shop_login={self.shop_login!r})"
@@ -135,6 +191,7 @@ class SandboxBank:
         app.router.add_post(DETAIL_PATH, self.detail)
         app.router.add_get(PAGE_PATH, self.page)
         app.router.add_post(PAGE_PATH, self.pay)
+        app.on_startup.append(self._resume)
         app.on_cleanup.append(self._stop)
         return app
 
@@ -183,6 +240,7 @@ class SandboxBank:
         )
         self.payments[payment.payment_id] = payment
         self._by_token[payment.token] = payment.payment_id
+        self._save()
         base = str(request.url.origin()) + request.path[: -len(CREATE_PATH)]
         href = f"{base}{PAGE_PATH}?a={self.shop_login}&b={payment.token}"
         return _answer(
@@ -243,9 +301,8 @@ class SandboxBank:
         if payment.status is BankStatus.OK:
             payment.bank_txn_id = new_bank_txn_id()
         log.info("sandbox payment %s: %s", payment.payment_id, payment.status.value)
-        task = asyncio.get_running_loop().create_task(self._notify(payment))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._save()
+        self._send(payment)
         return _outcome_page(payment)
 
     # --- the server-to-server notification ---------------------------------------------------
@@ -270,6 +327,7 @@ class SandboxBank:
                     async with http.post(payment.notify_url, data=body, headers=headers) as resp:
                         if 200 <= resp.status < 300:
                             payment.delivered.set()
+                            self._save()
                             await payment.count_attempt()
                             return
                         log.info("notification %s: HTTP %s", payment.payment_id, resp.status)

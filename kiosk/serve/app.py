@@ -29,6 +29,7 @@ RESTART_AFTER = 5.0  # seconds before a crashed background task is started again
 
 def sandbox_for(settings: Settings, **options: Any) -> SandboxBank:
     """The sandbox bank that answers to the shop these settings describe."""
+    options.setdefault("state_file", settings.data_dir / "sandbox-bank.json")
     return SandboxBank(
         shop_login=settings.bank_shop_login,
         api_key=settings.bank_api_key,

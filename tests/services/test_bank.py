@@ -244,3 +244,27 @@ async def test_a_notification_the_bank_cannot_confirm_now_is_asked_again(
         status = await post_notification(f"http://{HOST}:{shop.port}/notify", body, signature)
     assert status == 503
     assert await outcomes() == [NotificationOutcome.UNVERIFIED.value]
+
+
+async def test_a_restarted_sandbox_bank_still_knows_its_pages_and_delivers(
+    demo: Services,
+) -> None:
+    """Paid while the shop was down, then the bank restarted: the new run knows the page
+    (from its state file, 0600) and delivers the notification the old one could not."""
+    port = free_port()
+    notify_url = f"http://{HOST}:{port}/notify"
+    async with running_bank(demo.ctx.settings) as (bank, bank_url):
+        services = wired(demo, bank_url, notify_url)
+        code, url = await card_order(services)
+        await pay(url)
+        await asyncio.wait_for(next(iter(bank.payments.values())).attempted(1), 10)
+    state = demo.ctx.settings.data_dir / "sandbox-bank.json"
+    assert state.stat().st_mode & 0o777 == 0o600
+    async with running_bank(demo.ctx.settings) as (again, new_url):
+        payment = next(iter(again.payments.values()))
+        assert payment.status is BankStatus.OK
+        async with running_shop(wired(demo, new_url, notify_url), port):
+            await delivered(payment)
+        status, page = await pay(url.replace(bank_url, new_url))  # the page, after the fact
+        assert status == 409 and "Pagamento approvato" in page
+    assert (await Order.get(code=code)).status == OrderStatus.PAID
