@@ -17,6 +17,7 @@ from kiosk.domain.model import OrderStatus, PaymentMethod
 from kiosk.payments.sandbox import DECLINED
 from kiosk.store.models import Invoice, Mailbox, Order
 from screens.card_payment import CardPaymentScreen, CardStep
+from screens.order import OrderScreen
 from screens.payment_choice import PaymentChoiceScreen
 from screens.result import ResultScreen
 from tests.app.conftest import RENEWABLE, running
@@ -115,3 +116,27 @@ async def test_when_the_bank_does_not_answer_the_screen_says_so_and_one_can_try_
         assert not screen.query_one("#bank", Button).disabled
         assert screen.order is not None
         assert (await Order.get(code=screen.order.code)).status == OrderStatus.PENDING
+
+
+async def test_the_open_order_says_the_card_was_declined(
+    make_app: Callable[..., KioskApp],
+) -> None:
+    app = make_app()
+    async with running(app) as pilot:
+        screen = await to_bank(pilot)
+        assert screen.order is not None
+        await pay(screen.bank_url, DECLINED)
+        await wait_for(pilot, lambda: screen.step is CardStep.ENDED)
+        view = await app.desk.order(screen.order.code)
+        assert view.card_declined
+        order_screen = OrderScreen(view)
+        await app.push_screen(order_screen)
+        await settle_all(pilot)
+        assert "La banca ha rifiutato il pagamento con carta" in shown_text(order_screen)
+        await press_button(pilot, "bank")  # try again: a new page at the bank
+        await settle_all(pilot)
+        card = app.screen
+        assert isinstance(card, CardPaymentScreen)
+        await press_button(pilot, "bank", wait=False)
+        await wait_for(pilot, lambda: card.step is CardStep.WAIT)
+        assert card.bank_url != screen.bank_url
