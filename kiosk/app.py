@@ -73,8 +73,11 @@ class KioskApp(App[None]):
         *,
         monotonic: Callable[[], float] = time.monotonic,
         idle_poll: float = 0.5,
+        serve: bool = False,
     ) -> None:
         super().__init__()
+        self._serve = serve  # run `serve` and the sandbox bank in-process (the demo)
+        self.serve_started = asyncio.Event()  # set once it listens (or could not)
         set_language(settings.lang)
         self.settings = settings
         self.front_desk = desk
@@ -115,6 +118,37 @@ class KioskApp(App[None]):
     def _open_database(self) -> None:
         self.run_worker(self.front_desk.keep_connected(), group="database", exit_on_error=False)
         self.run_worker(self._load_session_screens(), group="warm-up")
+        if self._serve:
+            self.run_worker(self._serve_in_process(), group="serve", exit_on_error=False)
+
+    async def _serve_in_process(self) -> None:
+        """The demo's bank: `pec-kiosk serve --sandbox-bank` in this process, so the card link
+        and its QR open a real page on this machine and paying there updates the kiosk.
+        Imported here, after the first paint. If the port is taken (another demo kiosk's serve,
+        on the same demo database), that one answers instead."""
+        # aiohttp and the server are imported off the event loop: keys typed now are not held up
+        await asyncio.to_thread(importlib.import_module, "kiosk.serve.app")
+        from kiosk.serve.app import ServeApp, sandbox_for
+
+        serve = ServeApp(
+            self.settings, self.front_desk.services, sandbox_bank=sandbox_for(self.settings)
+        )
+        try:
+            # started in the database's context: its request handlers and jobs inherit it
+            await self.front_desk.in_database_context(serve.start)
+        except OSError as exc:
+            logging.getLogger("kiosk.app").warning(
+                "serve not started in-process (%s): the bank on port %s is another's",
+                exc.strerror or exc,
+                self.settings.serve_port,
+            )
+            return
+        finally:
+            self.serve_started.set()
+        try:
+            await asyncio.Event().wait()  # until the app ends (the worker is cancelled)
+        finally:
+            await serve.stop()
 
     async def _load_session_screens(self) -> None:
         """What a session shows is imported off the event loop, and its CSS read, once the

@@ -37,6 +37,8 @@ class Reason(StrEnum):
     WRONG_AMOUNT = "wrong_amount"
     REFERENCE_USED = "reference_used"
     EXPIRY_MOVED = "expiry_moved"
+    NOT_CARD = "not_card"  # the bank's page is for card orders
+    BANK_UNAVAILABLE = "bank_unavailable"  # the card gateway did not answer or refused
     # accounts and authentication
     UNKNOWN_USER = "unknown_user"
     NOT_SUBSCRIBER = "not_subscriber"

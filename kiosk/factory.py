@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from kiosk.app import KioskApp
 from kiosk.clock import Clock
-from kiosk.payments.gateway import CardGateway, UrlTemplateGateway
+from kiosk.payments.gateway import CardGateway
 from kiosk.privacy import private_data_dir, restrict_umask
 from kiosk.services.frontdesk import FrontDesk
 from kiosk.services.runtime import ServiceHandle
@@ -22,16 +22,15 @@ def build_app(
     monotonic: Callable[[], float] = time.monotonic,
     idle_poll: float = 0.5,
     gateway: CardGateway | None = None,
+    serve: bool | None = None,
 ) -> KioskApp:
     """The kiosk on `settings`; `clock` sets the business "now", `monotonic` the kiosk's own
-    timers (idle wipe, countdowns, reconnect), both replaceable by tests."""
+    timers (idle wipe, countdowns, reconnect), both replaceable by tests. `gateway`: the card
+    gateway (default: the bank the settings name); `serve`: run `pec-kiosk serve` with the
+    sandbox bank in-process after the first paint (default: in the demo)."""
     restrict_umask()  # the kiosk started without the CLI (tests, `textual run`): private files
     private_data_dir(settings.data_dir)
-    handle = ServiceHandle(settings, clock, reset_demo=reset_demo)
-    desk = FrontDesk(
-        handle,
-        gateway or UrlTemplateGateway(settings.bank_url),
-        monotonic=monotonic,
-        retry_first=settings.db_retry_seconds,
-    )
-    return KioskApp(settings, desk, monotonic=monotonic, idle_poll=idle_poll)
+    handle = ServiceHandle(settings, clock, reset_demo=reset_demo, gateway=gateway)
+    desk = FrontDesk(handle, monotonic=monotonic, retry_first=settings.db_retry_seconds)
+    in_process = settings.demo if serve is None else serve
+    return KioskApp(settings, desk, monotonic=monotonic, idle_poll=idle_poll, serve=in_process)

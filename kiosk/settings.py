@@ -23,6 +23,9 @@ from pydantic_settings import (
 
 from kiosk.clock import Clock, ShiftedClock, SystemClock, parse_now
 
+# the sandbox bank's credentials: the defaults, for the demo and development only
+SANDBOX_API_KEY = "sandbox-api-key"
+SANDBOX_NOTIFY_SECRET = "sandbox-notify-secret"
 # OWASP's argon2id configurations (memory KiB, iterations), equally strong: any one will do
 OWASP_ARGON2ID = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
 
@@ -76,8 +79,22 @@ class Settings(BaseSettings):
     # one top-up of the prepaid account: at most 1.000,00 € (bounded far inside 64-bit cents)
     max_topup_cents: int = Field(default=100_000, gt=0, le=10**14)
     card_wait_seconds: float = 600.0  # how long the kiosk waits for the bank's confirmation
-    card_poll_seconds: float = 2.0
-    bank_url: str = "http://127.0.0.1:8770/pagamento/{order_code}?importo={amount}"
+    # the card screen asks for the order's state this often (the outcome shows within a second)
+    card_poll_seconds: float = 0.5
+    # `pec-kiosk serve`: the bank's notification endpoint, the scheduler (and the sandbox bank)
+    serve_host: str = "127.0.0.1"
+    serve_port: int = Field(default=8770, ge=0, le=65535)
+    serve_job_seconds: float = 60.0  # activate-due and cancel-stale run this often
+    serve_scheduler: bool = True  # off: those jobs run elsewhere (another serve, cron)
+    # the card gateway (Axerve-shaped REST); unset URLs follow serve_host / serve_port, where
+    # `serve --sandbox-bank` (and the demo) answers
+    bank_url: str | None = None  # the bank's API base, e.g. https://sandbox.gestpay.net
+    bank_public_url: str | None = None  # the page address the link and QR show, if different
+    bank_notify_url: str | None = None  # where the bank sends its server-to-server notification
+    bank_shop_login: str = "PECKIOSK"
+    bank_api_key: SecretStr = SecretStr(SANDBOX_API_KEY)  # the demo's; set yours in production
+    bank_notify_secret: SecretStr = SecretStr(SANDBOX_NOTIFY_SECRET)  # HMAC-SHA256 shared key
+    bank_timeout: float = 10.0  # seconds a call to the bank may take
     recovery_code_minutes: int = 15  # recovery and registration codes
     recovery_requests_per_hour: int = 3  # e-mails with a code per identifier (and per CF)
     password_time_cost: int = 3  # argon2id, RFC 9106 low-memory profile
@@ -204,8 +221,42 @@ class Settings(BaseSettings):
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
         return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
+    @property
+    def bank_base_url(self) -> str:
+        """The bank's API base: `bank_url`, or the sandbox under `serve` on this machine."""
+        if self.bank_url:
+            return self.bank_url.rstrip("/")
+        return f"http://{_url_host(self.serve_host)}:{self.serve_port}/bank"
+
+    @property
+    def sandbox_bank_credentials(self) -> bool:
+        """The bank's API key or notification secret is still the sandbox's (public) one."""
+        return (
+            self.bank_api_key.get_secret_value() == SANDBOX_API_KEY
+            or self.bank_notify_secret.get_secret_value() == SANDBOX_NOTIFY_SECRET
+        )
+
+    @property
+    def bank_page_base_url(self) -> str:
+        """What the link and the QR show instead of `bank_base_url` (a public https address)."""
+        return (self.bank_public_url or self.bank_base_url).rstrip("/")
+
+    @property
+    def notify_url(self) -> str:
+        """The shop's notification endpoint as the bank must call it."""
+        if self.bank_notify_url:
+            return self.bank_notify_url
+        return f"http://{_url_host(self.serve_host)}:{self.serve_port}/notify"
+
     def clock(self) -> Clock:
         return ShiftedClock(self.now) if self.now else SystemClock()
+
+
+def _url_host(host: str) -> str:
+    """A listening address as a URL's host: the wildcard means this machine, IPv6 in brackets."""
+    if host in ("", "0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
 
 
 def _config_file() -> Path | None:

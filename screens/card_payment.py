@@ -45,6 +45,7 @@ class CardPaymentScreen(KioskScreen[None]):
     remaining: reactive[int] = reactive(0)
     order: OrderView | None = None
     bank_url = ""
+    declined = False  # the bank declined the card: "Scegli un altro metodo"
 
     def __init__(
         self, quote: Quote, *, replacing: str | None = None, order: OrderView | None = None
@@ -144,6 +145,10 @@ class CardPaymentScreen(KioskScreen[None]):
             self.workers.cancel_group(self, "bank")
             self.order = order
             self.app.push_screen(ResultScreen(order))
+        elif order.card_declined and order.status is OrderStatus.PENDING:
+            self.workers.cancel_group(self, "bank")
+            self.order = order
+            self.show_declined()
         else:
             self.say(
                 _("La banca non ha ancora confermato il pagamento: attendere qualche istante."),
@@ -201,9 +206,16 @@ class CardPaymentScreen(KioskScreen[None]):
         )
 
     @on(Button.Pressed, "#bank")
+    def press_bank(self) -> None:
+        self.open_bank()
+
+    @service_call
     async def open_bank(self) -> None:
+        """The bank's page for this order (opened at the bank now, or the one still open)."""
         assert self.order is not None
-        url = self.desk.checkout_url(self.order)
+        url = await self.desk.open_bank(self.order.code)
+        self.answer_arrived()
+        self.declined = False
         self.query_one("#link", Static).update(
             literal(
                 _("Aprire il collegamento alla banca (o inquadrare il codice QR con il telefono):")
@@ -249,12 +261,29 @@ class CardPaymentScreen(KioskScreen[None]):
                 if order.status is OrderStatus.CANCELLED:
                     self.say(_("L'ordine è stato annullato."), "warning")
                     return
+                if order.card_declined:
+                    self.order = order
+                    self.show_declined()
+                    return
                 if self.host.monotonic() >= deadline:
                     self.timed_out()
                     return
                 await asyncio.sleep(facts.card_poll_seconds)
         finally:
             self.host.idle_held = False
+
+    def show_declined(self) -> None:
+        """The bank said no: the order stays payable, another method is one key away."""
+        assert self.order is not None
+        self.declined = True
+        self.say(
+            _(
+                "La banca ha rifiutato il pagamento con carta. L'ordine {code} resta da pagare: "
+                "scelga un altro metodo di pagamento."
+            ).format(code=self.order.code),
+            "warning",
+        )
+        self.end_waiting(_("Scegli un altro metodo"))
 
     def timed_out(self) -> None:
         assert self.order is not None
@@ -280,8 +309,21 @@ class CardPaymentScreen(KioskScreen[None]):
         )
         self.end_waiting(_("Torna alle mie caselle"))
 
+    @service_call
+    async def choose_another_method(self) -> None:
+        """After a declined card: the payment choice again, for an order that replaces this one
+        (which is cancelled in the same transaction as the new one is placed)."""
+        from screens.payment_choice import PaymentChoiceScreen  # it imports this screen
+
+        assert self.order is not None
+        code = self.order.code
+        quote = await self.desk.quote(self.quote.userid, self.quote.mailbox.address, replacing=code)
+        self.app.push_screen(PaymentChoiceScreen(quote, replacing=code))
+
     def finish(self) -> None:
-        if self.order is not None and self.order.status is OrderStatus.PENDING:
+        if self.declined:
+            self.choose_another_method()
+        elif self.order is not None and self.order.status is OrderStatus.PENDING:
             self.app.push_screen(ResultScreen(self.order))
         else:
             self.post_message(GoHome())

@@ -73,6 +73,14 @@ class OrderScreen(KioskScreen[None]):
         if self.pending and order.instructions is not None:
             yield PaymentDetails(order, order.instructions)
             yield Button(_("Mostra codice QR"), id="show-qr", classes="show-qr")
+        elif self.pending and order.method is PaymentMethod.CARTA and order.card_declined:
+            yield Static(
+                _(
+                    "La banca ha rifiutato il pagamento con carta. Si può riprovare con il "
+                    "collegamento alla banca, oppure pagare in un altro modo."
+                ),
+                classes="lead",
+            )
         elif self.pending and order.method is PaymentMethod.CARTA:
             yield Static(
                 _(

@@ -29,6 +29,7 @@ COMMANDS = {
     "overview": "kiosk.cli.backoffice:overview",
     "invoices": "kiosk.cli.documents:invoices",
     "documents": "kiosk.cli.documents:documents",
+    "serve": "kiosk.cli.serve:serve",
 }
 
 

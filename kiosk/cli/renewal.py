@@ -20,6 +20,7 @@ from kiosk.cli.runner import run, run_as
 from kiosk.cli.state import wants_json
 from kiosk.cli.statements import import_statement
 from kiosk.domain.model import PaymentMethod
+from kiosk.errors import Refusal
 from kiosk.i18n import _, day, moment, money
 from kiosk.services.dto import (
     ActivationRun,
@@ -92,6 +93,8 @@ def order_json(order: OrderView) -> dict[str, Any]:
         else None,
         "balance_after_cents": order.balance_after_cents,
         "lines": plain(order.lines),
+        "payment_url": order.payment_url,
+        "card_declined": order.card_declined,
     }
     if order.instructions is not None:
         ins = order.instructions
@@ -120,6 +123,10 @@ def print_order(order: OrderView) -> None:
         rows.append((_("Rinnovo previsto"), moment(order.activation_due_at)))
     if order.balance_after_cents is not None:
         rows.append((_("Credito residuo"), money(order.balance_after_cents)))
+    if order.card_declined:
+        rows.append((_("Carta"), _("rifiutata dalla banca")))
+    if order.payment_url:
+        rows.append((_("Pagina di pagamento"), order.payment_url))
     table(rows)
     if order.instructions:
         click.echo()
@@ -179,9 +186,17 @@ def order(userid: str, pec: str, method: str, operator: str | None, as_json: boo
     """Conferma il rinnovo: crea l'ordine e il suo codice RLM."""
 
     async def work(services: Services, actor: str) -> OrderView:
-        return await services.renewals.place_order(
+        placed = await services.renewals.place_order(
             userid, pec, PaymentMethod(method), operator=operator, actor=actor
         )
+        if placed.method is not PaymentMethod.CARTA:
+            return placed
+        try:  # the bank's page for the card, as the kiosk's COLLEGAMENTO A BANCA opens it
+            await services.cards.checkout(placed.code)
+        except Refusal as refusal:  # the order stands, without a bank page yet
+            click.echo(refusal.message, err=True)
+            return placed
+        return await services.renewals.order(placed.code)
 
     result = run_as(work, as_json=as_json)
     if wants_json(as_json):

@@ -155,6 +155,47 @@ class OrderView:
     instructions: PaymentInstructions | None = None
     balance_after_cents: int | None = None
     activation_delay_hours: int = 24
+    # card orders: the bank's page of the attempt still open, and whether the last attempt was
+    # declined by the bank (the order stays payable, another method may be chosen)
+    payment_url: str | None = None
+    card_declined: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CardCheckout:
+    """The bank's page where the payer of a card order types the card."""
+
+    order_code: str
+    payment_url: str
+
+
+class NotificationOutcome(StrEnum):
+    """What became of one notification from the bank (`bank_notification.outcome`)."""
+
+    PAID = "paid"
+    DUPLICATE = "duplicate"  # the same payment again: nothing new
+    DECLINED = "declined"  # KO: the order stays payable
+    PENDING = "pending"  # the bank says the payer has not finished
+    UNVERIFIED = "unverified"  # the bank could not be asked: it will notify again
+    BAD_SIGNATURE = "bad_signature"
+    MALFORMED = "malformed"
+    UNKNOWN_ORDER = "unknown_order"
+    WRONG_AMOUNT = "wrong_amount"
+    CANCELLED = "cancelled"
+    ALREADY_PAID = "already_paid"
+    REFERENCE_USED = "reference_used"
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationResult:
+    outcome: NotificationOutcome
+    needs_person: bool  # money may have moved and was not applied: refund or manual match
+    order_code: str | None = None
+
+    @property
+    def retry(self) -> bool:
+        """The bank should send it again (the endpoint answers 503)."""
+        return self.outcome is NotificationOutcome.UNVERIFIED
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kiosk.payments.gateway import BankClient, CardGateway
 from kiosk.services.accounts import AccountService
 from kiosk.services.auth import AuthService
+from kiosk.services.cardpay import CardPaymentService
 from kiosk.services.consistency import ConsistencyService
 from kiosk.services.context import ServiceContext
 from kiosk.services.documents import DocumentService
@@ -16,8 +18,20 @@ from kiosk.services.registration import RegistrationService
 from kiosk.services.renewal import RenewalService
 
 
+def bank_client(ctx: ServiceContext) -> BankClient:
+    """The card gateway the settings describe."""
+    s = ctx.settings
+    return BankClient(
+        s.bank_base_url,
+        shop_login=s.bank_shop_login,
+        api_key=s.bank_api_key,
+        public_url=s.bank_page_base_url,
+        timeout=s.bank_timeout,
+    )
+
+
 class Services:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, gateway: CardGateway | None = None) -> None:
         self.ctx = ctx
         self.auth = AuthService(ctx)
         self.registration = RegistrationService(ctx)
@@ -27,6 +41,7 @@ class Services:
         self.renewals = RenewalService(ctx)
         self.payments = PaymentService(ctx)
         self.reconcile = ReconcileService(ctx)
+        self.cards = CardPaymentService(ctx, gateway or bank_client(ctx), self.payments)
         self.imports = ImportService(ctx)
         self.documents = DocumentService(ctx)
         self.consistency = ConsistencyService(ctx)

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, TypeVar
 from kiosk.domain.model import PaymentMethod
 from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, VAT_RATE_PERCENT, vat_cents
 from kiosk.errors import Unavailable, unavailable
-from kiosk.payments.gateway import CardGateway
 from kiosk.refdata import demo_logins
 from kiosk.services.dto import (
     AccountView,
@@ -62,14 +61,12 @@ class FrontDesk:
     def __init__(
         self,
         handle: ServiceHandle,
-        gateway: CardGateway,
         *,
         monotonic: Callable[[], float] = time.monotonic,
         retry_first: float = 2.0,
         retry_max: float = 30.0,
     ) -> None:
         self.handle = handle
-        self.gateway = gateway
         self.monotonic = monotonic
         self.retry_first = retry_first
         self.retry_max = retry_max
@@ -163,6 +160,17 @@ class FrontDesk:
             self._lost.clear()
             self._set(LinkState(Link.READY))
             await self._lost.wait()
+
+    async def in_database_context(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work` in a task of the database's context, once it answers: what it starts
+        (the in-process `serve`'s server and jobs) inherits that context."""
+        await self.ready()
+        assert self._db_context is not None
+
+        async def call() -> T:
+            return await work()
+
+        return await asyncio.create_task(call(), context=self._db_context.copy())
 
     async def ready(self) -> None:
         """Wait until the database answers (tests; and the first call after start)."""
@@ -267,8 +275,9 @@ class FrontDesk:
             lambda s: s.accounts.request_callback(pec, phone=phone, userid=userid)
         )
 
-    def checkout_url(self, order: OrderView) -> str:
-        return self.gateway.checkout_url(order.code, order.total_cents)
+    async def open_bank(self, order_code: str) -> str:
+        checkout = await self._call(lambda s: s.cards.checkout(order_code))
+        return checkout.payment_url
 
     async def print_document(self, order_code: str, kind: DocumentKind) -> DocumentFile:
         return await self._call(lambda s: s.documents.print_document(order_code, kind))

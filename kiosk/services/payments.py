@@ -170,6 +170,15 @@ class PaymentService:
             retry_on=INVOICE_RACES,
         )
 
+    async def apply(
+        self, order_id: int, amount_cents: int, reference: str, *, actor: str | None
+    ) -> PaymentConfirmation:
+        """`confirm`'s rules inside the caller's transaction (which must list `INVOICE_RACES`
+        in its `retry_on`): the bank's notification records its payment with this, together
+        with its own record of the notification. Idempotent for the same amount and reference;
+        `Refusal` otherwise (cancelled, already paid, wrong amount, reference used)."""
+        return await self._confirm(order_id, amount_cents, reference, actor, False, "")
+
     async def _confirm(
         self,
         order_id: int,

@@ -123,7 +123,12 @@ class Desk(Protocol):
 
     async def request_callback(self, pec: str, *, phone: str, userid: str) -> CallbackView: ...
 
-    def checkout_url(self, order: OrderView) -> str: ...
+    async def open_bank(self, order_code: str) -> str:
+        """COLLEGAMENTO A BANCA: the bank's payment page for this card order (opened at the bank
+        the first time, and again after a declined card); `Refusal(BANK_UNAVAILABLE)` when the
+        bank does not answer. The order's view then says whether the bank declined the card
+        (`card_declined`); only the bank's notification marks it paid."""
+        ...
 
     async def print_document(self, order_code: str, kind: DocumentKind) -> DocumentFile:
         """Make the payment reminder or the invoice (PDF) and send it to the desk's printer;

@@ -21,6 +21,7 @@ from kiosk.refdata import ReferenceData
 from kiosk.settings import Settings
 
 if TYPE_CHECKING:  # the ORM is imported when the database is opened, after the kiosk's first paint
+    from kiosk.payments.gateway import CardGateway
     from kiosk.services.context import ServiceContext
     from kiosk.services.facade import Services
 
@@ -48,11 +49,17 @@ class ServiceHandle:
     """The database and services of one process, opened in three steps (see module doc)."""
 
     def __init__(
-        self, settings: Settings, clock: Clock | None = None, *, reset_demo: bool = False
+        self,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        reset_demo: bool = False,
+        gateway: CardGateway | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
         self.reset_demo = reset_demo
+        self.gateway = gateway  # None: the bank the settings name
         self._tortoise: object | None = None
         self._context: ServiceContext | None = None
 
@@ -99,7 +106,7 @@ class ServiceHandle:
         await sync_reference_data(ctx)
         if self.settings.demo and await demo_built_for() is None:
             await load_demo(ctx)
-        return Services(ctx)
+        return Services(ctx, self.gateway)
 
     async def close(self) -> None:
         from tortoise.context import TortoiseContext
@@ -115,10 +122,14 @@ class ServiceHandle:
 
 @asynccontextmanager
 async def open_services(
-    settings: Settings, clock: Clock | None = None, *, reset_demo: bool = False
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    reset_demo: bool = False,
+    gateway: CardGateway | None = None,
 ) -> AsyncIterator[Services]:
     """The database for the life of the block (CLI commands, tests)."""
-    handle = ServiceHandle(settings, clock, reset_demo=reset_demo)
+    handle = ServiceHandle(settings, clock, reset_demo=reset_demo, gateway=gateway)
     handle.enter()
     try:
         yield await handle.connect()

@@ -11,7 +11,7 @@ from kiosk.domain.money import PriceLine
 from kiosk.i18n import _
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import MailboxView, OpenOrder, OrderView
-from kiosk.store.models import Invoice, Mailbox, Order
+from kiosk.store.models import CardPayment, Invoice, Mailbox, Order
 
 
 def open_order(order: Order | None) -> OpenOrder | None:
@@ -75,6 +75,9 @@ async def order_view(
     how to pay it while it waits for an offline payment."""
     await order.fetch_related("mailbox", "subscriber", "operator")
     invoice = await Invoice.get_or_none(order_id=order.id)
+    attempt = None
+    if order.method == PaymentMethod.CARTA:
+        attempt = await CardPayment.filter(order_id=order.id).order_by("-id").first()
     box = order.mailbox
     family = MailboxFamily(box.family)
     method = PaymentMethod(order.method)
@@ -105,4 +108,10 @@ async def order_view(
         instructions=instructions,
         balance_after_cents=balance_after_cents,
         activation_delay_hours=ctx.settings.activation_delay_hours,
+        payment_url=attempt.page_url
+        if attempt is not None
+        and attempt.status == "pending"
+        and order.status == OrderStatus.PENDING
+        else None,
+        card_declined=attempt is not None and attempt.status == "ko",
     )

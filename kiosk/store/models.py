@@ -172,6 +172,52 @@ class Payment(Model):
         table = "payment"
 
 
+class CardPayment(Model):
+    """A payment opened at the bank for a card order: one per attempt (a declined card may be
+    followed by another attempt on the same order). The page URL is what the link shows."""
+
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="card_payments", on_delete=fields.RESTRICT
+    )
+    payment_id = fields.CharField(max_length=64, unique=True)
+    token = fields.CharField(max_length=128)
+    page_url = fields.CharField(max_length=500)
+    status = fields.CharField(max_length=8, default="pending")  # pending | ok | ko
+    bank_txn_id = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField()
+    settled_at = fields.DatetimeField(null=True)
+    order_id: int
+
+    class Meta:
+        table = "card_payment"
+        table_description = "A payment opened at the bank for a card order (one per attempt)."
+
+
+class BankNotification(Model):
+    """Every server-to-server notification the bank sent, whatever became of it.
+
+    `paid_txn_id` is set only on the one notification that recorded the payment: unique, so a
+    replay or a concurrent duplicate can never record a second one. `needs_person` marks money
+    that arrived and could not be applied (refund or manual match)."""
+
+    id = fields.IntField(primary_key=True)
+    received_at = fields.DatetimeField()
+    body_sha256 = fields.CharField(max_length=64)
+    signature_ok = fields.BooleanField()
+    outcome = fields.CharField(max_length=24)
+    needs_person = fields.BooleanField(default=False, db_index=True)
+    order_code = fields.CharField(max_length=16, null=True)
+    payment_id = fields.CharField(max_length=64, null=True)
+    bank_txn_id = fields.CharField(max_length=64, null=True)
+    paid_txn_id = fields.CharField(max_length=64, null=True, unique=True)
+    detail = fields.CharField(max_length=500, default="")
+
+    class Meta:
+        table = "bank_notification"
+        table_description = "Every notification received from the bank, and what became of it."
+
+
 class InvoiceCounter(Model):
     """The last invoice number of each year, bumped inside the invoicing transaction."""
 

@@ -24,6 +24,7 @@ from kiosk.clock import FixedClock
 from kiosk.factory import build_app
 from kiosk.services.runtime import open_services
 from kiosk.settings import Settings
+from tests.bank import free_port
 from tests.conftest import DATA, NOW
 
 RENEWABLE = "maria.demo@pec.avvocatinocera.it"
@@ -55,6 +56,9 @@ def demo_settings(data_dir: Path, **overrides: Any) -> Settings:
         "password_memory_kib": 1024,
         "test_mode": True,  # cheap hashing: the test suite only
         "card_poll_seconds": 0.05,
+        # the demo's in-process serve and sandbox bank: a port of its own, no scheduler
+        "serve_port": free_port(),
+        "serve_scheduler": False,
     }
     values.update(overrides)
     return Settings(**values)
@@ -113,14 +117,17 @@ async def running(app: KioskApp, size: tuple[int, int] = (80, 24)) -> AsyncItera
     try:
         async with app.run_test(size=size, notifications=True) as pilot:
             await app.front_desk.services()
+            if app.settings.demo:  # the in-process serve and sandbox bank (build_app's default)
+                await app.serve_started.wait()
             await pilot.pause()
             yield pilot
     finally:
         await app.front_desk.close()
 
 
-# workers that run until told to stop: the desk's link to the database, the wait for the bank
-LONG_RUNNING = ("database", "bank")
+# workers that run until told to stop: the desk's link to the database, the wait for the bank,
+# the demo's in-process serve
+LONG_RUNNING = ("database", "bank", "serve")
 
 
 def short_workers(app: App[Any]) -> list[Worker[Any]]:

@@ -35,6 +35,7 @@ from tests.app.helpers import (
     to_bank,
     wait_for,
 )
+from tests.bank import pay
 
 ORDER_CODE = re.compile(r"^RLM[0-9A-Z]{7}$")
 ADMIN = "amministrazione@lextel.it"
@@ -265,7 +266,8 @@ async def test_card_payment_follows_the_bank_to_the_result(
         screen = await to_bank(pilot)
         assert screen.order is not None
         code = screen.order.code
-        link = f"http://127.0.0.1:8770/pagamento/{code}?importo=18.30"
+        link = screen.bank_url  # the sandbox bank's page for this order, in this process
+        assert link.startswith(f"{app.settings.bank_base_url}/pagam?a=PECKIOSK&b=")
         assert link in plain(screen.query_one("#link"))
         assert screen.query_one("#bank-qr", QRCode).payload == link
         assert screen.query_one("#bank", Button).disabled  # one bank page per order
@@ -276,8 +278,8 @@ async def test_card_payment_follows_the_bank_to_the_result(
         await wait_for(pilot, lambda: countdown(screen) == first - 65, limit=3)
         assert (await Order.get(code=code)).status == OrderStatus.PENDING
 
-        services = await app.front_desk.services()
-        await services.payments.confirm(code, 1830, "BANK-1")  # the bank's notification
+        status, _page = await pay(link)  # the payer, on the bank's page
+        assert status == 200
         await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
         await settle_all(pilot)
         result = app.screen
@@ -298,7 +300,7 @@ async def test_card_payment_cancelled_while_waiting_for_the_bank(
         assert screen.order is not None
         code = screen.order.code
         painted = screen_dump(app)  # the wait shows its link and countdown, not a spinner
-        assert f"pagamento/{code}" in painted
+        assert "/bank/pagam?a=PECKIOSK" in painted
         assert "tempo rimasto" in painted
         await pilot.click("#cancel")  # Annulla il pagamento, where the person sees it
         await settle_all(pilot)

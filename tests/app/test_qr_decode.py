@@ -151,7 +151,8 @@ async def test_card_link_qr_decodes_to_the_bank_link(make_app: Callable[..., Kio
     async with running(app, size=(120, 40)) as pilot:
         screen = await to_bank(pilot)
         assert screen.order is not None
-        link = f"http://127.0.0.1:8770/pagamento/{screen.order.code}?importo=18.30"
+        link = screen.bank_url  # the sandbox bank's page, opened for this order
+        assert link.startswith(f"{app.settings.bank_base_url}/pagam?a=PECKIOSK&b=")
         qr = screen.query_one("#bank-qr", QRCode)
         assert is_shown(qr) and qr.region.size == qr.cells
         modules = rendered_modules(qr)

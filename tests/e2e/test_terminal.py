@@ -24,12 +24,13 @@ from pathlib import Path
 import pyte
 import pytest
 
+from tests.bank import free_port
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.serial
 NOW = "2026-11-25T10:00:00+01:00"
 COLS, ROWS = 80, 24
-DOWN, ENTER, CTRL_Q = "\x1b[B", "\r", "\x11"
+DOWN, ENTER, CTRL_Q, TAB = "\x1b[B", "\r", "\x11", "\t"
 
 
 class Terminal:
@@ -109,6 +110,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         "COLUMNS": str(COLS),
         "LINES": str(ROWS),
         "PYTHONPATH": str(ROOT),
+        "KIOSK_SERVE_PORT": str(free_port()),  # the demo's in-process serve and sandbox bank
     }
 
 
@@ -174,3 +176,53 @@ def test_renew_with_prepaid_in_a_real_terminal(terminal: Terminal, env: dict[str
     assert order["total_cents"] == 1830
     account = cli(env, "account", "show", "avv.demo")
     assert account["balance_cents"] == 1830 - 1830  # the demo credit covered exactly this renewal
+
+
+def test_pay_by_card_with_curl_at_the_link_shown(terminal: Terminal, env: dict[str, str]) -> None:
+    """The demo's link is a real page on this machine: curl pays there, the kiosk updates."""
+    terminal.wait_for("Accedi")
+    terminal.type(ENTER)
+    terminal.wait_for("Accedi con le credenziali")
+    for keys in ("avv.demo", ENTER, "Rinnovo2026!", ENTER):
+        terminal.type(keys)
+    terminal.wait_for("Credito del conto prepagato: 18,30")
+    terminal.type(DOWN)
+    terminal.type(ENTER)
+    terminal.wait_for("PEC da rinnovare")
+    terminal.type(ENTER)  # Avanti
+    terminal.wait_for("Totale da pagare")
+    terminal.type(ENTER)
+    terminal.wait_for("PRELEVA DAL CONTO PREPAGATO")
+    terminal.type(TAB)  # EFFETTUA VERSAMENTO APPOSITO
+    terminal.type(ENTER)
+    terminal.wait_for("Carta di credito")
+    terminal.type(ENTER)  # the first of the menu
+    terminal.wait_for("Confermare l'operazione")
+    terminal.type(ENTER)  # Conferma
+    terminal.wait_for("COLLEGAMENTO A BANCA")
+    terminal.type(ENTER)
+    shown = terminal.wait_for("tempo rimasto")
+    link = re.search(r"http://127\.0\.0\.1:\d+/bank/pagam\?a=PECKIOSK&b=[\w-]+", shown)
+    assert link, shown
+    paid = subprocess.run(
+        [
+            "curl",
+            "-sS",
+            "-d",
+            "card=4111 1111 1111 1111",
+            "-d",
+            "expiry=12/30",
+            "-d",
+            "cvv=123",
+            link.group(0),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert "Pagamento approvato" in paid.stdout
+    shown = terminal.wait_for("Rinnovo pagato")
+    assert "Fattura n. 2026/000001" in shown
+    terminal.type(CTRL_Q)
+    assert terminal.proc.wait(10) == 0

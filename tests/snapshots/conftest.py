@@ -18,6 +18,7 @@ from kiosk.app import KioskApp
 from kiosk.clock import FixedClock
 from kiosk.domain import ordercode
 from kiosk.factory import build_app
+from kiosk.payments import sandbox
 from kiosk.services import auth, registration
 from tests.app import conftest as app_tests
 from tests.app.conftest import FakeMonotonic, demo_settings
@@ -53,6 +54,8 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     # e-mailed codes: one nonce, and (snapshot_app) one key, so one code on screen
     for module in (auth, registration):
         monkeypatch.setattr(module, "new_nonce", lambda: "snapshot-nonce")
+    # the sandbox bank's payment page: one token
+    monkeypatch.setattr(sandbox, "new_token", lambda: "SnapshotToken0123456789")
 
 
 @pytest.fixture
@@ -66,6 +69,8 @@ def snapshot_app(
     """
 
     def make(**overrides: Any) -> KioskApp:
+        # the link as the demo shows it (the sandbox itself listens on a port of the test's)
+        overrides.setdefault("bank_public_url", "http://127.0.0.1:8770/bank")
         settings = demo_settings(data_dir, secret_key=SECRET_KEY, **overrides)
         return build_app(settings, clock=clock, monotonic=idle_clock, idle_poll=3600)
 

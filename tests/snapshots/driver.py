@@ -83,7 +83,7 @@ class Driver:
 
     def database_calls(self) -> list[Worker[Any]]:
         """The workers that end by themselves (not the card screen's wait for the bank)."""
-        return [w for w in self.app.workers if w.group not in (BANK_WAIT, "database")]
+        return [w for w in self.app.workers if w.group not in (BANK_WAIT, "database", "serve")]
 
     def busy(self) -> bool:
         screen = self.app.screen
