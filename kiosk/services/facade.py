@@ -11,6 +11,7 @@ from kiosk.services.imports import ImportService
 from kiosk.services.outbox import OutboxService
 from kiosk.services.payments import PaymentService
 from kiosk.services.registration import RegistrationService
+from kiosk.services.reminders import ReminderService
 from kiosk.services.renewal import RenewalService
 
 
@@ -26,6 +27,7 @@ class Services:
         self.payments = PaymentService(ctx)
         self.imports = ImportService(ctx)
         self.documents = DocumentService(ctx)
+        self.reminders = ReminderService(ctx)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""
