@@ -29,6 +29,8 @@ COMMANDS = {
     "overview": "kiosk.cli.backoffice:overview",
     "invoices": "kiosk.cli.documents:invoices",
     "documents": "kiosk.cli.documents:documents",
+    "outbox": "kiosk.cli.outbox:outbox",
+    "reminders": "kiosk.cli.outbox:reminders",
 }
 
 

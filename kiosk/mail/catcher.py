@@ -86,7 +86,7 @@ def read_caught(path: Path) -> CaughtMail:
     )
     return CaughtMail(
         path=path,
-        subject=str(message.get("Subject", "")),
+        subject=" ".join(str(message.get("Subject", "")).split()),
         to=str(message.get("To", "")),
         sender=str(message.get("From", "")),
         date=str(message.get("Date", "")),
