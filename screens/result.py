@@ -1,6 +1,6 @@
-"""Esito: the order code and what happens next (invoice, renewal after the delay, new expiry),
-and, where the desk has a printer (KIOSK_PRINT_COMMAND), the payment reminder or the invoice on
-paper."""
+"""Esito: the order code and what happens next (invoice, renewal after the delay, new expiry);
+the payment reminder or the invoice by e-mail (to the address on record) and, where the desk
+has a printer (KIOSK_PRINT_COMMAND), on paper."""
 
 from __future__ import annotations
 
@@ -116,6 +116,10 @@ class ResultScreen(KioskScreen[None]):
             yield Button(_("Le mie caselle"), id="mailboxes")
             if order.instructions is not None and not paid:
                 yield Button(_("Mostra codice QR"), id="show-qr", classes="show-qr")
+            if order.instructions is not None and not paid:
+                yield Button(_("Invia per e-mail"), id="email-reminder")
+            if paid and order.invoice_number:
+                yield Button(_("Invia per e-mail"), id="email-invoice")
             if self.desk.facts.can_print:
                 if order.instructions is not None and not paid:
                     yield Button(_("Stampa promemoria"), id="print-reminder")
@@ -156,6 +160,25 @@ class ResultScreen(KioskScreen[None]):
                 number=self.order.invoice_number
             )
         self.say(message, "success")
+
+    @on(Button.Pressed, "#email-reminder")
+    def email_reminder(self) -> None:
+        self.email_document(DocumentKind.REMINDER)
+
+    @on(Button.Pressed, "#email-invoice")
+    def email_invoice(self) -> None:
+        self.email_document(DocumentKind.INVOICE)
+
+    @service_call
+    async def email_document(self, kind: DocumentKind) -> None:
+        """Queue the document for the address on record; say where it goes (masked)."""
+        self.clear_errors()
+        sent = await self.desk.email_document(self.order.code, kind)
+        if kind is DocumentKind.REMINDER:
+            message = _("Promemoria di pagamento inviato all'indirizzo {address}.")
+        else:
+            message = _("Fattura inviata all'indirizzo {address}.")
+        self.say(message.format(address=sent.masked_address), "success")
 
     @on(Button.Pressed, "#fine")
     def end_session(self) -> None:
