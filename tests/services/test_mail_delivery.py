@@ -164,9 +164,9 @@ async def test_two_senders_at_once_send_each_message_once(demo: Services) -> Non
         reports = await asyncio.gather(
             *(send_due_once(demo, transport=transport(demo, port)) for _ in range(3))
         )
-    assert sorted(i for r in reports for i in r.sent) == sorted(
-        await OutboxEmail.all().values_list("id", flat=True)
-    )
+    assert sorted(i for r in reports for i in r.sent) == [
+        m.id for m in await OutboxEmail.all().order_by("id")
+    ]
     ids = [m["Message-ID"] for m in inbox.messages]
     assert len(ids) == queued == len(set(ids))
 
