@@ -70,7 +70,7 @@ async def queue_mail(
         created_at=now,
         status=MailStatus.PENDING.value,
         message_id=new_message_id(ctx.settings.mail_from),
-        next_attempt_at=now,
+        next_attempt_at=None,  # due at once
         dedupe_key=dedupe_key,
     )
 
@@ -234,7 +234,7 @@ class OutboxService:
 
         async def work() -> None:
             if not await OutboxEmail.filter(id=mail_id, status=MailStatus.FAILED.value).update(
-                status=MailStatus.PENDING.value, next_attempt_at=now, attempts=0
+                status=MailStatus.PENDING.value, next_attempt_at=None, attempts=0
             ):
                 row = await self._row(mail_id)
                 raise Refusal(
