@@ -100,7 +100,7 @@ async def _services_call(kiosk: Kiosk, name: str, *args: str) -> object:
     settings = Settings(
         data_dir=Path(kiosk.env["KIOSK_DATA_DIR"]),
         database_url=kiosk.env["KIOSK_DATABASE_URL"],
-        now=NOW_ARG,  # type: ignore[arg-type]
+        now=NOW_ARG,
         allow_clock_override=True,
         password_time_cost=1,
         password_memory_kib=1024,
