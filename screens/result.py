@@ -116,15 +116,18 @@ class ResultScreen(KioskScreen[None]):
             yield Button(_("Le mie caselle"), id="mailboxes")
             if order.instructions is not None and not paid:
                 yield Button(_("Mostra codice QR"), id="show-qr", classes="show-qr")
-            if order.instructions is not None and not paid:
-                yield Button(_("Invia per e-mail"), id="email-reminder")
-            if paid and order.invoice_number:
-                yield Button(_("Invia per e-mail"), id="email-invoice")
-            if self.desk.facts.can_print:
-                if order.instructions is not None and not paid:
-                    yield Button(_("Stampa promemoria"), id="print-reminder")
-                if paid and order.invoice_number:
-                    yield Button(_("Stampa fattura"), id="print-invoice")
+        awaiting = order.instructions is not None and not paid
+        invoiced = paid and bool(order.invoice_number)
+        if awaiting or invoiced:  # the reminder or the invoice: by e-mail, on paper
+            with Horizontal(classes="actions", id="documents"):
+                yield Button(
+                    _("Invia per e-mail"), id="email-reminder" if awaiting else "email-invoice"
+                )
+                if self.desk.facts.can_print:
+                    if awaiting:
+                        yield Button(_("Stampa promemoria"), id="print-reminder")
+                    else:
+                        yield Button(_("Stampa fattura"), id="print-invoice")
 
     def on_mount(self) -> None:
         self.fit_qr()
