@@ -209,3 +209,44 @@ async def test_messages_in_the_recipients_language(demo: Services) -> None:
     assert "€30.50" in body(english)
     assert str(italian["Subject"]).startswith("Ordine RLM")
     assert "Causale" in body(italian)
+
+
+async def test_run_sender_delivers_until_stopped(demo: Services) -> None:
+    from kiosk.mail.sender import run_sender
+
+    await bonifico_order(demo)
+    delivered = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def received(_data: bytes) -> None:
+        loop.call_soon_threadsafe(delivered.set)
+
+    inbox = Inbox(on_data=received)
+    with smtp_server(inbox=inbox) as (port, _inbox):
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            run_sender(demo, transport=transport(demo, port), poll_seconds=0.05, stop=stop)
+        )
+        await asyncio.wait_for(delivered.wait(), 30)
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    assert (await OutboxEmail.get(kind="order")).status == "sent"
+    assert len(inbox.raw) == 1
+
+
+async def test_a_row_from_before_message_ids_gets_one_before_its_attempt(
+    demo: Services, clock: FixedClock
+) -> None:
+    old = await OutboxEmail.create(
+        kind="invoice",
+        to_address=DEMO_MAIL,
+        subject="Fattura 2026/000001",
+        body="Testo di prima",
+        created_at=clock.now(),
+    )
+    assert old.message_id == ""
+    with smtp_server() as (port, inbox):
+        assert (await send_due_once(demo, transport=transport(demo, port))).sent == (old.id,)
+    row = await OutboxEmail.get(id=old.id)
+    assert row.message_id and inbox.messages[0]["Message-ID"] == row.message_id
+    assert body(inbox.messages[0]).strip() == "Testo di prima"
