@@ -49,6 +49,8 @@ class Reason(StrEnum):
     BAD_CODE = "bad_code"
     NO_PIN = "no_pin"  # the kiosk's exit PIN was never set
     MAIL_GONE = "mail_gone"  # an outbox message whose code row no longer exists
+    UNKNOWN_MAIL = "unknown_mail"  # no outbox message with that number
+    MAIL_NOT_FAILED = "mail_not_failed"  # `outbox retry` of a message that has not failed
     RENEWABLE = "renewable"
     DEMO_PRESENT = "demo_present"
     # documents and printing

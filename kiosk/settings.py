@@ -112,6 +112,24 @@ class Settings(BaseSettings):
     print_command: str | None = None
     print_timeout: float = 30.0  # seconds the print command may take
 
+    # the outbox, delivered over SMTP (kiosk.mail): the relay, its security and credentials
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int | None = None  # unset: 465 with tls, 587 with starttls, 25 otherwise
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None  # never logged, never shown
+    smtp_ca_file: Path | None = None  # CA bundle for a relay with a private certificate
+    smtp_timeout: float = 30.0  # seconds for one SMTP conversation
+    mail_from: str = "Rinnovo PEC <rinnovi-pec@localhost>"
+    mail_retry_seconds: float = 60.0  # first wait after a failed attempt, then doubling
+    mail_retry_max_seconds: float = 3600.0
+    mail_max_attempts: int = 12  # then the message is failed for good (`outbox retry`)
+    mail_lease_seconds: float = 300.0  # a claimed message is another sender's after this
+    mail_poll_seconds: float = 5.0  # how often `run_sender` looks for due messages
+    # demo and development: a local SMTP catcher (aiosmtpd) on smtp_host:port storing what it
+    # receives under the data directory (mail/*.eml); the sender delivers there
+    smtp_catcher: bool = False
+
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str | None) -> str | None:
@@ -156,6 +174,35 @@ class Settings(BaseSettings):
                 + ", ".join(f"{m} KiB con t >= {t}" for m, t in OWASP_ARGON2ID)
             )
         return self
+
+    @field_validator("mail_from")
+    @classmethod
+    def _sender_address(cls, value: str) -> str:
+        from email.utils import parseaddr
+
+        _name, address = parseaddr(value)
+        if "@" not in address:
+            raise ValueError("indirizzo del mittente (KIOSK_MAIL_FROM) non valido")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _catcher_on_loopback(self) -> Settings:
+        """The catcher stores every message it is sent: it never listens beyond this machine."""
+        if self.smtp_catcher and not _is_loopback(self.smtp_host):
+            raise ValueError(
+                "il raccoglitore di posta (KIOSK_SMTP_CATCHER) ascolta solo su 127.0.0.1: "
+                "impostare KIOSK_SMTP_HOST=127.0.0.1"
+            )
+        return self
+
+    @property
+    def smtp_effective_port(self) -> int:
+        """The SMTP port: as set, else the catcher's 2525, else the usual one for the security."""
+        if self.smtp_port is not None:
+            return self.smtp_port
+        if self.smtp_catcher:
+            return 2525
+        return {"tls": 465, "starttls": 587}.get(self.smtp_security, 25)
 
     @field_validator("print_command")
     @classmethod
@@ -257,6 +304,17 @@ def _url_host(host: str) -> str:
     if host in ("", "0.0.0.0", "::"):
         return "127.0.0.1"
     return f"[{host}]" if ":" in host else host
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip()).is_loopback
+    except ValueError:
+        return False
 
 
 def _config_file() -> Path | None:

@@ -1,6 +1,6 @@
-"""Esito: the order code and what happens next (invoice, renewal after the delay, new expiry),
-and, where the desk has a printer (KIOSK_PRINT_COMMAND), the payment reminder or the invoice on
-paper."""
+"""Esito: the order code and what happens next (invoice, renewal after the delay, new expiry);
+the payment reminder or the invoice by e-mail (to the address on record) and, where the desk
+has a printer (KIOSK_PRINT_COMMAND), on paper."""
 
 from __future__ import annotations
 
@@ -116,11 +116,18 @@ class ResultScreen(KioskScreen[None]):
             yield Button(_("Le mie caselle"), id="mailboxes")
             if order.instructions is not None and not paid:
                 yield Button(_("Mostra codice QR"), id="show-qr", classes="show-qr")
-            if self.desk.facts.can_print:
-                if order.instructions is not None and not paid:
-                    yield Button(_("Stampa promemoria"), id="print-reminder")
-                if paid and order.invoice_number:
-                    yield Button(_("Stampa fattura"), id="print-invoice")
+        awaiting = order.instructions is not None and not paid
+        invoiced = paid and bool(order.invoice_number)
+        if awaiting or invoiced:  # the reminder or the invoice: by e-mail, on paper
+            with Horizontal(classes="actions", id="documents"):
+                yield Button(
+                    _("Invia per e-mail"), id="email-reminder" if awaiting else "email-invoice"
+                )
+                if self.desk.facts.can_print:
+                    if awaiting:
+                        yield Button(_("Stampa promemoria"), id="print-reminder")
+                    else:
+                        yield Button(_("Stampa fattura"), id="print-invoice")
 
     def on_mount(self) -> None:
         self.fit_qr()
@@ -156,6 +163,25 @@ class ResultScreen(KioskScreen[None]):
                 number=self.order.invoice_number
             )
         self.say(message, "success")
+
+    @on(Button.Pressed, "#email-reminder")
+    def email_reminder(self) -> None:
+        self.email_document(DocumentKind.REMINDER)
+
+    @on(Button.Pressed, "#email-invoice")
+    def email_invoice(self) -> None:
+        self.email_document(DocumentKind.INVOICE)
+
+    @service_call
+    async def email_document(self, kind: DocumentKind) -> None:
+        """Queue the document for the address on record; say where it goes (masked)."""
+        self.clear_errors()
+        sent = await self.desk.email_document(self.order.code, kind)
+        if kind is DocumentKind.REMINDER:
+            message = _("Promemoria di pagamento inviato all'indirizzo {address}.")
+        else:
+            message = _("Fattura inviata all'indirizzo {address}.")
+        self.say(message.format(address=sent.masked_address), "success")
 
     @on(Button.Pressed, "#fine")
     def end_session(self) -> None:

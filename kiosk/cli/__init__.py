@@ -30,6 +30,8 @@ COMMANDS = {
     "invoices": "kiosk.cli.documents:invoices",
     "documents": "kiosk.cli.documents:documents",
     "serve": "kiosk.cli.serve:serve",
+    "outbox": "kiosk.cli.outbox:outbox",
+    "reminders": "kiosk.cli.outbox:reminders",
 }
 
 

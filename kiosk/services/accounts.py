@@ -11,6 +11,7 @@ from kiosk.errors import InvalidInput, Reason, Refusal
 from kiosk.i18n import _, money
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import AccountView, CallbackView, SessionUser
+from kiosk.services.outbox import queue_mail
 from kiosk.services.tx import audit, guarded
 from kiosk.services.views import mailbox_view
 from kiosk.store.models import (
@@ -230,6 +231,13 @@ class AccountService:
                 return existing
             request = await CallbackRequest.create(
                 subscriber=box.owner, pec_address=address, phone=phone, note=note, created_at=now
+            )
+            await queue_mail(
+                self.ctx,
+                kind="callback",
+                to=box.owner.email,
+                template="callback_ack",
+                params={"callback_id": request.id, "lang": box.owner.lang},
             )
             await audit(
                 now,

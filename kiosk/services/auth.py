@@ -28,10 +28,11 @@ from kiosk.services import throttle
 from kiosk.services.codes import CODE_DIGITS, new_nonce
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import SessionUser
+from kiosk.services.outbox import queue_mail
 from kiosk.services.throttle import THROTTLE_KEY, Blocked, Policy, Reserved, key_for
 from kiosk.services.tx import audit, guarded
 from kiosk.settings import Settings
-from kiosk.store.models import OutboxEmail, RecoveryCode, Subscriber
+from kiosk.store.models import RecoveryCode, Subscriber
 
 RECOVERY_CODE_ATTEMPTS = 5
 FORGET_USER_FAILURES = timedelta(hours=24)
@@ -156,8 +157,11 @@ class AuthService:
         if await self.ctx.passwords.verify(user.password_hash if user else None, password):
             assert user is not None
 
+            lang = get_language()  # the kiosk's language now: the one for their e-mails
+
             async def succeeded() -> None:
                 await throttle.succeeded(keys, reserved)
+                await Subscriber.filter(id=user.id).exclude(lang=lang).update(lang=lang)
                 await audit(now, "login.ok", actor=user.userid, subject=user.userid)
 
             await self.ctx.atomic(succeeded)
@@ -191,8 +195,8 @@ class AuthService:
     @staticmethod
     def recovery_sent_message() -> str:
         return _(
-            "Se i dati corrispondono a un'iscrizione, riceverà a breve un'e-mail con un codice "
-            "di recupero valido {minutes} minuti."
+            "Se i dati corrispondono a un'iscrizione, riceverà a breve, all'indirizzo e-mail "
+            "registrato, un codice di recupero valido {minutes} minuti."
         )
 
     async def _account_for(self, text: str) -> Subscriber | None:
@@ -255,14 +259,12 @@ class AuthService:
                 created_at=now,
                 expires_at=now + timedelta(minutes=minutes),
             )
-            await OutboxEmail.create(
+            await queue_mail(
+                self.ctx,
                 kind="recovery",
-                to_address=user.email,
-                subject="",
-                body="",
+                to=user.email,
                 template="recovery",
                 params={"code_id": record.id, "minutes": minutes, "lang": lang},
-                created_at=now,
             )
             await audit(now, "recovery.requested", actor=user.userid, subject=user.userid)
 
@@ -313,7 +315,7 @@ class AuthService:
         async def spend() -> bool:
             if not await RecoveryCode.filter(id=record.id, used_at=None).update(used_at=now):
                 return False  # used by a concurrent request a moment ago
-            await Subscriber.filter(id=user.id).update(password_hash=new_hash)
+            await Subscriber.filter(id=user.id).update(password_hash=new_hash, lang=get_language())
             # proving the e-mail on record lifts the userid's delays and lock
             login_key = key_for("login", uid)
             await throttle.succeeded([(login_key, user_policy(self.ctx.settings))], None)

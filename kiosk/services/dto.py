@@ -12,7 +12,7 @@ from kiosk.domain.instructions import PaymentInstructions
 from kiosk.domain.model import MailboxFamily, MailboxState, OrderStatus, PaymentMethod, Role
 from kiosk.domain.money import PriceLine
 from kiosk.errors import Reason, Refusal
-from kiosk.i18n import N_
+from kiosk.i18n import N_, _
 from kiosk.refdata import Contacts
 
 
@@ -422,3 +422,99 @@ class Problem:
     kind: ProblemKind
     subject: str
     message: str
+
+
+# --- e-mail --------------------------------------------------------------------------------
+
+
+class MailStatus(StrEnum):
+    """Where an outbox message stands."""
+
+    PENDING = "pending"  # waiting for its (next) attempt
+    SENDING = "sending"  # claimed by a sender (until its lease runs out)
+    SENT = "sent"
+    FAILED = "failed"  # failed for good: `outbox retry` queues it again
+
+    @property
+    def label(self) -> str:
+        return _(_MAIL_STATUS_LABELS[self])
+
+
+_MAIL_STATUS_LABELS = {
+    MailStatus.PENDING: N_("da inviare"),
+    MailStatus.SENDING: N_("in invio"),
+    MailStatus.SENT: N_("inviato"),
+    MailStatus.FAILED: N_("non recapitabile"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    mime_type: str  # e.g. application/pdf
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMail:
+    """An outbox message as it goes out: rendered at send time, codes and attachments
+    included (held in memory only)."""
+
+    to: str
+    subject: str
+    body: str
+    message_id: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """An outbox row as the back office sees it: never the body of a message with a code."""
+
+    id: int
+    kind: str
+    template: str
+    to_address: str
+    status: MailStatus
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    message_id: str
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class MailClaim:
+    """A message a sender has claimed: its lease is `token` until `until`."""
+
+    id: int
+    token: str
+    attempts: int  # this one included
+
+
+@dataclass(frozen=True, slots=True)
+class SendReport:
+    """One pass of the sender: what went, what waits for a retry, what failed for good."""
+
+    sent: tuple[int, ...] = ()
+    retrying: tuple[int, ...] = ()
+    failed: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EmailedDocument:
+    """A document queued for e-mail: where it goes, with the address partially masked."""
+
+    order_code: str
+    kind: DocumentKind
+    masked_address: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRun:
+    """Expiry reminders queued by one run of the `reminders` job."""
+
+    queued: tuple[str, ...]  # the mailboxes reminded
+    already: int  # due, but queued by an earlier run

@@ -15,6 +15,7 @@ from kiosk.services.outbox import OutboxService
 from kiosk.services.payments import PaymentService
 from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
+from kiosk.services.reminders import ReminderService
 from kiosk.services.renewal import RenewalService
 
 
@@ -45,6 +46,7 @@ class Services:
         self.imports = ImportService(ctx)
         self.documents = DocumentService(ctx)
         self.consistency = ConsistencyService(ctx)
+        self.reminders = ReminderService(ctx)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

@@ -28,6 +28,7 @@ from kiosk.services.dto import (
     CallbackView,
     DocumentFile,
     DocumentKind,
+    EmailedDocument,
     OrderView,
     Quote,
     RegistrationStarted,
@@ -281,6 +282,9 @@ class FrontDesk:
 
     async def print_document(self, order_code: str, kind: DocumentKind) -> DocumentFile:
         return await self._call(lambda s: s.documents.print_document(order_code, kind))
+
+    async def email_document(self, order_code: str, kind: DocumentKind) -> EmailedDocument:
+        return await self._call(lambda s: s.outbox.email_document(order_code, kind))
 
     async def demo_notice(self) -> str | None:
         if not self.handle.settings.demo:

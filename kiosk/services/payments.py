@@ -24,9 +24,10 @@ from kiosk.services.dto import (
     ActivationRun,
     PaymentConfirmation,
 )
+from kiosk.services.outbox import queue_mail
 from kiosk.services.tx import Retry, audit, guarded
 from kiosk.services.views import invoice_number
-from kiosk.store.models import Invoice, InvoiceCounter, Mailbox, Order, OutboxEmail, Payment
+from kiosk.store.models import Invoice, InvoiceCounter, Mailbox, Order, Payment, Subscriber
 
 REFERENCE_MAX = 140  # a SEPA remittance's length
 # two first invoices of a year at once: both try to create the year's counter; the loser runs
@@ -92,26 +93,12 @@ async def record_payment(
         total_cents=order.total_cents,
     )
     number = invoice_number(invoice)
-    await OutboxEmail.create(
+    await queue_mail(
+        ctx,
         kind="invoice",
-        to_address=sub.email,
-        subject=_("Fattura {number} - Rinnovo PEC {pec}").format(
-            number=number, pec=order.mailbox.address
-        ),
-        body=_(
-            "Gentile {name},\n\nabbiamo ricevuto il pagamento dell'ordine {code} ({total}).\n"
-            "Fattura n. {number}.\nLa casella {pec} sarà rinnovata dopo {hours} ore; "
-            "nuova scadenza: {expiry}.\n"
-        ).format(
-            hours=ctx.settings.activation_delay_hours,
-            name=sub.nominativo,
-            code=order.code,
-            total=money(order.total_cents),
-            number=number,
-            pec=order.mailbox.address,
-            expiry=day(order.next_expiry),
-        ),
-        created_at=now,
+        to=sub.email,
+        template="payment_received",  # the invoice PDF and FatturaPA attached at send time
+        params={"order": order.code, "lang": sub.lang},
     )
     await audit(
         now,
@@ -316,6 +303,14 @@ class PaymentService:
                     expected=day(order.current_expiry),
                 ),
             )
+        owner = await Subscriber.get(id=order.subscriber_id)
+        await queue_mail(
+            self.ctx,
+            kind="renewal",
+            to=owner.email,
+            template="renewal_done",
+            params={"order": order.code, "lang": owner.lang},
+        )
         await audit(
             now,
             "renewal.activated",

@@ -19,6 +19,7 @@ from kiosk.services.dto import (
     CallbackView,
     DocumentFile,
     DocumentKind,
+    EmailedDocument,
     OrderView,
     Quote,
     RegistrationStarted,
@@ -133,6 +134,11 @@ class Desk(Protocol):
     async def print_document(self, order_code: str, kind: DocumentKind) -> DocumentFile:
         """Make the payment reminder or the invoice (PDF) and send it to the desk's printer;
         `Refusal(PRINT_FAILED)` says what went wrong in words for the person at the desk."""
+        ...
+
+    async def email_document(self, order_code: str, kind: DocumentKind) -> EmailedDocument:
+        """Queue the payment reminder or the invoice (PDF attached) to the subscriber's e-mail
+        on record; the answer names the address partially masked."""
         ...
 
     async def demo_notice(self) -> str | None:

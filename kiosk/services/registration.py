@@ -34,11 +34,11 @@ from kiosk.services.auth import session_of, user_policy
 from kiosk.services.codes import CODE_DIGITS, new_nonce
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import RegistrationStarted, SessionUser
+from kiosk.services.outbox import queue_mail
 from kiosk.services.throttle import THROTTLE_KEY, key_for
 from kiosk.services.tx import audit, guarded
 from kiosk.store.models import (
     Area,
-    OutboxEmail,
     PendingRegistration,
     PrepaidAccount,
     Subscriber,
@@ -144,14 +144,12 @@ class RegistrationService:
                 created_at=now,
                 expires_at=now + timedelta(minutes=minutes),
             )
-            await OutboxEmail.create(
+            await queue_mail(
+                self.ctx,
                 kind="registration",
-                to_address=to,
-                subject="",
-                body="",
+                to=to,
                 template="registration_already" if kind == "already" else "registration_code",
                 params={"registration_id": pending.id, "minutes": minutes, "lang": get_language()},
-                created_at=now,
             )
             await audit(now, "register.requested", subject=handle[:8], kind=kind)
 
@@ -227,7 +225,7 @@ class RegistrationService:
         if fresh.kind == "bind":
             assert fresh.subscriber_id is not None
             await Subscriber.filter(id=fresh.subscriber_id).update(
-                password_hash=fresh.password_hash
+                password_hash=fresh.password_hash, lang=get_language()
             )
             sub = await Subscriber.get(id=fresh.subscriber_id)
             keys = [(key_for("login", sub.userid), user_policy(self.ctx.settings))]
@@ -248,6 +246,7 @@ class RegistrationService:
                 password_hash=fresh.password_hash,
                 cf_proven=False,  # an e-mail address was proven, not the codice fiscale
                 created_at=now,
+                lang=get_language(),
             )
             await PrepaidAccount.create(subscriber=sub, balance_cents=0)
             await audit(now, "register", actor=wanted, subject=wanted, role=Role.SUBSCRIBER.value)

@@ -26,6 +26,7 @@ from kiosk.errors import InvalidInput, Reason, Refusal
 from kiosk.i18n import _, day, money
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import OrderView, Quote, RenewalRefusal
+from kiosk.services.outbox import queue_mail
 from kiosk.services.payments import INVOICE_RACES, record_payment
 from kiosk.services.tx import Retry, audit, guarded
 from kiosk.services.views import fee_line, mailbox_view, order_view, renewal_line
@@ -233,6 +234,14 @@ class RenewalService:
         )
         if method is PaymentMethod.PREPAID:
             return await self._pay_from_prepaid(order, box.owner, quote.total_cents, actor)
+        if method.offline:  # how to pay, by e-mail too (the bonifico's QR attached)
+            await queue_mail(
+                self.ctx,
+                kind="order",
+                to=box.owner.email,
+                template="order_placed",
+                params={"order": order.code, "lang": box.owner.lang},
+            )
         return await order_view(self.ctx, order)
 
     async def _pay_from_prepaid(

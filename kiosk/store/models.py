@@ -63,6 +63,9 @@ class Subscriber(Model):
     # stands in the way of the provider's import of that codice fiscale.
     cf_proven = fields.BooleanField(default=True, db_default=True)
     created_at = fields.DatetimeField()
+    # the language e-mails to this subscriber are written in: the kiosk's language the last
+    # time they logged in, registered or recovered their credentials (Italian by default)
+    lang = fields.CharField(max_length=8, default="it", db_default="it")
     area_id: str
 
     class Meta:
@@ -349,9 +352,16 @@ class CallbackRequest(Model):
 class OutboxEmail(Model):
     """E-mails waiting to be sent, written in the transaction of the change they report.
 
-    A message with a secret in it (a code) is stored as `template` and non-secret `params`
-    (e.g. the code row's id) and rendered at send time (`OutboxService.render_outbox`); the
-    others keep their `subject` and `body`.
+    Every message is stored as `template` and non-secret `params` (e.g. the code row's id, the
+    order code, the recipient's language) and rendered at send time, attachments included
+    (`kiosk.services.mailtexts`); rows from before templates keep their `subject` and `body`.
+
+    Delivery (`kiosk.mail.sender`): `pending` rows due at `next_attempt_at` are claimed
+    (`sending`, a lease until `claimed_until`, a fresh `claim_token`), sent with their own
+    `message_id` (made when the row is written, so a resend after a crash is recognisable),
+    then `sent`; a temporary failure puts the row back to `pending` later (exponential
+    backoff), a permanent one or too many attempts make it `failed`. `dedupe_key` makes a
+    message that must go once (an expiry reminder) unique.
     """
 
     id = fields.IntField(primary_key=True)
@@ -365,9 +375,16 @@ class OutboxEmail(Model):
     sent_at = fields.DatetimeField(null=True)
     attempts = fields.IntField(default=0)
     last_error = fields.CharField(max_length=500, null=True)
+    status = fields.CharField(max_length=16, default="pending", db_default="pending")
+    message_id = fields.CharField(max_length=200, default="", db_default="")
+    next_attempt_at = fields.DatetimeField(null=True)  # null: due now
+    claimed_until = fields.DatetimeField(null=True)
+    claim_token = fields.CharField(max_length=32, null=True)
+    dedupe_key = fields.CharField(max_length=200, null=True, unique=True)
 
     class Meta:
         table = "outbox_email"
+        indexes = (("status", "next_attempt_at"),)
 
 
 class AuditEvent(Model):

@@ -136,7 +136,8 @@ async def test_prepaid_order_debits_invoices_and_schedules(demo: Services) -> No
     assert entries == [(1830, "topup"), (-1830, "debit")]
     actions = set(await AuditEvent.all().values_list("action", flat=True))
     assert {"order.created", "prepaid.debit", "payment.confirmed", "invoice.issued"} <= actions
-    mails = await OutboxEmail.filter(kind="invoice").values_list("to_address", "subject")
+    rows = await OutboxEmail.filter(kind="invoice")
+    mails = [(m.to, m.subject) for m in [await demo.outbox.render_mail(r) for r in rows]]
     assert mails == [("avv.demo@example.org", f"Fattura 2026/000001 - Rinnovo PEC {RENEWABLE}")]
     # the box now has a paid renewal pending activation
     again = await refusal_of(demo, "avv.demo", RENEWABLE)

@@ -8,7 +8,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0006_ledger')]
+    dependencies = [("models", "0007_money64")]
 
     initial = False
 
