@@ -128,7 +128,8 @@ class Settings(BaseSettings):
     mail_poll_seconds: float = 5.0  # how often `run_sender` looks for due messages
     # demo and development: a local SMTP catcher (aiosmtpd) on smtp_host:port storing what it
     # receives under the data directory (mail/*.eml); the sender delivers there
-    smtp_catcher: bool = False
+    # the local SMTP catcher; unset: on in the demo unless an SMTP host is named
+    smtp_catcher: bool | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -187,8 +188,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _catcher_on_loopback(self) -> Settings:
-        """The catcher stores every message it is sent: it never listens beyond this machine."""
-        if self.smtp_catcher and not _is_loopback(self.smtp_host):
+        """The catcher stores every message it is sent: it never listens beyond this machine.
+        The demo catches its own mail unless an SMTP server was named: a newcomer can finish a
+        credential recovery from `pec-kiosk outbox caught`."""
+        if self.catches_mail and not _is_loopback(self.smtp_host):
             raise ValueError(
                 "il raccoglitore di posta (KIOSK_SMTP_CATCHER) ascolta solo su 127.0.0.1: "
                 "impostare KIOSK_SMTP_HOST=127.0.0.1"
@@ -196,11 +199,18 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def catches_mail(self) -> bool:
+        """Whether `serve` runs the SMTP catcher (and the outbox is sent to it)."""
+        if self.smtp_catcher is None:
+            return self.demo and "smtp_host" not in self.model_fields_set
+        return self.smtp_catcher
+
+    @property
     def smtp_effective_port(self) -> int:
         """The SMTP port: as set, else the catcher's 2525, else the usual one for the security."""
         if self.smtp_port is not None:
             return self.smtp_port
-        if self.smtp_catcher:
+        if self.catches_mail:
             return 2525
         return {"tls": 465, "starttls": 587}.get(self.smtp_security, 25)
 

@@ -64,6 +64,12 @@ class ServeApp:
                 "cancel-stale",
                 jobs.every(period, "cancel-stale", partial(jobs.cancel_stale, services)),
             )
+            self.add_background(
+                "reminders",
+                jobs.every(period, "reminders", partial(jobs.queue_reminders, services)),
+            )
+            self.add_background("outbox", partial(jobs.send_outbox, services))
+        self._catcher: asyncio.AbstractServer | None = None
 
     def add_background(self, name: str, factory: BackgroundFactory) -> None:
         """Run `factory()` for the life of the process (started by `start`, or now if started)."""
@@ -103,9 +109,21 @@ class ServeApp:
         assert server is not None
         sockets = getattr(server, "sockets", None) or ()
         self.port = int(sockets[0].getsockname()[1]) if sockets else None
+        if self.settings.catches_mail:
+            await self._start_catcher()
         for name, factory in self._background:
             self._spawn(name, factory)
         return self.port or 0
+
+    async def _start_catcher(self) -> None:
+        """The local SMTP catcher (demo, development): what the outbox sends lands in the data
+        directory (`pec-kiosk outbox caught`). A port already taken is another's catcher."""
+        from kiosk.mail.catcher import start_catcher
+
+        try:
+            self._catcher = await start_catcher(self.settings)
+        except OSError as exc:
+            log.warning("SMTP catcher not started (%s): another one may be listening", exc)
 
     def _spawn(self, name: str, factory: BackgroundFactory) -> None:
         task = asyncio.get_running_loop().create_task(_supervise(name, factory), name=name)
@@ -117,6 +135,10 @@ class ServeApp:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        catcher, self._catcher = self._catcher, None
+        if catcher is not None:
+            catcher.close()
+            await catcher.wait_closed()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()

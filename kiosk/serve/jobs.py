@@ -32,6 +32,26 @@ async def cancel_stale(services: ServicesProvider) -> None:
         log.info("cancelled unpaid order %s", code)
 
 
+async def queue_reminders(services: ServicesProvider) -> None:
+    run = await (await services()).reminders.queue_due()
+    if run.queued:
+        log.info("expiry reminders queued: %s", run.queued)
+
+
+async def send_outbox(services: ServicesProvider) -> None:
+    """The outbox sender, for the life of the process (it waits for the database itself)."""
+    from kiosk.mail.sender import run_sender
+
+    while True:
+        try:
+            provided = await services()
+        except KioskError as exc:
+            log.warning("outbox sender waiting for the database: %s", exc.message)
+            await asyncio.sleep(5)
+            continue
+        await run_sender(provided)
+
+
 def every(
     seconds: float, name: str, job: Callable[[], Awaitable[None]]
 ) -> Callable[[], Coroutine[Any, Any, None]]:

@@ -102,3 +102,40 @@ def test_serve_on_a_port_in_use_says_so(data_dir: Path, make_kiosk: object) -> N
         )
     assert done.returncode == 2, done.stderr
     assert "Impossibile mettersi in ascolto" in done.stderr
+
+
+def test_serve_sends_the_outbox_to_its_catcher(demo_db: Kiosk) -> None:
+    """The scheduler of `serve` runs the outbox sender; with the catcher on, an order placed
+    by another process reaches `outbox caught` with no one running `outbox send`."""
+    port, smtp_port = free_port(), free_port()
+    demo_db.env |= {
+        "KIOSK_SERVE_PORT": str(port),
+        "KIOSK_SMTP_CATCHER": "1",
+        "KIOSK_SMTP_HOST": "127.0.0.1",
+        "KIOSK_SMTP_PORT": str(smtp_port),
+        "KIOSK_MAIL_POLL_SECONDS": "0.2",
+    }
+    placed = demo_db.ok("renewal", "order", DEMO_USER, RENEWABLE, "--method", "bonifico")
+    base = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--now", NOW_ARG, "serve"],
+        env={**base, **demo_db.env},
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+
+        def caught() -> list[dict[str, object]]:
+            found = demo_db.ok("outbox", "caught")
+            assert isinstance(found, list)
+            return found
+
+        wait_until(lambda: any(placed["order_code"] in str(mail) for mail in caught()))
+        assert demo_db.ok("outbox", "list", "--status", "sent")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err

@@ -20,7 +20,15 @@ def test_ports_follow_the_security() -> None:
 def test_catcher_only_on_loopback() -> None:
     with pytest.raises(ValidationError, match=r"127\.0\.0\.1"):
         Settings(smtp_catcher=True, smtp_host="10.1.2.3")
-    assert Settings(smtp_catcher=True, smtp_host="localhost").smtp_catcher
+    assert Settings(smtp_catcher=True, smtp_host="localhost").catches_mail
+
+
+def test_the_demo_catches_its_own_mail_unless_a_server_is_named() -> None:
+    assert Settings(demo=True).catches_mail
+    assert Settings(demo=True).smtp_effective_port == 2525
+    assert not Settings().catches_mail
+    assert not Settings(demo=True, smtp_host="127.0.0.2").catches_mail
+    assert not Settings(demo=True, smtp_catcher=False).catches_mail
 
 
 def test_sender_address_and_secret_password() -> None:
