@@ -178,8 +178,10 @@ class FrontDesk:
         await self._ready.wait()
 
     async def services(self) -> Services:
-        """The services behind the desk, once the database answers (for tests and tools)."""
+        """The services behind the desk, once the database answers (for tests and tools: the
+        calling task joins the database's context, so it may use them directly)."""
         await self.ready()
+        self.handle.join()
         assert self._services is not None
         return self._services
 

@@ -72,6 +72,15 @@ class ServiceHandle:
     def entered(self) -> bool:
         return self._tortoise is not None
 
+    def join(self) -> None:
+        """Make the calling task see the context entered elsewhere (a test or a tool reading
+        the database beside the kiosk, whose worker entered it)."""
+        from tortoise.context import TortoiseContext, get_current_context
+
+        assert isinstance(self._tortoise, TortoiseContext), "enter() first"
+        if get_current_context() is not self._tortoise:
+            self._tortoise.__enter__()
+
     def enter(self) -> None:
         from tortoise.context import TortoiseContext
 

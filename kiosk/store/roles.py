@@ -24,7 +24,8 @@ MIGRATIONS_TABLE = "tortoise_migrations"
 UPDATES: dict[str, tuple[str, ...]] = {
     "area": ("name", "ordine", "ordine_domains", "convention_domains", "is_default"),
     "price": ("net_cents",),  # reference data sync
-    "subscriber": ("password_hash",),  # recovery, registration binding an imported subscriber
+    # recovery, registration binding an imported subscriber; the language mail is written in
+    "subscriber": ("password_hash", "lang"),
     "mailbox": ("expiry_date",),  # activation
     "prepaid_account": ("balance_cents",),
     "renewal_order": ("status", "paid_at", "activation_due_at", "activated_at", "cancelled_at"),
@@ -39,7 +40,17 @@ UPDATES: dict[str, tuple[str, ...]] = {
         "count",
         "window_start",
     ),
-    "outbox_email": ("sent_at", "attempts", "last_error"),  # the sender
+    "outbox_email": (  # the sender: claims with a lease, outcome, retries
+        "status",
+        "message_id",
+        "next_attempt_at",
+        "claimed_until",
+        "claim_token",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ),
+    "card_payment": ("status", "bank_txn_id", "settled_at"),  # the bank's outcome
     "callback_request": ("status", "handled_at", "handled_by"),
     "kiosk_meta": ("value",),  # the exit PIN's hash, the demo's day, the reference data's hash
 }

@@ -193,6 +193,7 @@ def full_or_nothing(kind: str, change: dict[str, int], full: dict[str, dict[str,
         k = change.get("order:activated", 0)
         return k > 0 and change == {
             "order:activated": k, "order:paid": -k, "audit:renewal.activated": k,
+            "outbox:renewal": k,  # the "rinnovo effettuato" e-mail, in the same transaction
         }  # fmt: skip
     return kind not in full or change == full[kind]
 

@@ -3,11 +3,13 @@ runtime role runs every main flow, and cannot rewrite history or the schema."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,15 +19,20 @@ import pytest
 from kiosk.clock import FixedClock
 from kiosk.domain.model import PaymentMethod
 from kiosk.errors import Refusal
+from kiosk.mail.sender import send_due_once
+from kiosk.services.facade import Services
 from kiosk.services.runtime import open_services
 from kiosk.services.setup import load_demo
 from kiosk.settings import Settings
 from kiosk.store.db import migrate
 from tests import dbs
+from tests.bank import free_port, pay, running_bank, running_shop, wired
 from tests.cli.helpers import FAST_HASHING, ROOT
 from tests.cli.pgdb import dsn, execute, with_user
 from tests.conftest import DATA
 from tests.services.conftest import RENEWABLE, ROSSI, SOSPESA
+from tests.smtp import smtp_server, smtp_settings
+from tests.statements import camt, credit
 
 pytestmark = pytest.mark.postgres
 
@@ -105,6 +112,19 @@ async def test_the_runtime_role_runs_the_kiosk_and_cannot_rewrite_history(
         assert await svc.payments.cancel_stale(actor="admin.demo") == [stale.code]
         assert await svc.consistency.check() == []
 
+        # step 3 as the runtime role: a statement line, a card payment, reminders, mail sent
+        imported = await svc.reconcile.import_statement(
+            camt(credit("E2E-1", "14.64", "RINNOVO PEC SENZA CODICE")), actor="admin.demo"
+        )
+        assert len(imported.lines) == 1  # recorded for a person
+        await card_payment(svc, "avv.rossi", ROSSI)
+        await svc.reminders.queue_due()
+        with smtp_server() as (port, inbox):
+            mailer = Services(replace(svc.ctx, settings=smtp_settings(svc.ctx.settings, port)))
+            report = await send_due_once(mailer)
+            assert report.sent and not report.failed and inbox.messages
+        assert await svc.consistency.check() == []
+
     # a read-only command as the runtime role starts (the schema is up to date) and answers
     shown = pec_kiosk(runtime_url, tmp_path, "account", "show", "avv.demo", "--json")
     assert shown.returncode == 0, shown.stderr
@@ -133,6 +153,23 @@ async def test_the_runtime_role_runs_the_kiosk_and_cannot_rewrite_history(
                 await conn.execute(statement)
     finally:
         await conn.close()
+
+
+async def card_payment(svc: Services, userid: str, box: str) -> None:
+    """A card order paid at the sandbox bank, its notification received through `serve`."""
+    async with running_bank(svc.ctx.settings) as (_bank, bank_url):
+        port = free_port()
+        wired_svc = wired(svc, bank_url, f"http://127.0.0.1:{port}/notify")
+        async with running_shop(wired_svc, port):
+            order = await wired_svc.renewals.place_order(userid, box, PaymentMethod.CARTA)
+            checkout = await wired_svc.cards.checkout(order.code)
+            status, _page = await pay(checkout.payment_url)
+            assert status == 200
+            for _ in range(200):
+                if (await wired_svc.renewals.order(order.code)).status.value == "paid":
+                    return
+                await asyncio.sleep(0.05)
+    raise AssertionError("the card payment was not recorded")
 
 
 def test_a_role_name_that_is_not_an_identifier_is_bad_input(tmp_path: Path) -> None:
