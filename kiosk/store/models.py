@@ -419,7 +419,7 @@ class StatementLine(Model):
     entry_reference = fields.CharField(max_length=140, unique=True)
     file_hash = fields.CharField(max_length=64)  # sha256 of the statement file
     booked_on = fields.DateField(null=True)
-    amount_cents = fields.IntField()
+    amount_cents = fields.BigIntField()
     causale = fields.CharField(max_length=500, default="")
     outcome = fields.CharField(max_length=24)  # confirmed, or why a person must look
     order_code = fields.CharField(max_length=10, null=True)

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('entry_reference', fields.CharField(unique=True, max_length=140)),
                 ('file_hash', fields.CharField(max_length=64)),
                 ('booked_on', fields.DateField(null=True)),
-                ('amount_cents', fields.IntField()),
+                ('amount_cents', fields.BigIntField()),
                 ('causale', fields.CharField(default='', max_length=500)),
                 ('outcome', fields.CharField(max_length=24)),
                 ('order_code', fields.CharField(null=True, max_length=10)),
