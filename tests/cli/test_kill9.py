@@ -28,9 +28,8 @@ from stdnum.it import codicefiscale
 
 from kiosk.services.runtime import open_services
 from kiosk.settings import Settings
-from tests import dbs
 from tests.cli.helpers import FAST_HASHING, HEADER, NOW_ARG, ROOT, at
-from tests.cli.pgdb import dsn
+from tests.cli.pgdb import dsn, empty_database
 from tests.conftest import DATA
 
 KILLS = 50
@@ -203,14 +202,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite://{tmp_path / 'kill.sqlite3'}"
         return
-    base = dbs.pg_base_url()
-    if base is None:
-        pytest.skip(f"PostgreSQL not configured: set {dbs.PG_ENV}")
-    url = asyncio.run(dbs.create_empty_pg_database(base))
-    try:
-        yield url
-    finally:
-        asyncio.run(dbs.drop_pg_database(base, url))
+    yield from empty_database()
 
 
 def test_kill_9_at_random_points_leaves_whole_operations_and_a_consistent_database(

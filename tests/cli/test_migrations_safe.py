@@ -22,7 +22,7 @@ from kiosk.store.db import known_migrations
 from kiosk.store.roles import model_tables
 from tests import dbs
 from tests.cli.helpers import DEMO_USER, FAST_HASHING, NOW_ARG, RENEWABLE, ROOT, Kiosk
-from tests.cli.pgdb import dsn, execute, with_user
+from tests.cli.pgdb import dsn, empty_database, execute, with_user
 
 TABLES = set(model_tables())
 
@@ -48,14 +48,7 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite://{tmp_path / 'first.sqlite3'}"
         return
-    base = dbs.pg_base_url()
-    if base is None:
-        pytest.skip(f"PostgreSQL not configured: set {dbs.PG_ENV}")
-    url = asyncio.run(dbs.create_empty_pg_database(base))
-    try:
-        yield url
-    finally:
-        asyncio.run(dbs.drop_pg_database(base, url))
+    yield from empty_database()
 
 
 async def schema(url: str) -> tuple[set[str], list[str]]:
