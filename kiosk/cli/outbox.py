@@ -43,7 +43,13 @@ def outbox() -> None:
     type=click.Choice([s.value for s in MailStatus]),
     help="Solo i messaggi in questo stato.",
 )
-@click.option("--limit", default=50, show_default=True, help="Quanti messaggi, dai più recenti.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Quanti messaggi, dai più recenti.",
+)
 @json_option
 def list_(status: str | None, limit: int, as_json: bool) -> None:
     """I messaggi in uscita, dai più recenti, con il loro stato."""
@@ -138,7 +144,9 @@ def send(as_json: bool) -> None:
 
 
 @outbox.command("caught")
-@click.option("--last", type=int, default=None, help="Solo gli ultimi N messaggi.")
+@click.option(
+    "--last", type=click.IntRange(min=1), default=None, help="Solo gli ultimi N messaggi."
+)
 @json_option
 def caught(last: int | None, as_json: bool) -> None:
     """I messaggi raccolti dal raccoglitore locale (KIOSK_SMTP_CATCHER): prove e demo."""

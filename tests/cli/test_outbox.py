@@ -117,3 +117,10 @@ async def _request_recovery(kiosk: Kiosk) -> None:
 async def _reset(kiosk: Kiosk, code: str) -> None:
     user = await _services_call(kiosk, "reset_password", DEMO_USER, code, "Nuova-Password-2026")
     assert getattr(user, "userid", None) == DEMO_USER
+
+
+def test_counts_below_one_are_bad_input(demo_db: Kiosk) -> None:
+    """`--limit -1` reached the ORM and ended in a traceback; `--last -5` listed everything."""
+    for args in (("outbox", "list", "--limit", "-1"), ("outbox", "caught", "--last", "-5")):
+        result = demo_db(*args, expect=2)
+        assert "x>=1" in result.stderr
