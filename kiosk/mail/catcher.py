@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import email.policy
 import ipaddress
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ async def start_catcher(
     if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
         raise ValueError("the SMTP catcher listens on loopback addresses only")
     handler = CatchingHandler(mail_dir(settings.data_dir))
+    # aiosmtpd logs every SMTP command at INFO: addresses, line by line, into the kiosk's log
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     loop = asyncio.get_running_loop()
     return await loop.create_server(
         lambda: SMTP(handler, hostname="pec-kiosk-catcher", ident="pec-kiosk catcher"),
