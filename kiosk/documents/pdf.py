@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.documents.content import Amounts, Customer, InvoiceContent, ReminderContent
+from kiosk.documents.qrimage import qr_image
 from kiosk.documents.seller import Seller
 from kiosk.domain.model import PaymentMethod
 from kiosk.i18n import day
 
 if TYPE_CHECKING:
     from fpdf import FPDF
-    from PIL.Image import Image
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"
@@ -28,7 +28,6 @@ MARGIN = 15.0
 WIDTH = 180.0  # A4's 210 mm less the margins
 LINE = 5.5
 QR_MM = 50.0
-QR_PIXELS_PER_MODULE = 8  # crisp at any print resolution; the PDF scales it to QR_MM
 
 
 def euro(cents: int) -> str:
@@ -143,23 +142,6 @@ def _amounts(pdf: FPDF, amounts: Amounts) -> None:
     pdf.ln(4)
 
 
-def _qr_image(payload: str) -> Image:
-    """The payload as a QR code, level M (paper gets creased), black on white."""
-    import qrcode
-    from PIL import Image as PILImage
-    from qrcode.constants import ERROR_CORRECT_M
-
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
-    code.add_data(payload.encode("utf-8"))
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    side = len(matrix)
-    image = PILImage.new("L", (side, side), 255)
-    image.putdata([0 if dark else 255 for row in matrix for dark in row])
-    scaled = side * QR_PIXELS_PER_MODULE
-    return image.resize((scaled, scaled), PILImage.Resampling.NEAREST)
-
-
 def _output(pdf: FPDF) -> bytes:
     return bytes(pdf.output())
 
@@ -231,7 +213,7 @@ def reminder_pdf(seller: Seller, reminder: ReminderContent) -> bytes:
         pdf.multi_cell(value_width, LINE, value, new_x="LMARGIN", new_y="NEXT", align="L")
     text_bottom = pdf.get_y()
     pdf.image(
-        _qr_image(reminder.qr_payload),
+        qr_image(reminder.qr_payload),
         x=MARGIN + WIDTH - QR_MM,
         y=top,
         w=QR_MM,
