@@ -203,7 +203,11 @@ class KioskScreen(Screen[ResultT]):
         input again (a worker asks for this while the panel is still busy), and scroll to it, or
         to `reveal` (e.g. the box around it, so the box's buttons show too)."""
         self._pending_focus = (selector, reveal or selector)
-        self.call_after_refresh(self._apply_pending_focus)
+        # queued behind the notice's own scroll (`Notice.show`), on the notice's queue: each
+        # widget runs its queue in order, two widgets' queues in no set order, and the field's
+        # scroll must come last (under load the notice's scroll sometimes won)
+        pump: Widget = next(iter(self.query("#notice")), self)
+        pump.call_after_refresh(self._apply_pending_focus)
 
     def _apply_pending_focus(self) -> None:
         pending = self._pending_focus
