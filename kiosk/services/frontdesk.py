@@ -39,6 +39,7 @@ from kiosk.services.runtime import ServiceHandle
 
 if TYPE_CHECKING:  # the ORM is imported when the database is opened, after the first paint
     from kiosk.services.facade import Services
+    from kiosk.services.operator_desk import OperatorFrontDesk
 
 T = TypeVar("T")
 log = logging.getLogger("kiosk.link")
@@ -206,6 +207,13 @@ class FrontDesk:
             self._set(LinkState(link, self.monotonic() + self.retry_first))
             self._lost.set()
             raise
+
+    @cached_property
+    def operator(self) -> OperatorFrontDesk:
+        """The help desk's calls (`OperatorDesk`), over the same link."""
+        from kiosk.services.operator_desk import OperatorFrontDesk
+
+        return OperatorFrontDesk(self)
 
     # --- the Desk ---------------------------------------------------------------------------
 

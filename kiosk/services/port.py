@@ -25,6 +25,7 @@ from kiosk.services.dto import (
     RegistrationStarted,
     SessionUser,
 )
+from kiosk.services.operator_port import OperatorDesk
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,11 @@ class Desk(Protocol):
 
     @property
     def facts(self) -> KioskFacts: ...
+
+    @property
+    def operator(self) -> OperatorDesk:
+        """The help desk's calls (operators and administrators)."""
+        ...
 
     async def login(self, userid: str, password: str) -> SessionUser: ...
 

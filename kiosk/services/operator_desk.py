@@ -1,0 +1,15 @@
+"""`OperatorFrontDesk`: the `OperatorDesk` on top of the services, through the kiosk's link
+(`FrontDesk._call`: the database context, `Unavailable` while the database is away)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.services.frontdesk import FrontDesk
+
+
+class OperatorFrontDesk:
+    def __init__(self, front: FrontDesk) -> None:
+        self._front = front
+        self._call = front._call

@@ -1,0 +1,14 @@
+"""What the help desk's screens may ask of the core (`host.desk.operator`).
+
+The counterpart of `Desk` for operators and administrators: every call names the acting
+operator (`operator`, a userid) so that the services can check the role and audit who did it.
+`kiosk.services.operator_desk.OperatorFrontDesk` implements it on top of the services.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class OperatorDesk(Protocol):
+    """Everything an operator screen may ask of the core (methods added per feature)."""

@@ -1,0 +1,38 @@
+"""The operator workspace's sections: one entry per screen it opens, by key.
+
+Each entry names its screen as "module:Class" (imported when first opened, so that the
+workspace does not import every operator screen before it is drawn). The screen is built with
+no arguments; it reaches the core through `host.desk.operator` and knows the acting operator
+from `host.session`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from textual.screen import Screen
+
+from kiosk.domain.model import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    key: str  # the workspace's binding, e.g. "f2"
+    label: str  # an N_() text, translated when shown
+    target: str  # "screens.operator.module:ScreenClass"
+    admin_only: bool = False
+
+    def allowed(self, role: Role) -> bool:
+        return role is Role.ADMIN or (not self.admin_only and role is Role.OPERATOR)
+
+    def build(self) -> Screen[Any]:
+        module, attribute = self.target.split(":")
+        screen = getattr(importlib.import_module(module), attribute)()
+        assert isinstance(screen, Screen)
+        return screen
+
+
+# Sections register here (one line each), in the order the workspace shows them.
+SECTIONS: tuple[Section, ...] = ()
