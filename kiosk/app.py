@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -21,7 +21,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from kiosk.i18n import N_, _, set_language
-from kiosk.services.dto import SessionUser
 from kiosk.services.frontdesk import FrontDesk
 from kiosk.services.port import Desk, Link, LinkState
 from kiosk.settings import Settings
@@ -30,6 +29,10 @@ from screens.idle import IdleWarning
 from screens.messages import GoHome, SessionEnded, SessionStarted
 from screens.pin import PinScreen
 from screens.welcome import WelcomeScreen
+
+# the DTOs are only named in annotations: their module is imported after the first paint
+if TYPE_CHECKING:
+    from kiosk.services.dto import SessionUser
 
 INPUT_EVENTS = (
     events.Key,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from kiosk.services.dto import SessionUser
 from kiosk.services.port import Desk, LinkState
+
+# the DTOs are only named in annotations: their module is imported after the first paint
+if TYPE_CHECKING:
+    from kiosk.services.dto import SessionUser
 
 
 class KioskHost(Protocol):

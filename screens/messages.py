@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from kiosk.services.dto import AccountView, SessionUser
+# the DTOs are only named in annotations: their module is imported after the first paint
+if TYPE_CHECKING:
+    from kiosk.services.dto import AccountView, SessionUser
 
 
 class SessionStarted(Message):

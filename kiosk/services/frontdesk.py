@@ -23,21 +23,21 @@ from kiosk.domain.model import PaymentMethod
 from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, VAT_RATE_PERCENT, vat_cents
 from kiosk.errors import Unavailable, unavailable
 from kiosk.refdata import demo_logins
-from kiosk.services.dto import (
-    AccountView,
-    CallbackView,
-    DocumentFile,
-    DocumentKind,
-    EmailedDocument,
-    OrderView,
-    Quote,
-    RegistrationStarted,
-    SessionUser,
-)
 from kiosk.services.port import AreaChoice, DemoLogin, KioskFacts, Link, LinkState
 from kiosk.services.runtime import ServiceHandle
 
 if TYPE_CHECKING:  # the ORM is imported when the database is opened, after the first paint
+    from kiosk.services.dto import (
+        AccountView,
+        CallbackView,
+        DocumentFile,
+        DocumentKind,
+        EmailedDocument,
+        OrderView,
+        Quote,
+        RegistrationStarted,
+        SessionUser,
+    )
     from kiosk.services.facade import Services
     from kiosk.services.operator_desk import OperatorFrontDesk
 

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.domain.model import PaymentMethod, Role
 from kiosk.refdata import Contacts
-from kiosk.services.dto import (
-    AccountView,
-    CallbackView,
-    DocumentFile,
-    DocumentKind,
-    EmailedDocument,
-    OrderView,
-    Quote,
-    RegistrationStarted,
-    SessionUser,
-)
 from kiosk.services.operator_port import OperatorDesk
+
+# the DTOs are only named in annotations: their module is imported after the first paint
+if TYPE_CHECKING:
+    from kiosk.services.dto import (
+        AccountView,
+        CallbackView,
+        DocumentFile,
+        DocumentKind,
+        EmailedDocument,
+        OrderView,
+        Quote,
+        RegistrationStarted,
+        SessionUser,
+    )
 
 
 @dataclass(frozen=True, slots=True)
