@@ -20,10 +20,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from kiosk.boot import Preview
 from kiosk.i18n import N_, _, set_language
 from kiosk.services.frontdesk import FrontDesk
 from kiosk.services.port import Desk, Link, LinkState
-from kiosk.settings import Settings
 from screens.host import KioskHost
 from screens.idle import IdleWarning
 from screens.messages import GoHome, SessionEnded, SessionStarted
@@ -33,6 +33,7 @@ from screens.welcome import WelcomeScreen
 # the DTOs are only named in annotations: their module is imported after the first paint
 if TYPE_CHECKING:
     from kiosk.services.dto import SessionUser
+    from kiosk.settings import Settings
 
 INPUT_EVENTS = (
     events.Key,
@@ -71,18 +72,23 @@ class KioskApp(App[None]):
 
     def __init__(
         self,
-        settings: Settings,
+        settings: Settings | Preview,
         desk: FrontDesk,
         *,
         monotonic: Callable[[], float] = time.monotonic,
         idle_poll: float = 0.5,
         serve: bool = False,
+        load: Callable[[], Settings] | None = None,
     ) -> None:
+        """`settings`: validated, or (the CLI's start) their preview, with `load` validating
+        them after the first paint (see `kiosk.boot`)."""
         super().__init__()
         self._serve = serve  # run `serve` and the sandbox bank in-process (the demo)
         self.serve_started = asyncio.Event()  # set once it listens (or could not)
         set_language(settings.lang)
-        self.settings = settings
+        self.first = settings  # what the first frame was drawn with
+        self._settings = None if isinstance(settings, Preview) else settings
+        self._load = load
         self.front_desk = desk
         self._monotonic = monotonic
         self._idle_poll = idle_poll
@@ -92,6 +98,12 @@ class KioskApp(App[None]):
         self.welcome = WelcomeScreen()  # the page everyone starts from
         self.home: Screen[Any] | None = None  # the first screen of a session (the mailboxes)
         desk.subscribe(self._post_link_state)
+
+    @property
+    def settings(self) -> Settings:
+        """The validated settings (from the first call to the database on, always there)."""
+        assert self._settings is not None, "the settings are validated after the first paint"
+        return self._settings
 
     def _post_link_state(self, state: LinkState) -> None:
         self.post_message(LinkChanged(state))
@@ -119,10 +131,37 @@ class KioskApp(App[None]):
         self.set_interval(self._idle_poll, self.check_inactivity)
 
     def _open_database(self) -> None:
-        self.run_worker(self.front_desk.keep_connected(), group="database", exit_on_error=False)
+        self.run_worker(self._settle_and_connect(), group="database", exit_on_error=False)
         self.run_worker(self._load_session_screens(), group="warm-up")
+
+    async def _settle_and_connect(self) -> None:
+        """Validate the settings if the first frame was drawn from their preview (bad ones end
+        the kiosk: exit 2, saying which and why), then keep the database link up."""
+        if self._settings is None:
+            from kiosk.settings import SettingsInvalid
+
+            assert self._load is not None
+            try:
+                settings = await asyncio.to_thread(self._load)  # imports pydantic: off the loop
+            except SettingsInvalid as exc:
+                self.exit(return_code=2, message=_("Errore: {message}").format(message=exc))
+                return
+            self._adopt(settings)
         if self._serve:
             self.run_worker(self._serve_in_process(), group="serve", exit_on_error=False)
+        await self.front_desk.keep_connected()
+
+    def _adopt(self, settings: Settings) -> None:
+        self._settings = settings
+        self.front_desk.settle(settings)
+        if not isinstance(self.first, Preview) or self.first.agrees_with(settings):
+            return
+        # the preview read a setting otherwise than pydantic (never seen: kiosk.boot is strict
+        # about what it reads): draw the welcome page again from the settings themselves
+        logging.getLogger("kiosk.app").warning("settings preview disagreed; welcome redrawn")
+        set_language(settings.lang)
+        self.first = settings
+        self.welcome.refresh(recompose=True)
 
     async def _serve_in_process(self) -> None:
         """The demo's bank: `pec-kiosk serve --sandbox-bank` in this process, so the card link
@@ -219,7 +258,7 @@ class KioskApp(App[None]):
         self.session = None
         self.home = None
         self.clear_notifications()
-        set_language(self.settings.lang)
+        set_language(self.first.lang)
         notice = _("Sessione terminata per inattività.") if reason == "idle" else ""
         await self.back_to(self.welcome)
         await self.welcome.reset(notice)  # the next person's page: nothing typed, no notice
@@ -251,7 +290,7 @@ class KioskApp(App[None]):
         self._idle_held = held
 
     async def check_inactivity(self) -> None:
-        if not self.in_session or self.idle_held:
+        if not self.in_session or self.idle_held or self._settings is None:
             return
         remaining = self.settings.idle_timeout - (self.monotonic() - self._last_input)
         if remaining <= 0:
@@ -266,7 +305,7 @@ class KioskApp(App[None]):
     # --- leaving ----------------------------------------------------------------------------
 
     async def action_request_quit(self) -> None:
-        if not self.settings.kiosk_mode:
+        if not self.first.kiosk_mode:
             self.exit()
             return
         self.push_screen(PinScreen(self.desk.check_exit_pin), self._quit_if_unlocked)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from kiosk.app import KioskApp
+from kiosk.boot import Preview
 from kiosk.clock import Clock
-from kiosk.payments.gateway import CardGateway
 from kiosk.privacy import private_data_dir, restrict_umask
 from kiosk.services.frontdesk import FrontDesk
 from kiosk.services.runtime import ServiceHandle
-from kiosk.settings import Settings
+
+if TYPE_CHECKING:  # pydantic (the settings) is imported after the kiosk's first paint
+    from kiosk.payments.gateway import CardGateway
+    from kiosk.settings import Settings
 
 
 def build_app(
@@ -34,3 +38,27 @@ def build_app(
     desk = FrontDesk(handle, monotonic=monotonic, retry_first=settings.db_retry_seconds)
     in_process = settings.demo if serve is None else serve
     return KioskApp(settings, desk, monotonic=monotonic, idle_poll=idle_poll, serve=in_process)
+
+
+def build_deferred(
+    first: Preview,
+    overrides: Mapping[str, Any],
+    *,
+    reset_demo: bool = False,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> KioskApp:
+    """The kiosk as the CLI starts it: painted from `first` (the settings' preview), with
+    `Settings(**overrides)` validated right after the first frame (see `kiosk.cli.start`)."""
+    restrict_umask()
+    private_data_dir(first.data_dir)
+
+    def load() -> Settings:
+        from kiosk.settings import load_settings
+
+        return load_settings(**overrides)
+
+    def opener(settings: Settings) -> ServiceHandle:
+        return ServiceHandle(settings, None, reset_demo=reset_demo)
+
+    desk = FrontDesk(None, monotonic=monotonic, first=first, opener=opener)
+    return KioskApp(first, desk, monotonic=monotonic, serve=first.demo, load=load)

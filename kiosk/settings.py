@@ -10,10 +10,16 @@ import os
 import socket
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,6 +27,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from kiosk.boot import config_file, default_data_dir, default_refdata_dir
 from kiosk.clock import Clock, ShiftedClock, SystemClock, parse_now
 
 # the sandbox bank's credentials: the defaults, for the demo and development only
@@ -35,25 +42,12 @@ def strong_enough(time_cost: int, memory_kib: int) -> bool:
     return any(memory_kib >= m and time_cost >= t for m, t in OWASP_ARGON2ID)
 
 
-def default_data_dir() -> Path:
-    """The user data directory (`~/.local/share/pec-kiosk` on Linux)."""
-    return platformdirs.user_data_path("pec-kiosk")
-
-
-def _default_refdata_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "data", here / "_data"):  # checkout, then installed wheel
-        if (candidate / "areas.toml").exists():
-            return candidate
-    return here.parent / "data"
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KIOSK_", extra="ignore", frozen=True)
 
     data_dir: Path = Field(default_factory=lambda: default_data_dir())
     database_url: str | None = None
-    refdata_dir: Path = Field(default_factory=_default_refdata_dir)
+    refdata_dir: Path = Field(default_factory=default_refdata_dir)
     demo: bool = False
     now: datetime | None = None
     # `now` moves the business clock: only for the demo, or for tests and rehearsals that say so
@@ -253,7 +247,7 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        toml = _config_file()
+        toml = config_file(os.environ)
         if toml is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
         return tuple(sources)
@@ -327,11 +321,26 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _config_file() -> Path | None:
-    explicit = os.environ.get("KIOSK_CONFIG")
-    if explicit:
-        return Path(explicit)
-    data_dir = os.environ.get("KIOSK_DATA_DIR")
-    base = Path(data_dir) if data_dir else default_data_dir()
-    candidate = base / "config.toml"
-    return candidate if candidate.exists() else None
+class SettingsInvalid(ValueError):
+    """The settings cannot be used; the message says which one and why, in Italian."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """`Settings(**overrides)`, or `SettingsInvalid` with the first problem in words."""
+    from kiosk.i18n import _
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        error = first.get("ctx", {}).get("error") if first["type"] == "value_error" else None
+        if not where:  # a rule about several settings together
+            raise SettingsInvalid(
+                _("impostazioni non valide: {error}").format(error=error or first["msg"])
+            ) from None
+        raise SettingsInvalid(
+            _("impostazione non valida ({where}): {error}").format(
+                where=where, error=error or first["msg"]
+            )
+        ) from None

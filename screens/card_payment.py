@@ -247,9 +247,9 @@ class CardPaymentScreen(KioskScreen[None]):
 
     @work(exclusive=True, group="bank", exit_on_error=False)
     async def wait_for_bank(self, code: str) -> None:
-        facts = self.desk.facts
+        rules = self.desk.rules
         self.host.idle_held = True  # the payer is on the bank's page, maybe on a phone
-        deadline = self.host.monotonic() + facts.card_wait_seconds
+        deadline = self.host.monotonic() + rules.card_wait_seconds
         try:
             while True:
                 self.remaining = int(deadline - self.host.monotonic() + 0.999)
@@ -268,7 +268,7 @@ class CardPaymentScreen(KioskScreen[None]):
                 if self.host.monotonic() >= deadline:
                     self.timed_out()
                     return
-                await asyncio.sleep(facts.card_poll_seconds)
+                await asyncio.sleep(rules.card_poll_seconds)
         finally:
             self.host.idle_held = False
 

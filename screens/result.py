@@ -123,7 +123,7 @@ class ResultScreen(KioskScreen[None]):
                 yield Button(
                     _("Invia per e-mail"), id="email-reminder" if awaiting else "email-invoice"
                 )
-                if self.desk.facts.can_print:
+                if self.desk.rules.can_print:
                     if awaiting:
                         yield Button(_("Stampa promemoria"), id="print-reminder")
                     else:

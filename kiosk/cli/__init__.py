@@ -6,11 +6,9 @@ import sys
 from typing import Any
 
 import click
-from pydantic import ValidationError
 
 from kiosk.cli.output import EXIT_BAD_INPUT
-from kiosk.cli.state import CliState
-from kiosk.i18n import _, set_language
+from kiosk.i18n import _
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # name -> "module:attribute": imported when used, so that starting the kiosk (no subcommand)
@@ -85,8 +83,6 @@ def cli(
     Senza comandi avvia il chiosco. Codici di uscita: 0 riuscito, 1 rifiutato da una regola,
     2 uso o dati errati, 3 database non raggiungibile.
     """
-    from kiosk.settings import Settings
-
     overrides: dict[str, Any] = {}
     if demo:
         overrides["demo"] = True
@@ -109,39 +105,14 @@ def cli(
         overrides["act_as"] = act_as
     if reset_demo and not demo:
         raise click.UsageError(_("--reset vale solo insieme a --demo."))
-    try:
-        settings = Settings(**overrides)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        error = first.get("ctx", {}).get("error") if first["type"] == "value_error" else None
-        if not where:  # a rule about several settings together
-            raise click.UsageError(
-                _("impostazioni non valide: {error}").format(error=error or first["msg"])
-            ) from None
-        raise click.UsageError(
-            _("impostazione non valida ({where}): {error}").format(
-                where=where, error=error or first["msg"]
-            )
-        ) from None
-    set_language(settings.lang)
-    from kiosk import logs
-    from kiosk.privacy import private_data_dir
-
-    try:
-        private_data_dir(settings.data_dir)
-    except OSError as exc:
-        raise click.UsageError(
-            _("cartella dei dati non utilizzabile ({path}): {error}").format(
-                path=settings.data_dir, error=exc.strerror or exc
-            )
-        ) from None
-    logs.configure(settings.data_dir)
-    ctx.obj = CliState(settings, as_json=as_json, reset_demo=reset_demo)
     if ctx.invoked_subcommand is None:
         from kiosk.cli.start import start
 
-        ctx.invoke(start)
+        start(overrides, reset_demo=reset_demo)  # paints first, validates the settings after
+        return
+    from kiosk.cli.state import CliState, prepare
+
+    ctx.obj = CliState(prepare(overrides), as_json=as_json, reset_demo=reset_demo)
 
 
 def main() -> None:

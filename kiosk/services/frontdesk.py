@@ -17,13 +17,16 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from kiosk import refdata
+from kiosk.boot import Preview
 from kiosk.domain.model import PaymentMethod
 from kiosk.domain.money import ASSISTED_FEE_NET_CENTS, VAT_RATE_PERCENT, vat_cents
 from kiosk.errors import Unavailable, unavailable
 from kiosk.refdata import demo_logins
-from kiosk.services.port import AreaChoice, DemoLogin, KioskFacts, Link, LinkState
+from kiosk.services.port import AreaChoice, DemoLogin, DeskRules, KioskFacts, Link, LinkState
 from kiosk.services.runtime import ServiceHandle
 
 if TYPE_CHECKING:  # the ORM is imported when the database is opened, after the first paint
@@ -40,6 +43,7 @@ if TYPE_CHECKING:  # the ORM is imported when the database is opened, after the 
     )
     from kiosk.services.facade import Services
     from kiosk.services.operator_desk import OperatorFrontDesk
+    from kiosk.settings import Settings
 
 T = TypeVar("T")
 log = logging.getLogger("kiosk.link")
@@ -59,16 +63,54 @@ CORE_MODULES = (
 CONNECT_WAIT = 5.0  # seconds a call waits for the first connection before giving up
 
 
+class _FactsSource(Protocol):
+    @property
+    def demo(self) -> bool: ...
+    @property
+    def kiosk_mode(self) -> bool: ...
+    @property
+    def refdata_dir(self) -> Path: ...
+
+
+def make_facts(source: _FactsSource, reference: refdata.ReferenceData) -> KioskFacts:
+    """The kiosk's facts from the reference data and three settings (or their preview)."""
+    logins: tuple[DemoLogin, ...] = ()
+    if source.demo and not source.kiosk_mode:
+        logins = tuple(DemoLogin(u, p, r) for u, p, r in demo_logins(source.refdata_dir))
+    return KioskFacts(
+        contacts=reference.contacts,
+        areas=tuple(AreaChoice(a.code, a.name) for a in reference.areas),
+        default_area=reference.default_area,
+        vat_rate_percent=VAT_RATE_PERCENT,
+        assisted_fee_net_cents=ASSISTED_FEE_NET_CENTS,
+        assisted_fee_vat_cents=vat_cents(ASSISTED_FEE_NET_CENTS),
+        demo=source.demo,
+        demo_logins=logins,
+    )
+
+
 class FrontDesk:
+    """The kiosk's `Desk`. Built on a `ServiceHandle`, or (the kiosk started from the CLI) on
+    the settings' preview and an `opener`: then `settle(settings)` opens the handle once the
+    settings are validated, after the first paint, and before the link is first up."""
+
     def __init__(
         self,
-        handle: ServiceHandle,
+        handle: ServiceHandle | None,
         *,
         monotonic: Callable[[], float] = time.monotonic,
         retry_first: float = 2.0,
         retry_max: float = 30.0,
+        first: Preview | None = None,
+        opener: Callable[[Settings], ServiceHandle] | None = None,
     ) -> None:
-        self.handle = handle
+        assert handle is not None or (first is not None and opener is not None)
+        self._handle = handle
+        self._first = first
+        self._opener = opener
+        self._settled = asyncio.Event()
+        if handle is not None:
+            self._settled.set()
         self.monotonic = monotonic
         self.retry_first = retry_first
         self.retry_max = retry_max
@@ -81,27 +123,38 @@ class FrontDesk:
         self._lost = asyncio.Event()
         self._listeners: list[Callable[[LinkState], None]] = []
 
+    @property
+    def handle(self) -> ServiceHandle:
+        if self._handle is None:
+            raise unavailable()  # the settings are being validated (a fraction of a second)
+        return self._handle
+
+    def settle(self, settings: Settings) -> None:
+        """The validated settings: open the handle on them (the deferred start)."""
+        if self._handle is None:
+            assert self._opener is not None
+            self._handle = self._opener(settings)
+            self.retry_first = settings.db_retry_seconds
+            self.__dict__.pop("facts", None)  # made again from the settings themselves
+        self._settled.set()
+
     # --- what the screens see before any database call -------------------------------------
 
     @cached_property
     def facts(self) -> KioskFacts:
-        settings, reference = self.handle.settings, self.handle.refdata
-        logins: tuple[DemoLogin, ...] = ()
-        if settings.demo and not settings.kiosk_mode:
-            logins = tuple(DemoLogin(u, p, r) for u, p, r in demo_logins(settings.refdata_dir))
-        return KioskFacts(
-            contacts=reference.contacts,
-            areas=tuple(AreaChoice(a.code, a.name) for a in reference.areas),
-            default_area=reference.default_area,
-            vat_rate_percent=VAT_RATE_PERCENT,
-            assisted_fee_net_cents=ASSISTED_FEE_NET_CENTS,
-            assisted_fee_vat_cents=vat_cents(ASSISTED_FEE_NET_CENTS),
-            activation_delay_hours=settings.activation_delay_hours,
+        if self._handle is None:  # before the settings are validated: from their preview
+            assert self._first is not None
+            return make_facts(self._first, refdata.load(self._first.refdata_dir))
+        settings = self._handle.settings
+        return make_facts(settings, self._handle.refdata)
+
+    @property
+    def rules(self) -> DeskRules:
+        settings = self.handle.settings
+        return DeskRules(
             card_wait_seconds=settings.card_wait_seconds,
             card_poll_seconds=settings.card_poll_seconds,
             can_print=settings.print_command is not None,
-            demo=settings.demo,
-            demo_logins=logins,
         )
 
     # --- the link to the database -------------------------------------------------------------
@@ -130,10 +183,12 @@ class FrontDesk:
         self.handle.enter()
 
     async def close(self) -> None:
-        await self.handle.close()
+        if self._handle is not None:  # never opened when the settings were bad
+            await self._handle.close()
 
     async def keep_connected(self) -> None:
         """Open the database, and reopen it whenever a call finds it gone; runs until cancelled."""
+        await self._settled.wait()
         delay = self.retry_first
         await asyncio.to_thread(_import_the_core)
         if not self.handle.entered:

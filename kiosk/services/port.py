@@ -46,8 +46,9 @@ class DemoLogin:
 
 @dataclass(frozen=True, slots=True)
 class KioskFacts:
-    """What the kiosk states before any database call: contacts, prices of the desk, the areas
-    one can register in, the demo logins (demo mode only, never in kiosk mode)."""
+    """What the kiosk states before any database call, from the reference data alone (the
+    welcome page shows it before the settings are validated): contacts, prices of the desk, the
+    areas one can register in, the demo logins (demo mode only, never in kiosk mode)."""
 
     contacts: Contacts
     areas: tuple[AreaChoice, ...]
@@ -55,16 +56,22 @@ class KioskFacts:
     vat_rate_percent: int
     assisted_fee_net_cents: int
     assisted_fee_vat_cents: int
-    activation_delay_hours: int
-    card_wait_seconds: float
-    card_poll_seconds: float
-    can_print: bool = False  # a print command is configured: the result offers printing
     demo: bool = False
     demo_logins: tuple[DemoLogin, ...] = ()
 
     @property
     def assisted_fee_gross_cents(self) -> int:
         return self.assisted_fee_net_cents + self.assisted_fee_vat_cents
+
+
+@dataclass(frozen=True, slots=True)
+class DeskRules:
+    """How this desk is configured (the validated settings): known once the database link is
+    up, which is before any screen that needs them."""
+
+    card_wait_seconds: float  # how long the card screen waits for the bank
+    card_poll_seconds: float  # how often it asks for the order's state meanwhile
+    can_print: bool = False  # a print command is configured: the result offers printing
 
 
 class Link(StrEnum):
@@ -87,6 +94,11 @@ class Desk(Protocol):
 
     @property
     def facts(self) -> KioskFacts: ...
+
+    @property
+    def rules(self) -> DeskRules:
+        """The desk's configured rules (available once the settings are validated)."""
+        ...
 
     @property
     def operator(self) -> OperatorDesk:

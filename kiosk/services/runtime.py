@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 from kiosk import refdata
 from kiosk.clock import Clock
 from kiosk.refdata import ReferenceData
-from kiosk.settings import Settings
 
 if TYPE_CHECKING:  # the ORM is imported when the database is opened, after the kiosk's first paint
     from kiosk.payments.gateway import CardGateway
     from kiosk.services.context import ServiceContext
     from kiosk.services.facade import Services
+    from kiosk.settings import Settings
 
 
 def make_context(
