@@ -4,6 +4,7 @@ what each action changes and audits with the operator; refusals that change noth
 
 from __future__ import annotations
 
+import functools
 import json
 import shlex
 import sys
@@ -84,10 +85,9 @@ async def test_the_page_shows_everything_about_a_subscriber(
     assert page.has_password and page.login_held_until is None
     boxes = {b.address: b for b in page.account.mailboxes}
     assert set(boxes) == {RENEWABLE, TOO_EARLY, SOSPESA, CESSATA}
-    assert boxes[RENEWABLE].open_order is not None
-    assert boxes[RENEWABLE].open_order.status is OrderStatus.PAID
-    assert boxes[SOSPESA].open_order is not None
-    assert boxes[SOSPESA].open_order.code == story["pending"]
+    paid, pending = boxes[RENEWABLE].open_order, boxes[SOSPESA].open_order
+    assert paid is not None and paid.status is OrderStatus.PAID
+    assert pending is not None and pending.code == story["pending"]
     assert page.account.balance_cents == 0
     assert [(e.kind, e.order_code) for e in page.ledger] == [
         ("debit", story["paid"]),
@@ -105,7 +105,7 @@ async def test_the_page_shows_everything_about_a_subscriber(
 
 async def test_the_page_is_for_operators_only(demo: Services) -> None:
     for actor in (USER, "avv.rossi", "nessuno"):
-        error = await refused(lambda a=actor: demo.subscribers.page(USER, operator=a))
+        error = await refused(functools.partial(demo.subscribers.page, USER, operator=actor))
         assert isinstance(error, Refusal) and error.reason == "not_operator", error
     assert (await demo.subscribers.page(USER, operator="admin.demo")).account.userid == USER
 
@@ -173,7 +173,7 @@ async def test_link_refusals_change_nothing(demo: Services) -> None:
     }
     for pec, reason in cases.items():
         error = await refused(
-            lambda p=pec: demo.subscribers.link_mailbox(USER, p, operator=OPERATOR)
+            functools.partial(demo.subscribers.link_mailbox, USER, pec, operator=OPERATOR)
         )
         assert isinstance(error, Refusal) and error.reason == reason, (pec, error)
         assert "avv.rossi" in error.message if reason == "owned_elsewhere" else True
@@ -260,7 +260,7 @@ async def test_print_the_reminder_and_the_invoice(
     document = await demo.subscribers.print_document(
         USER, story["paid"], DocumentKind.INVOICE, operator=OPERATOR
     )
-    assert json.loads(printed.read_text()) == [str(document.path)]
+    assert json.loads(printed.read_text()) == [str(document.path)]  # noqa: ASYNC240
     await demo.subscribers.print_document(
         USER, story["pending"], DocumentKind.REMINDER, operator=OPERATOR
     )
@@ -283,7 +283,7 @@ async def test_document_refusals_change_nothing(demo: Services, story: dict[str,
     ]
     for userid, code, kind, actor, reason in cases:
         for call in (demo.subscribers.email_document, demo.subscribers.print_document):
-            error = await refused(lambda c=call: c(userid, code, kind, operator=actor))  # type: ignore[misc]
+            error = await refused(functools.partial(call, userid, code, kind, operator=actor))
             assert isinstance(error, Refusal) and error.reason == reason, (code, kind, error)
     assert await snapshot() == before
 
@@ -331,6 +331,6 @@ async def test_order_refusals_change_nothing(demo: Services, story: dict[str, st
     ]
     for code, actor, reason in cases:
         for call in (demo.subscribers.cancel_order, demo.subscribers.reissue_order):
-            error = await refused(lambda c=call: c(USER, code, operator=actor))  # type: ignore[misc]
+            error = await refused(functools.partial(call, USER, code, operator=actor))
             assert isinstance(error, Refusal) and error.reason == reason, (code, error)
     assert await snapshot() == before
