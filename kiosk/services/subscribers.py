@@ -143,9 +143,7 @@ class SubscriberDeskService:
 
         entries = PrepaidEntry.filter(account__subscriber_id=user.id)
         ledger_rows = await entries.order_by("-created_at", "-id").limit(PAGE_LIMIT)
-        codes_by_id = dict(
-            await Order.filter(subscriber_id=user.id).values_list("id", "code")
-        )
+        codes_by_id = dict(await Order.filter(subscriber_id=user.id).values_list("id", "code"))
         ledger = tuple(
             LedgerLine(
                 e.created_at,
