@@ -60,6 +60,9 @@ class Reason(StrEnum):
     NO_TAX_CODE = "no_tax_code"  # FatturaPA needs the customer's codice fiscale
     PRINT_DISABLED = "print_disabled"
     PRINT_FAILED = "print_failed"
+    # the help desk
+    ALREADY_LINKED = "already_linked"  # the mailbox is already this subscriber's
+    OWNED_ELSEWHERE = "owned_elsewhere"  # the mailbox belongs to another person
 
 
 class KioskError(Exception):

@@ -261,9 +261,12 @@ class OutboxService:
     # --- documents by e-mail ----------------------------------------------------------------
 
     @guarded
-    async def email_document(self, order_code: str, kind: DocumentKind) -> EmailedDocument:
+    async def email_document(
+        self, order_code: str, kind: DocumentKind, *, actor: str | None = None
+    ) -> EmailedDocument:
         """Queue the reminder or the invoice (PDF attached) to the subscriber's e-mail on
-        record. The document is made now, so what cannot be made is refused at once."""
+        record. The document is made now, so what cannot be made is refused at once. `actor`:
+        the operator who sends it (the subscriber themself by default)."""
         from kiosk.services.documents import DocumentService
 
         documents = DocumentService(self.ctx)
@@ -288,7 +291,9 @@ class OutboxService:
                 template="document",
                 params={"order": code, "kind": kind.value, "lang": holder.lang},
             )
-            await audit(now, "mail.document", actor=holder.userid, subject=code, kind=kind.value)
+            await audit(
+                now, "mail.document", actor=actor or holder.userid, subject=code, kind=kind.value
+            )
             return holder.email
 
         address = await self.ctx.atomic(work)

@@ -26,7 +26,7 @@ UPDATES: dict[str, tuple[str, ...]] = {
     "price": ("net_cents",),  # reference data sync
     # recovery, registration binding an imported subscriber; the language mail is written in
     "subscriber": ("password_hash", "lang"),
-    "mailbox": ("expiry_date",),  # activation
+    "mailbox": ("expiry_date", "owner_id"),  # activation; the help desk links a mailbox
     "prepaid_account": ("balance_cents",),
     "renewal_order": ("status", "paid_at", "activation_due_at", "activated_at", "cancelled_at"),
     "invoice_counter": ("last_number",),

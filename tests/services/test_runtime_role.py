@@ -25,12 +25,13 @@ from kiosk.services.runtime import open_services
 from kiosk.services.setup import load_demo
 from kiosk.settings import Settings
 from kiosk.store.db import migrate
+from kiosk.store.models import Subscriber
 from tests import dbs
 from tests.bank import free_port, pay, running_bank, running_shop, wired
 from tests.cli.helpers import FAST_HASHING, ROOT
 from tests.cli.pgdb import dsn, execute, with_user
 from tests.conftest import DATA
-from tests.services.conftest import RENEWABLE, ROSSI, SOSPESA
+from tests.services.conftest import RENEWABLE, ROSSI, SOSPESA, TOO_EARLY
 from tests.smtp import smtp_server, smtp_settings
 from tests.statements import camt, credit
 
@@ -103,6 +104,20 @@ async def test_the_runtime_role_runs_the_kiosk_and_cannot_rewrite_history(
             await svc.auth.login("avv.demo", "sbagliata-123")
         await svc.auth.unlock("avv.demo", actor="admin.demo")
         await svc.auth.request_recovery("avv.demo")
+        # the help desk's subscriber page: a recovery code, a mailbox linked to the same
+        # person's second account (the mailbox's holder changes)
+        await svc.subscribers.send_recovery("avv.demo", operator="operatore.demo")
+        first = await Subscriber.get(userid="avv.demo")
+        await Subscriber.create(
+            userid="maria.bis",
+            nominativo=first.nominativo,
+            codice_fiscale=first.codice_fiscale,
+            email="maria.bis@example.org",
+            area_id=first.area_id,
+            created_at=clock.now(),
+        )
+        await svc.subscribers.link_mailbox("maria.bis", TOO_EARLY, operator="operatore.demo")
+        assert (await svc.subscribers.page("maria.bis", operator="admin.demo")).account.mailboxes
         await svc.exit_pin.set_pin("97531086", actor="admin.demo")
         assert not await svc.exit_pin.check("11111111")
         assert await svc.exit_pin.check("97531086")
@@ -179,7 +194,7 @@ def test_a_role_name_that_is_not_an_identifier_is_bad_input(tmp_path: Path) -> N
         assert "Nome di ruolo non valido" in result.stderr and "Traceback" not in result.stderr
     printed = pec_kiosk("sqlite://:memory:", tmp_path, "db", "grant", "kiosk_app")
     assert printed.returncode == 0
-    assert 'GRANT UPDATE (expiry_date) ON mailbox TO "kiosk_app";' in printed.stdout
+    assert 'GRANT UPDATE (expiry_date, owner_id) ON mailbox TO "kiosk_app";' in printed.stdout
     assert "prepaid_entry TO" in printed.stdout
     assert "UPDATE" not in "".join(
         line for line in printed.stdout.splitlines() if " ON prepaid_entry " in line
