@@ -92,7 +92,7 @@ class SubscriberScreen(KioskScreen[None]):
                 for button_id, label in buttons:
                     button = Button(label, id=button_id)
                     if button_id.startswith("print-"):
-                        button.display = self.desk.facts.can_print
+                        button.display = self.desk.rules.can_print
                     yield button
 
     def on_mount(self) -> None:
@@ -315,7 +315,7 @@ class SubscriberScreen(KioskScreen[None]):
         self.send(self._kind(), printed=False)
 
     def action_print(self) -> None:
-        if not self.desk.facts.can_print:
+        if not self.desk.rules.can_print:
             self.say(_("La stampa non è configurata su questa postazione."), "error")
             return
         self.send(self._kind(), printed=True)
