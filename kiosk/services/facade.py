@@ -5,6 +5,7 @@ from __future__ import annotations
 from kiosk.payments.gateway import BankClient, CardGateway
 from kiosk.services.accounts import AccountService
 from kiosk.services.auth import AuthService
+from kiosk.services.callbacks import CallbackService
 from kiosk.services.cardpay import CardPaymentService
 from kiosk.services.consistency import ConsistencyService
 from kiosk.services.context import ServiceContext
@@ -13,10 +14,12 @@ from kiosk.services.exitpin import ExitPinService
 from kiosk.services.imports import ImportService
 from kiosk.services.outbox import OutboxService
 from kiosk.services.payments import PaymentService
+from kiosk.services.radar import RadarService
 from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.reminders import ReminderService
 from kiosk.services.renewal import RenewalService
+from kiosk.services.takings import TakingsService
 
 
 def bank_client(ctx: ServiceContext) -> BankClient:
@@ -47,6 +50,9 @@ class Services:
         self.documents = DocumentService(ctx)
         self.consistency = ConsistencyService(ctx)
         self.reminders = ReminderService(ctx)
+        self.callbacks = CallbackService(ctx)
+        self.radar = RadarService(ctx)
+        self.takings = TakingsService(ctx)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

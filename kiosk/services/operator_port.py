@@ -7,8 +7,48 @@ operator (`operator`, a userid) so that the services can check the role and audi
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Protocol
+
+from kiosk.services.desk_views import (
+    CallbackEntry,
+    CallbackQueue,
+    Radar,
+    ReminderSend,
+    Takings,
+    TakingsFile,
+)
 
 
 class OperatorDesk(Protocol):
     """Everything an operator screen may ask of the core (methods added per feature)."""
+
+    # --- the callback queue (kiosk.services.callbacks) ----------------------------------------
+
+    async def callback_queue(
+        self, operator: str, *, status: str = "open", mine: bool = False, text: str = ""
+    ) -> CallbackQueue: ...
+
+    async def callback_entry(self, operator: str, key: str) -> CallbackEntry: ...
+
+    async def take_callback(self, operator: str, key: str) -> CallbackEntry: ...
+
+    async def note_callback(self, operator: str, key: str, text: str) -> CallbackEntry: ...
+
+    async def close_callback(self, operator: str, key: str, outcome: str) -> CallbackEntry: ...
+
+    # --- the expiry radar (kiosk.services.radar) ----------------------------------------------
+
+    async def expiry_radar(
+        self, operator: str, area: str, days: int, sort: str = "expiry"
+    ) -> Radar: ...
+
+    async def send_expiry_reminders(self, operator: str, pecs: list[str]) -> ReminderSend: ...
+
+    # --- the day's takings (kiosk.services.takings) -------------------------------------------
+
+    async def takings(self, operator: str, on: date | None = None) -> Takings: ...
+
+    async def takings_pdf(self, operator: str, on: date | None = None) -> TakingsFile: ...
+
+    async def print_takings(self, operator: str, on: date | None = None) -> TakingsFile: ...
