@@ -49,7 +49,7 @@ def _show(entry: CallbackEntry, as_json: bool) -> None:
 @click.command("list")
 @click.option(
     "--status",
-    type=click.Choice(["open", "taken", "closed", "all"]),
+    type=click.Choice(["active", "open", "taken", "closed", "all"]),
     default="open",
     show_default=True,
     help="Quali richieste (open comprende le caselle uscite da poco dalla finestra).",

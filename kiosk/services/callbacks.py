@@ -41,7 +41,7 @@ WINDOW_LOOKBACK_DAYS = 90  # boxes whose window closed in these last days join t
 LIST_LIMIT = 200
 ORIGIN_RACE = "callback_request.origin_key"
 ACTIVE = (CallbackStatus.OPEN.value, CallbackStatus.TAKEN.value)
-FILTERS = ("open", "taken", "closed", "all")
+FILTERS = ("active", "open", "taken", "closed", "all")
 
 
 def window_key(box: Mailbox) -> str:
@@ -68,13 +68,14 @@ class CallbackService:
         text: str = "",
         limit: int = LIST_LIMIT,
     ) -> CallbackQueue:
-        """The queue: `status` open (with the boxes past the window), taken, closed or all;
+        """The queue: `status` open (with the boxes past the window), taken, active (open and
+        taken), closed or all;
         `mine`: only the operator's own; `text`: part of the address or of the userid."""
         me, _role = await require_staff(operator)
         if status not in FILTERS:
             raise InvalidInput(
                 "status",
-                _("Stato non valido: {value} (open, taken, closed, all).").format(value=status),
+                _("Stato non valido: {value} (active, open, taken, closed, all).").format(value=status),
             )
         if not 1 <= limit <= 1000:
             raise InvalidInput("limit", _("Il numero di righe va da 1 a 1000."))
@@ -84,6 +85,8 @@ class CallbackService:
             rows = rows.filter(status="open")
         elif status == "taken":
             rows = rows.filter(status="taken")
+        elif status == "active":
+            rows = rows.filter(status__in=ACTIVE)
         elif status == "closed":
             rows = rows.filter(status__in=("closed", "done"))
         if mine:
@@ -98,7 +101,7 @@ class CallbackService:
         found = found[:limit]
         expiries = await self._expiries([r.pec_address for r in found])
         entries = [self._entry(r, expiries.get(r.pec_address)) for r in found]
-        if status in ("open", "all") and not mine:
+        if status in ("active", "open", "all") and not mine:
             room = limit - len(entries)
             window, more = await self._window_entries(text, room)
             entries += window

@@ -22,9 +22,10 @@ from kiosk.services.desk_views import CallbackEntry, CallbackQueue
 from screens.base import KioskScreen, service_call
 from screens.widgets.literal import literal
 
-FILTERS = ("open", "taken", "closed", "all")
+FILTERS = ("active", "open", "taken", "closed", "all")
 FILTER_LABELS = {
-    "open": N_("da gestire"),
+    "active": N_("da gestire o in carico"),
+    "open": N_("da prendere"),
     "taken": N_("in carico"),
     "closed": N_("chiuse"),
     "all": N_("tutte"),
@@ -52,7 +53,7 @@ class CallbackQueueScreen(KioskScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.filter = "open"
+        self.filter = "active"
         self.queue: CallbackQueue | None = None
         self.current: CallbackEntry | None = None
 
