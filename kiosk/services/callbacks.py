@@ -75,7 +75,9 @@ class CallbackService:
         if status not in FILTERS:
             raise InvalidInput(
                 "status",
-                _("Stato non valido: {value} (active, open, taken, closed, all).").format(value=status),
+                _("Stato non valido: {value} (active, open, taken, closed, all).").format(
+                    value=status
+                ),
             )
         if not 1 <= limit <= 1000:
             raise InvalidInput("limit", _("Il numero di righe va da 1 a 1000."))

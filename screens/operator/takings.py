@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Static
 
 from kiosk.domain import validation
-from kiosk.i18n import N_, _, day, money
+from kiosk.i18n import N_, _, _n, day, money
 from kiosk.services.desk_views import Takings, TakingsTotal
 from screens.base import KioskScreen, service_call
 from screens.widgets.literal import literal
@@ -76,9 +76,11 @@ class TakingsScreen(KioskScreen[None]):
         self.takings = takings
         self.query_one("#total", Static).update(
             literal(
-                _("Incassi del {day}: {total} ({n} pagamenti)").format(
-                    day=day(takings.day), total=money(takings.total_cents), n=takings.count
+                _("Incassi del {day}: {total}").format(
+                    day=day(takings.day), total=money(takings.total_cents)
                 )
+                + " "
+                + _n("({n} pagamento)", "({n} pagamenti)", takings.count).format(n=takings.count)
             )
         )
         self._fill("#methods", takings.by_method)

@@ -41,7 +41,9 @@ def test_takings_text_json_and_pdf(demo_db: Kiosk, tmp_path: Path) -> None:
     order = demo_db.ok("renewal", "order", DEMO_USER, SOSPESA, "--method", "bonifico")
     total = order["total_cents"]
     euros = f"{total // 100},{total % 100:02d}"
-    demo_db.ok("payments", "confirm", order["order_code"], "--amount", euros, "--reference", "CRO 1")
+    demo_db.ok(
+        "payments", "confirm", order["order_code"], "--amount", euros, "--reference", "CRO 1"
+    )
     data = demo_db.ok("takings", env=OP)
     assert data["day"] == "2026-11-25" and data["total_cents"] == total and data["count"] == 1
     assert data["by_method"] == [

@@ -99,9 +99,7 @@ async def test_taken_by_another_refused_unless_admin(demo: Services) -> None:
     assert event.actor == ADMIN and event.details["previous"] == OP
 
 
-async def test_notes_append_with_who_and_when_then_close(
-    demo: Services, clock: FixedClock
-) -> None:
+async def test_notes_append_with_who_and_when_then_close(demo: Services, clock: FixedClock) -> None:
     await add_operator(demo)
     entry = await demo.callbacks.take(OP, CESSATA)
     await demo.callbacks.add_note(OP, entry.key, "  Non risponde,   riprovare  ")
@@ -126,9 +124,7 @@ async def test_notes_append_with_who_and_when_then_close(
     with pytest.raises(Refusal):
         await demo.callbacks.take(OP, CESSATA)  # the box's closed request, not a new one
     assert (await demo.callbacks.queue(OP)).entries == ()  # closed: off the open queue
-    assert [e.key for e in (await demo.callbacks.queue(OP, status="closed")).entries] == [
-        entry.key
-    ]
+    assert [e.key for e in (await demo.callbacks.queue(OP, status="closed")).entries] == [entry.key]
     assert [e.key for e in (await demo.callbacks.queue(OP, status="taken")).entries] == []
     event = await AuditEvent.get(action="callback.closed")
     assert event.actor == OP and event.details["outcome"] == "Rinnovata dal Supporto Vendite"
@@ -197,7 +193,11 @@ async def test_radar_window_and_sort(demo: Services) -> None:
     assert [r.days_left for r in radar.rows] == [10, 20, 25]
     assert all(r.state == "attiva" for r in radar.rows)
     by_name = await demo.radar.scan(OP, NOCERA, 30, "name")
-    assert [r.nominativo for r in by_name.rows] == ["Avv. Alfa", "Avv. Maria Demo", "Avv. Zeta Ultimo"]
+    assert [r.nominativo for r in by_name.rows] == [
+        "Avv. Alfa",
+        "Avv. Maria Demo",
+        "Avv. Zeta Ultimo",
+    ]
     by_userid = await demo.radar.scan(OP, NOCERA, 30, "userid")
     assert [r.userid for r in by_userid.rows] == ["avv.alfa", "avv.demo", "avv.zeta"]
     wide = await demo.radar.scan(OP, NOCERA, 365)
