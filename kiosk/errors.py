@@ -52,6 +52,10 @@ class Reason(StrEnum):
     UNKNOWN_MAIL = "unknown_mail"  # no outbox message with that number
     MAIL_NOT_FAILED = "mail_not_failed"  # `outbox retry` of a message that has not failed
     RENEWABLE = "renewable"
+    # the help desk's queues
+    UNKNOWN_CALLBACK = "unknown_callback"
+    CALLBACK_TAKEN = "callback_taken"  # taken by another operator
+    CALLBACK_CLOSED = "callback_closed"
     DEMO_PRESENT = "demo_present"
     # documents and printing
     NOT_OFFLINE = "not_offline"  # a payment reminder is for bonifico, bollettino, assegno

@@ -30,6 +30,7 @@ COMMANDS = {
     "serve": "kiosk.cli.serve:serve",
     "outbox": "kiosk.cli.outbox:outbox",
     "reminders": "kiosk.cli.outbox:reminders",
+    "takings": "kiosk.cli.desk:takings",
 }
 
 

@@ -274,6 +274,18 @@ def callbacks_add(pec: str, phone: str, note: str, as_json: bool) -> None:
         table([(_("Richiesta"), str(view.id)), (_("Casella"), view.pec)])
 
 
+def _queue_commands() -> None:
+    """list, take, note, close: the help desk's queue (kiosk.cli.desk)."""
+    from kiosk.cli import desk
+
+    for command in (desk.callbacks_list, desk.callbacks_take, desk.callbacks_note):
+        callbacks.add_command(command)
+    callbacks.add_command(desk.callbacks_close)
+
+
+_queue_commands()
+
+
 async def _accounts(services: Services) -> list[AccountView]:
     return await services.accounts.all_accounts()
 

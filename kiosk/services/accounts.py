@@ -226,7 +226,9 @@ class AccountService:
         note = validation.free_text(note, "note", validation.NOTE_MAX)
 
         async def work() -> CallbackRequest:
-            existing = await CallbackRequest.filter(pec_address=address, status="open").first()
+            existing = await CallbackRequest.filter(
+                pec_address=address, status__in=("open", "taken")
+            ).first()
             if existing is not None:
                 return existing
             request = await CallbackRequest.create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kiosk.payments.gateway import BankClient, CardGateway
 from kiosk.services.accounts import AccountService
 from kiosk.services.auth import AuthService
+from kiosk.services.callbacks import CallbackService
 from kiosk.services.cardpay import CardPaymentService
 from kiosk.services.consistency import ConsistencyService
 from kiosk.services.context import ServiceContext
@@ -13,11 +14,13 @@ from kiosk.services.exitpin import ExitPinService
 from kiosk.services.imports import ImportService
 from kiosk.services.outbox import OutboxService
 from kiosk.services.payments import PaymentService
+from kiosk.services.radar import RadarService
 from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.reminders import ReminderService
 from kiosk.services.renewal import RenewalService
 from kiosk.services.subscribers import SubscriberDeskService
+from kiosk.services.takings import TakingsService
 
 
 def bank_client(ctx: ServiceContext) -> BankClient:
@@ -56,6 +59,9 @@ class Services:
             documents=self.documents,
             outbox=self.outbox,
         )
+        self.callbacks = CallbackService(ctx)
+        self.radar = RadarService(ctx)
+        self.takings = TakingsService(ctx)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

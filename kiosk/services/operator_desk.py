@@ -3,8 +3,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
+from kiosk.services.desk_views import (
+    CallbackEntry,
+    CallbackQueue,
+    Radar,
+    ReminderSend,
+    Takings,
+    TakingsFile,
+)
 from kiosk.services.dto import DocumentFile, DocumentKind, EmailedDocument, MailboxView, OrderView
 from kiosk.services.subscriber_dto import SubscriberPage
 
@@ -60,3 +69,45 @@ class OperatorFrontDesk:
         return await self._call(
             lambda s: s.subscribers.reissue_order(userid, order_code, operator=operator)
         )
+
+    # --- the callback queue -----------------------------------------------------------------
+
+    async def callback_queue(
+        self, operator: str, *, status: str = "open", mine: bool = False, text: str = ""
+    ) -> CallbackQueue:
+        return await self._call(
+            lambda s: s.callbacks.queue(operator, status=status, mine=mine, text=text)
+        )
+
+    async def callback_entry(self, operator: str, key: str) -> CallbackEntry:
+        return await self._call(lambda s: s.callbacks.entry(operator, key))
+
+    async def take_callback(self, operator: str, key: str) -> CallbackEntry:
+        return await self._call(lambda s: s.callbacks.take(operator, key))
+
+    async def note_callback(self, operator: str, key: str, text: str) -> CallbackEntry:
+        return await self._call(lambda s: s.callbacks.add_note(operator, key, text))
+
+    async def close_callback(self, operator: str, key: str, outcome: str) -> CallbackEntry:
+        return await self._call(lambda s: s.callbacks.close(operator, key, outcome))
+
+    # --- the expiry radar -------------------------------------------------------------------
+
+    async def expiry_radar(
+        self, operator: str, area: str, days: int, sort: str = "expiry"
+    ) -> Radar:
+        return await self._call(lambda s: s.radar.scan(operator, area, days, sort))
+
+    async def send_expiry_reminders(self, operator: str, pecs: list[str]) -> ReminderSend:
+        return await self._call(lambda s: s.radar.send_reminders(operator, pecs))
+
+    # --- the day's takings ------------------------------------------------------------------
+
+    async def takings(self, operator: str, on: date | None = None) -> Takings:
+        return await self._call(lambda s: s.takings.day(operator, on))
+
+    async def takings_pdf(self, operator: str, on: date | None = None) -> TakingsFile:
+        return await self._call(lambda s: s.takings.report(operator, on))
+
+    async def print_takings(self, operator: str, on: date | None = None) -> TakingsFile:
+        return await self._call(lambda s: s.takings.print_report(operator, on))

@@ -10,6 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # named in annotations only: imported after the kiosk's first paint
+    from datetime import date
+
+    from kiosk.services.desk_views import (
+        CallbackEntry,
+        CallbackQueue,
+        Radar,
+        ReminderSend,
+        Takings,
+        TakingsFile,
+    )
     from kiosk.services.dto import (
         DocumentFile,
         DocumentKind,
@@ -50,3 +60,33 @@ class OperatorDesk(Protocol):
     async def reissue_subscriber_order(
         self, userid: str, order_code: str, *, operator: str
     ) -> OrderView: ...
+
+    # --- the callback queue (kiosk.services.callbacks) ----------------------------------------
+
+    async def callback_queue(
+        self, operator: str, *, status: str = "open", mine: bool = False, text: str = ""
+    ) -> CallbackQueue: ...
+
+    async def callback_entry(self, operator: str, key: str) -> CallbackEntry: ...
+
+    async def take_callback(self, operator: str, key: str) -> CallbackEntry: ...
+
+    async def note_callback(self, operator: str, key: str, text: str) -> CallbackEntry: ...
+
+    async def close_callback(self, operator: str, key: str, outcome: str) -> CallbackEntry: ...
+
+    # --- the expiry radar (kiosk.services.radar) ----------------------------------------------
+
+    async def expiry_radar(
+        self, operator: str, area: str, days: int, sort: str = "expiry"
+    ) -> Radar: ...
+
+    async def send_expiry_reminders(self, operator: str, pecs: list[str]) -> ReminderSend: ...
+
+    # --- the day's takings (kiosk.services.takings) -------------------------------------------
+
+    async def takings(self, operator: str, on: date | None = None) -> Takings: ...
+
+    async def takings_pdf(self, operator: str, on: date | None = None) -> TakingsFile: ...
+
+    async def print_takings(self, operator: str, on: date | None = None) -> TakingsFile: ...

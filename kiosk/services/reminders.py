@@ -36,6 +36,29 @@ def reminder_key(mailbox_id: int, expiry: date, threshold: int) -> str:
     return f"expiry:{mailbox_id}:{expiry.isoformat()}:{threshold}"
 
 
+async def queue_expiry_reminder(
+    ctx: ServiceContext, box: Mailbox, *, days: int, dedupe_key: str
+) -> bool:
+    """Queue the expiry reminder of `box` (its owner loaded), at most once per `dedupe_key`
+    (inside the caller's transaction, which lists `DEDUPE` in its `retry_on`); False when
+    that key was already queued. `days`: the days left when queued (the text says the days
+    left when it is sent)."""
+    row = await queue_mail(
+        ctx,
+        kind="reminder",
+        to=box.owner.email,
+        template="expiry_reminder",
+        params={
+            "mailbox_id": box.id,
+            "expiry": box.expiry_date.isoformat(),
+            "days": days,
+            "lang": box.owner.lang,
+        },
+        dedupe_key=dedupe_key,
+    )
+    return row is not None
+
+
 class ReminderService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -69,20 +92,7 @@ class ReminderService:
                 continue
 
             async def work(key: str = key, box: Mailbox = box, threshold: int = threshold) -> bool:
-                row = await queue_mail(
-                    self.ctx,
-                    kind="reminder",
-                    to=box.owner.email,
-                    template="expiry_reminder",
-                    params={
-                        "mailbox_id": box.id,
-                        "expiry": box.expiry_date.isoformat(),
-                        "days": threshold,
-                        "lang": box.owner.lang,
-                    },
-                    dedupe_key=key,
-                )
-                return row is not None
+                return await queue_expiry_reminder(self.ctx, box, days=threshold, dedupe_key=key)
 
             if await self.ctx.atomic(work, retry_on=[DEDUPE]):
                 queued.append(box.address)

@@ -90,6 +90,9 @@ class Mailbox(Model):
 
     class Meta:
         table = "mailbox"
+        # the expiry radar (an area's boxes by expiry) and the callback queue (boxes whose
+        # window closed lately, every area)
+        indexes = (("area_id", "expiry_date"), ("expiry_date",))
 
 
 class PrepaidAccount(Model):
@@ -331,7 +334,14 @@ class AuthThrottle(Model):
 
 
 class CallbackRequest(Model):
-    """A request to be called back by Supporto Vendite about a mailbox past the window."""
+    """A request to be called back by Supporto Vendite about a mailbox past the window.
+
+    `status`: open -> taken (by `taken_by`, at `taken_at`) -> closed (by `handled_by`, at
+    `handled_at`, with its `outcome`); rows from before the queue may say `done` (closed).
+    `origin_key` is set on the requests the queue made itself for a box whose window closed
+    (`window:<mailbox id>:<expiry>`): unique, so two operators taking the same box at once
+    make one request; NULL for the requests left at the kiosk or the desk.
+    """
 
     id = fields.IntField(primary_key=True)
     subscriber: fields.ForeignKeyNullableRelation[Subscriber] = fields.ForeignKeyField(
@@ -344,9 +354,31 @@ class CallbackRequest(Model):
     created_at = fields.DatetimeField()
     handled_at = fields.DatetimeField(null=True)
     handled_by = fields.CharField(max_length=32, null=True)
+    taken_by = fields.CharField(max_length=32, null=True)
+    taken_at = fields.DatetimeField(null=True)
+    outcome = fields.CharField(max_length=500, default="", db_default="")
+    origin_key = fields.CharField(max_length=100, null=True, unique=True)
 
     class Meta:
         table = "callback_request"
+        indexes = (("status", "created_at"),)
+
+
+class CallbackNote(Model):
+    """A note on a callback request: appended, never edited (who wrote it, and when)."""
+
+    id = fields.IntField(primary_key=True)
+    request: fields.ForeignKeyRelation[CallbackRequest] = fields.ForeignKeyField(
+        "models.CallbackRequest", related_name="notes", on_delete=fields.RESTRICT
+    )
+    at = fields.DatetimeField()
+    author = fields.CharField(max_length=32)
+    text = fields.CharField(max_length=500)
+    request_id: int
+
+    class Meta:
+        table = "callback_note"
+        table_description = "A note on a callback request (appended, never edited)."
 
 
 class OutboxEmail(Model):

@@ -15,6 +15,7 @@ from typing import Any
 from textual.screen import Screen
 
 from kiosk.domain.model import Role
+from kiosk.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,4 +36,8 @@ class Section:
 
 
 # Sections register here (one line each), in the order the workspace shows them.
-SECTIONS: tuple[Section, ...] = ()
+SECTIONS: tuple[Section, ...] = (
+    Section("f3", N_("Richiamate"), "screens.operator.callbacks:CallbackQueueScreen"),
+    Section("f4", N_("Scadenze"), "screens.operator.radar:ExpiryRadarScreen"),
+    Section("f5", N_("Incassi"), "screens.operator.takings:TakingsScreen"),
+)

@@ -86,7 +86,9 @@ def test_the_preview_is_what_the_settings_read_or_nothing(
     if validated is None:  # what pydantic refuses, the preview may not read as something
         return
     plain = all(isinstance(v, bool) or v in ("it", "en") for v in toml.values())
-    if plain and all(v.lower() in {w.lower() for w in BOOL_WORDS} | {"it", "en"} for v in env.values()):
+    if plain and all(
+        v.lower() in {w.lower() for w in BOOL_WORDS} | {"it", "en"} for v in env.values()
+    ):
         assert seen is not None  # the usual spellings are previewed, not sent the slow way
 
 
