@@ -8,11 +8,13 @@ from kiosk.services.auth import AuthService
 from kiosk.services.cardpay import CardPaymentService
 from kiosk.services.consistency import ConsistencyService
 from kiosk.services.context import ServiceContext
+from kiosk.services.desk import DeskService
 from kiosk.services.documents import DocumentService
 from kiosk.services.exitpin import ExitPinService
 from kiosk.services.imports import ImportService
 from kiosk.services.outbox import OutboxService
 from kiosk.services.payments import PaymentService
+from kiosk.services.receipts import ReceiptService
 from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.reminders import ReminderService
@@ -47,6 +49,8 @@ class Services:
         self.documents = DocumentService(ctx)
         self.consistency = ConsistencyService(ctx)
         self.reminders = ReminderService(ctx)
+        self.desk = DeskService(ctx, self.renewals)
+        self.receipts = ReceiptService(self.documents)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""
