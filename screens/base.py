@@ -24,8 +24,10 @@ from textual.worker import Worker, WorkerState
 
 from kiosk.errors import InvalidInput, KioskError, Unavailable
 from kiosk.i18n import _
+from kiosk.services.desk_dto import ActingOperator
 from kiosk.services.port import Desk, Link, LinkState
 from screens.host import KioskHost
+from screens.widgets.acting_banner import ActingBanner
 from screens.widgets.bounded_input import BoundedInput
 from screens.widgets.footer import KioskFooter
 from screens.widgets.link_banner import LinkBanner
@@ -90,6 +92,7 @@ class KioskScreen(Screen[ResultT]):
                 _("Rinnovo PEC"), self.title_text() + (f" — {user.nominativo}" if user else "")
             )
             yield LinkBanner(self.host.monotonic)
+            yield ActingBanner()
         with Body(id="body"), Vertical(id="panel"):
             yield from self.compose_body()
             yield Notice(id="notice")
@@ -103,6 +106,10 @@ class KioskScreen(Screen[ResultT]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "link", self._link_changed, init=True)
+        self.watch(self.app, "acting", self._acting_changed, init=True)
+
+    def _acting_changed(self, acting: ActingOperator | None) -> None:
+        self.query_one(ActingBanner).acting = acting
 
     def _link_changed(self, old: LinkState, new: LinkState) -> None:
         self.query_one(LinkBanner).state = new

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from kiosk.services.desk_dto import ActingOperator
 from kiosk.services.dto import SessionUser
 from kiosk.services.port import Desk, LinkState
 
@@ -17,6 +18,11 @@ class KioskHost(Protocol):
 
     @property
     def link(self) -> LinkState: ...
+
+    @property
+    def acting(self) -> ActingOperator | None:
+        """A walk-in hand-over: the operator acting inside the lawyer's session (else None)."""
+        ...
 
     idle_held: bool  # True while waiting for the bank: the idle wipe waits too
 

@@ -9,9 +9,17 @@ bytes.
 from __future__ import annotations
 
 from kiosk.documents.content import ReceiptContent
-from kiosk.documents.pdf import LINE, MARGIN, _amounts, _customer, _new_pdf, _output, _seller_header
+from kiosk.documents.pdf import (
+    LINE,
+    MARGIN,
+    _amounts,
+    _customer,
+    _new_pdf,
+    _output,
+    _seller_header,
+    euro,
+)
 from kiosk.documents.pdf import _text as text
-from kiosk.documents.pdf import euro
 from kiosk.documents.seller import Seller
 from kiosk.i18n import day
 
@@ -26,7 +34,10 @@ def receipt_pdf(seller: Seller, receipt: ReceiptContent) -> bytes:
     _amounts(pdf, receipt.amounts)
 
     text(pdf, f"Pagamento: {receipt.method_label}", 11, bold=True, h=7)
-    rows = [("Importo", euro(receipt.amounts.total_cents)), ("Riferimento", receipt.payment_reference)]
+    rows = [
+        ("Importo", euro(receipt.amounts.total_cents)),
+        ("Riferimento", receipt.payment_reference),
+    ]
     if receipt.received_by:
         rows.append(("Ricevuto allo sportello da", receipt.received_by))
     if receipt.cheque is not None:

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import re
 
-from kiosk.domain import ordercode, validation
+from kiosk.domain import ordercode
 from kiosk.domain.model import PaymentMethod, Role
-from kiosk.domain.money import parse_amount
 from kiosk.errors import InvalidInput, Reason, Refusal
 from kiosk.i18n import _, money
 from kiosk.services.auth import bad_credentials
@@ -28,6 +27,7 @@ from kiosk.services.desk_dto import (
     ChequeDetails,
     DeskPaymentView,
     DeskStatus,
+    checked_cheque,
 )
 from kiosk.services.dto import Quote, SessionUser
 from kiosk.services.payments import INVOICE_RACES, record_payment
@@ -35,10 +35,6 @@ from kiosk.services.renewal import ORDER_RACES, RenewalService, operator_account
 from kiosk.services.tx import Retry, audit, guarded
 from kiosk.services.views import order_view
 from kiosk.store.models import DeskPayment, Order
-
-BANK_MAX, DRAWER_MAX = 80, 120
-_CHEQUE_NUMBER = re.compile(r"^[0-9A-Z][0-9A-Z-]{2,19}$")
-AT_DESK = (PaymentMethod.CONTANTI, PaymentMethod.ASSEGNO)
 
 
 def desk_view(row: DeskPayment, order_code: str) -> DeskPaymentView:
@@ -55,49 +51,6 @@ def desk_view(row: DeskPayment, order_code: str) -> DeskPaymentView:
         cheque_drawer=row.cheque_drawer,
         cashed_at=row.cashed_at,
     )
-
-
-def checked_cheque(cheque: ChequeDetails) -> tuple[str, str, str, int]:
-    """Bank, number, drawer and amount in cents, or the first field that is wrong."""
-    errors = cheque_errors(cheque)
-    if errors:
-        raise errors[0]
-    number = "".join(cheque.number.split()).upper()
-    return (
-        " ".join(cheque.bank.split()),
-        number,
-        " ".join(cheque.drawer.split()),
-        parse_amount(cheque.amount),
-    )
-
-
-def cheque_errors(cheque: ChequeDetails) -> list[InvalidInput]:
-    """Every field of the cheque form that is wrong, at once (the screen shows them all)."""
-    errors = []
-    for field, value, limit, missing in (
-        ("cheque_bank", cheque.bank, BANK_MAX, _("Indicare la banca dell'assegno.")),
-        ("cheque_drawer", cheque.drawer, DRAWER_MAX, _("Indicare chi ha firmato l'assegno.")),
-    ):
-        try:
-            if not validation.free_text(value, field, limit):
-                errors.append(InvalidInput(field, missing))
-        except InvalidInput as exc:
-            errors.append(exc)
-    number = "".join(cheque.number.split()).upper()
-    if not _CHEQUE_NUMBER.match(number):
-        errors.append(
-            InvalidInput(
-                "cheque_number",
-                _("Numero dell'assegno non valido: da 3 a 20 cifre o lettere."),
-            )
-        )
-    try:
-        if parse_amount(cheque.amount) <= 0:
-            raise ValueError
-    except ValueError:
-        errors.append(InvalidInput("cheque_amount", _("Importo non valido (es. 30,50).")))
-    order = {"cheque_bank": 0, "cheque_number": 1, "cheque_drawer": 2, "cheque_amount": 3}
-    return sorted(errors, key=lambda e: order[e.field])
 
 
 class DeskService:

@@ -89,7 +89,7 @@ async def test_cash_settles_the_order_at_once_with_the_operator_on_order_and_inv
     assert received.actor == OP and received.details["amount_cents"] == 4270
     assert {e.actor for e in await AuditEvent.filter(subject=order.code)} == {OP}
     # the invoice is e-mailed; no "how to pay" e-mail for money already in hand
-    kinds = await OutboxEmail.all().values_list("template", flat=True)
+    kinds = [str(t) for t in await OutboxEmail.all().values_list("template", flat=True)]
     assert "payment_received" in kinds and "order_placed" not in kinds
 
 
@@ -110,7 +110,7 @@ async def test_a_cheque_pays_the_order_and_stays_to_be_cashed_until_the_statemen
     )
     payment = await Payment.get(order__code=code)
     assert payment.reference == "ASSEGNO N. 0123456789 Banca Popolare"
-    assert "order_placed" not in await OutboxEmail.all().values_list("template", flat=True)
+    assert await OutboxEmail.filter(template="order_placed").count() == 0
     # the bank's statement: the cheque deposited, its number in the causale
     statement = camt(credit("VERS-1", "42.70", "VERSAMENTO ASSEGNO N. 0123456789"))
     dry = await demo.reconcile.import_statement(statement, dry_run=True, actor="admin.demo")
@@ -181,9 +181,7 @@ async def test_cash_is_refused_outside_the_desk(demo: Services) -> None:
 
 
 @pytest.mark.parametrize("method", [PaymentMethod.BONIFICO, PaymentMethod.PREPAID])
-async def test_other_methods_go_on_as_for_the_lawyer(
-    demo: Services, method: PaymentMethod
-) -> None:
+async def test_other_methods_go_on_as_for_the_lawyer(demo: Services, method: PaymentMethod) -> None:
     await demo.accounts.top_up("avv.demo", 5000, actor="admin.demo", reference="CRO 9")
     placed = await demo.desk.assisted_order(OP, "avv.demo", RENEWABLE, method)
     assert placed.desk is None and placed.order.operator == OP
