@@ -130,8 +130,8 @@ async def test_the_walk_in_hand_over(
     app = make_app()
     async with running(app, size) as pilot:
         await start_session(pilot)  # avv.demo at the kiosk
-        home = app.screen
-        assert isinstance(home, MailboxesScreen)
+        assert isinstance(app.screen, MailboxesScreen)
+        home: MailboxesScreen = app.screen
         assert is_shown(home.query_one("#call-operator"))
         assert not is_shown(home.query_one("#hand-back"))
         await press_button(pilot, "call-operator")
@@ -157,7 +157,8 @@ async def test_the_walk_in_hand_over(
         # act: renew the suspended box on the lawyer's behalf (the assisted renewal)
         table = home.query_one("#boxes")
         table.focus()
-        rows = [box.address for box in home.account.mailboxes]  # type: ignore[union-attr]
+        assert home.account is not None
+        rows = [box.address for box in home.account.mailboxes]
         table.move_cursor(row=rows.index(SOSPESA), animate=False)  # type: ignore[attr-defined]
         await pilot.press("r")
         await settle_all(pilot)
