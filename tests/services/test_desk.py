@@ -17,7 +17,7 @@ from kiosk.services.dto import LineOutcome
 from kiosk.services.facade import Services
 from kiosk.services.receipts import ReceiptService
 from kiosk.store.models import AuditEvent, DeskPayment, Invoice, Order, OutboxEmail, Payment
-from tests.documents import pdf_text
+from tests.documents import assert_valid_fatturapa, pdf_text, text_of
 from tests.services.conftest import RENEWABLE, ROSSI, SOSPESA
 from tests.statements import camt, credit
 
@@ -77,6 +77,8 @@ async def test_cash_settles_the_order_at_once_with_the_operator_on_order_and_inv
     assert (await demo.documents.invoice(order.invoice_number)).operator == OP
     text = pdf_text((await demo.documents.invoice_pdf(order.code)).path)
     assert f"operatore {OP}" in text and "Servizio di rinnovo assistito" in text
+    root = assert_valid_fatturapa((await demo.documents.invoice_xml(order.code)).path)
+    assert text_of(root, ".//ModalitaPagamento") == "MP01"  # contanti
     # the audit names the operator, and the lawyer it was done for, inside a hand-over
     [placed_event] = await audits("assisted.order")
     assert placed_event.actor == OP and placed_event.subject == order.code
