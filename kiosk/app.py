@@ -26,12 +26,19 @@ from kiosk.services.frontdesk import FrontDesk
 from kiosk.services.port import Desk, Link, LinkState
 from screens.host import KioskHost
 from screens.idle import IdleWarning
-from screens.messages import GoHome, SessionEnded, SessionStarted
+from screens.messages import (
+    GoHome,
+    HandoverFinished,
+    HandoverStarted,
+    SessionEnded,
+    SessionStarted,
+)
 from screens.pin import PinScreen
 from screens.welcome import WelcomeScreen
 
 # the DTOs are only named in annotations: their module is imported after the first paint
 if TYPE_CHECKING:
+    from kiosk.services.desk_dto import ActingOperator
     from kiosk.services.dto import SessionUser
     from kiosk.settings import Settings
 
@@ -68,6 +75,8 @@ class KioskApp(App[None]):
     ]
 
     session: reactive[SessionUser | None] = reactive(None)
+    # a walk-in hand-over: the operator acting inside this session, for its lawyer
+    acting: reactive[ActingOperator | None] = reactive(None)
     link: reactive[LinkState] = reactive(LinkState(Link.CONNECTING))
 
     def __init__(
@@ -253,8 +262,35 @@ class KioskApp(App[None]):
         if self.home is not None:
             self.home.pop_until_active()
 
+    # --- the walk-in hand-over: an operator acts inside this session (screens.operator) ------
+
+    async def on_handover_started(self, message: HandoverStarted) -> None:
+        if self.session is not None:
+            from kiosk.services.desk_dto import ActingOperator
+
+            self.acting = ActingOperator(message.operator, self.session)
+            self.on_go_home(GoHome())
+
+    async def on_handover_finished(self, message: HandoverFinished) -> None:
+        """Restituisci: the lawyer's own session again; Termina: the session ends."""
+        self.acting = None
+        if message.how == "ended":
+            await self.end_session("logout")
+        else:
+            self.on_go_home(GoHome())
+
     async def end_session(self, reason: str = "logout") -> None:
         """Back to a new welcome page; the session's screens, and what they held, are gone."""
+        if self.acting is not None and reason == "idle":  # the hand-over ends with the session
+            acting, self.acting = self.acting, None
+            self.run_worker(
+                self.desk.operator.end_handover(
+                    acting.operator.userid, acting.lawyer.userid, how="idle"
+                ),
+                group="audit",
+                exit_on_error=False,
+            )
+        self.acting = None
         self.session = None
         self.home = None
         self.clear_notifications()

@@ -29,6 +29,8 @@ class Reason(StrEnum):
     NO_PRICE = "no_price"
     INSUFFICIENT_BALANCE = "insufficient_balance"
     NOT_OPERATOR = "not_operator"
+    DESK_ONLY = "desk_only"  # cash is taken only at the desk, by an operator
+    CHEQUE_USED = "cheque_used"  # a cheque (bank and number) already handed in
     # orders and payments
     UNKNOWN_ORDER = "unknown_order"
     NOT_PENDING = "not_pending"
@@ -60,6 +62,7 @@ class Reason(StrEnum):
     # documents and printing
     NOT_OFFLINE = "not_offline"  # a payment reminder is for bonifico, bollettino, assegno
     NO_INVOICE = "no_invoice"  # the order has no invoice (yet)
+    NOT_PAID = "not_paid"  # a receipt is for a paid order
     UNKNOWN_INVOICE = "unknown_invoice"
     NO_TAX_CODE = "no_tax_code"  # FatturaPA needs the customer's codice fiscale
     PRINT_DISABLED = "print_disabled"

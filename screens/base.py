@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,12 +26,16 @@ from kiosk.errors import InvalidInput, KioskError, Unavailable
 from kiosk.i18n import _
 from kiosk.services.port import Desk, Link, LinkState
 from screens.host import KioskHost
+from screens.widgets.acting_banner import ActingBanner
 from screens.widgets.bounded_input import BoundedInput
 from screens.widgets.footer import KioskFooter
 from screens.widgets.link_banner import LinkBanner
 from screens.widgets.notice import Notice
 from screens.widgets.qr import QRCode
 from screens.widgets.titlebar import TitleBar
+
+if TYPE_CHECKING:  # a DTO: imported after the first paint
+    from kiosk.services.desk_dto import ActingOperator
 
 log = logging.getLogger("kiosk.screens")
 ResultT = TypeVar("ResultT")
@@ -90,6 +94,7 @@ class KioskScreen(Screen[ResultT]):
                 _("Rinnovo PEC"), self.title_text() + (f" — {user.nominativo}" if user else "")
             )
             yield LinkBanner(self.host.monotonic)
+            yield ActingBanner()
         with Body(id="body"), Vertical(id="panel"):
             yield from self.compose_body()
             yield Notice(id="notice")
@@ -103,6 +108,10 @@ class KioskScreen(Screen[ResultT]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "link", self._link_changed, init=True)
+        self.watch(self.app, "acting", self._acting_changed, init=True)
+
+    def _acting_changed(self, acting: ActingOperator | None) -> None:
+        self.query_one(ActingBanner).acting = acting
 
     def _link_changed(self, old: LinkState, new: LinkState) -> None:
         self.query_one(LinkBanner).state = new

@@ -8,6 +8,7 @@ from kiosk.services.port import Desk, LinkState
 
 # the DTOs are only named in annotations: their module is imported after the first paint
 if TYPE_CHECKING:
+    from kiosk.services.desk_dto import ActingOperator
     from kiosk.services.dto import SessionUser
 
 
@@ -20,6 +21,11 @@ class KioskHost(Protocol):
 
     @property
     def link(self) -> LinkState: ...
+
+    @property
+    def acting(self) -> ActingOperator | None:
+        """A walk-in hand-over: the operator acting inside the lawyer's session (else None)."""
+        ...
 
     idle_held: bool  # True while waiting for the bank: the idle wipe waits too
 

@@ -14,10 +14,11 @@ from kiosk.clock import ROME
 from kiosk.domain.dates import WindowStatus
 from kiosk.domain.model import OrderStatus
 from kiosk.i18n import N_, _, _n, day, money
+from kiosk.services.desk_dto import ActingOperator
 from kiosk.services.dto import AccountView, MailboxView
 from screens.base import KioskScreen, service_call
 from screens.confirm import ConfirmScreen
-from screens.messages import SessionEnded
+from screens.messages import HandoverFinished, SessionEnded
 from screens.order import OrderScreen
 from screens.renewal import RenewalScreen
 from screens.widgets.literal import literal
@@ -53,6 +54,7 @@ class MailboxesScreen(KioskScreen[None]):
     SCREEN_TITLE = N_("Le mie caselle PEC")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "renew", N_("Rinnova")),
+        Binding("o", "call_operator", N_("Chiama l'operatore")),
         Binding("escape", "logout", N_("Esci")),
     ]
     AUTO_FOCUS = "#boxes"
@@ -69,7 +71,10 @@ class MailboxesScreen(KioskScreen[None]):
         )
         with Horizontal(classes="actions"):
             yield Button(_("Rinnova"), id="renew", variant="primary")
-            yield Button(_("Esci"), id="logout")
+            yield Button(_("Esci"), id="logout", classes="lawyer-only")
+            yield Button(_("Chiama l'operatore"), id="call-operator", classes="lawyer-only")
+            yield Button(_("Restituisci"), id="hand-back", classes="operator-only")
+            yield Button(_("Termina"), id="end-handover", classes="operator-only")
 
     def __init__(self, account: AccountView | None = None) -> None:
         super().__init__()
@@ -77,6 +82,7 @@ class MailboxesScreen(KioskScreen[None]):
         self._left = False
 
     def on_mount(self) -> None:
+        self.watch(self.app, "acting", self._handover_changed, init=True)
         table = self.query_one("#boxes", DataTable)
         table.add_columns(_("Casella PEC · stato · tipo"), _("Scadenza"), _("Rinnovabile"))
         if self.account is None:
@@ -156,8 +162,46 @@ class MailboxesScreen(KioskScreen[None]):
         box = self.selected()
         if box is not None and box.open_order is not None:
             self.open_order(box.open_order.code)  # a renewal under way: manage it
+        elif self.host.acting is not None and box is not None:  # the operator, for the lawyer
+            from screens.operator.assisted import AssistedRenewalScreen
+
+            self.app.push_screen(AssistedRenewalScreen(self.host.acting.lawyer.userid, box.address))
         else:
             self.app.push_screen(RenewalScreen(pec=box.address if box else ""))
+
+    # --- the walk-in hand-over ------------------------------------------------------------
+
+    def _handover_changed(self, acting: ActingOperator | None) -> None:
+        self.set_class(acting is not None, "-handover")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("call_operator", "logout"):
+            return self.host.acting is None
+        return super().check_action(action, parameters)
+
+    @on(Button.Pressed, "#call-operator")
+    def action_call_operator(self) -> None:
+        from screens.operator.handover import HandoverLoginScreen
+
+        self.app.push_screen(HandoverLoginScreen())
+
+    @on(Button.Pressed, "#hand-back")
+    def hand_back(self) -> None:
+        self.finish_handover("returned")
+
+    @on(Button.Pressed, "#end-handover")
+    def end_handover(self) -> None:
+        self.finish_handover("ended")
+
+    @service_call
+    async def finish_handover(self, how: str) -> None:
+        """Audited first: if the database is away, the operator stays in charge (and can retry)."""
+        acting = self.host.acting
+        if acting is None:
+            return
+        await self.desk.operator.end_handover(acting.operator.userid, acting.lawyer.userid, how=how)
+        self.post_message(HandoverFinished(how))
 
     @service_call
     async def open_order(self, code: str) -> None:

@@ -30,3 +30,19 @@ class SessionEnded(Message):
 
 class GoHome(Message):
     """Back to the session's first screen (the list of mailboxes), closing what is above it."""
+
+
+class HandoverStarted(Message):
+    """An operator authenticated inside the lawyer's session: they act on the lawyer's behalf."""
+
+    def __init__(self, operator: SessionUser) -> None:
+        super().__init__()
+        self.operator = operator
+
+
+class HandoverFinished(Message):
+    """Restituisci (`returned`: the lawyer's own session again) or Termina (`ended`)."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__()
+        self.how = how

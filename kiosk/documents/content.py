@@ -61,6 +61,7 @@ class InvoiceContent:
     paid_on: date | None
     payment_reference: str | None
     next_expiry: date
+    operator: str | None = None  # an assisted renewal: the help-desk operator (userid)
 
     @property
     def number(self) -> str:
@@ -86,6 +87,31 @@ class ReminderContent:
     admin_email: str
     qr_payload: str  # EPC for a bonifico, the essentials as text otherwise
     pay_by: date  # unpaid after this day, the order may be cancelled
+    current_expiry: date
+    next_expiry: date
+    activation_delay_hours: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptContent:
+    """The receipt printed at the help desk for a paid order: what was paid, how, to whom.
+
+    `cheque`: (bank, number, drawer) of a cheque handed in at the desk; `desk_status` says where
+    that money is (`ricevuto allo sportello`, `da incassare`, `incassato`)."""
+
+    order_code: str
+    paid_at: datetime
+    paid_on: date  # in Rome
+    customer: Customer
+    amounts: Amounts
+    method: PaymentMethod
+    method_label: str
+    payment_reference: str
+    operator: str | None  # who placed the order (assisted renewal)
+    received_by: str | None  # who received the money at the desk
+    desk_status: str | None
+    cheque: tuple[str, str, str] | None
+    invoice_number: str | None
     current_expiry: date
     next_expiry: date
     activation_delay_hours: int

@@ -34,6 +34,7 @@ PAYMENT_MODE = {
     PaymentMethod.CARTA: "MP08",  # carta di pagamento
     PaymentMethod.ASSEGNO: "MP02",  # assegno
     PaymentMethod.BOLLETTINO: "MP18",  # bollettino di c/c postale
+    PaymentMethod.CONTANTI: "MP01",  # contanti, at the desk
     PaymentMethod.PREPAID: "MP22",  # trattenuta su somme già riscosse: the prepaid credit
 }
 _TYPOGRAPHIC = str.maketrans(

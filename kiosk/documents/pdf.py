@@ -167,6 +167,8 @@ def invoice_pdf(seller: Seller, invoice: InvoiceContent, xml_name: str) -> bytes
     if invoice.payment_reference:
         paid += f" (riferimento {invoice.payment_reference})"
     _text(pdf, paid + ".", 10)
+    if invoice.operator:
+        _text(pdf, f"Rinnovo assistito allo sportello: operatore {invoice.operator}.", 10)
     _text(
         pdf,
         f"Rinnovo della casella {invoice.customer.pec}: nuova scadenza "

@@ -60,11 +60,17 @@ class PaymentMethod(StrEnum):
     BONIFICO = "bonifico"
     BOLLETTINO = "bollettino"
     ASSEGNO = "assegno"
+    CONTANTI = "contanti"  # cash, handed in at the help desk (assisted renewals only)
 
     @property
     def offline(self) -> bool:
         """Paid outside the program and confirmed later by the administration."""
         return self in (PaymentMethod.BONIFICO, PaymentMethod.BOLLETTINO, PaymentMethod.ASSEGNO)
+
+    @property
+    def desk_only(self) -> bool:
+        """Taken only by an operator at the desk, in an assisted renewal."""
+        return self is PaymentMethod.CONTANTI
 
     @property
     def label(self) -> str:
@@ -77,6 +83,7 @@ _METHOD_LABELS = {
     PaymentMethod.BONIFICO: N_("bonifico"),
     PaymentMethod.BOLLETTINO: N_("bollettino postale"),
     PaymentMethod.ASSEGNO: N_("assegno"),
+    PaymentMethod.CONTANTI: N_("contanti"),
 }
 
 

@@ -128,6 +128,7 @@ class DocumentService:
             paid_on=payment.received_at.astimezone(ROME).date() if payment else None,
             payment_reference=payment.reference if payment else None,
             next_expiry=order.next_expiry,
+            operator=invoice.operator,
         )
 
     async def _invoice_of(self, order_code: str) -> InvoiceContent:
@@ -275,6 +276,7 @@ class DocumentService:
             vat_cents=invoice.vat_cents,
             total_cents=invoice.total_cents,
             xml_name=fatturapa.file_name(self.seller, year, sequence),
+            operator=invoice.operator,
         )
 
     @guarded

@@ -212,6 +212,7 @@ class LineOutcome(StrEnum):
     CONFIRMED = "confirmed"
     ALREADY_RECORDED = "already_recorded"  # this very payment was confirmed before (by hand)
     ALREADY_IMPORTED = "already_imported"  # this entry reference came in an earlier import
+    CHEQUE_CASHED = "cheque_cashed"  # a cheque received at the desk (order paid then) credited
     # the rest need a person
     DUPLICATE = "duplicate_line"
     NO_CODE = "no_code"
@@ -235,12 +236,18 @@ class LineOutcome(StrEnum):
 
 
 _SETTLED = frozenset(
-    (LineOutcome.CONFIRMED, LineOutcome.ALREADY_RECORDED, LineOutcome.ALREADY_IMPORTED)
+    (
+        LineOutcome.CONFIRMED,
+        LineOutcome.ALREADY_RECORDED,
+        LineOutcome.ALREADY_IMPORTED,
+        LineOutcome.CHEQUE_CASHED,
+    )
 )
 _OUTCOME_LABELS = {
     LineOutcome.CONFIRMED: N_("confermato"),
     LineOutcome.ALREADY_RECORDED: N_("già registrato"),
     LineOutcome.ALREADY_IMPORTED: N_("già importato"),
+    LineOutcome.CHEQUE_CASHED: N_("assegno incassato"),
     LineOutcome.DUPLICATE: N_("riga doppia"),
     LineOutcome.NO_CODE: N_("senza codice ordine"),
     LineOutcome.MISTYPED: N_("codice errato"),
@@ -364,6 +371,7 @@ class DocumentKind(StrEnum):
     REMINDER = "reminder"  # promemoria di pagamento (PDF), while an offline payment is awaited
     INVOICE = "invoice"  # the invoice's courtesy copy (PDF)
     FATTURAPA = "fatturapa"  # the invoice as FatturaPA XML
+    RECEIPT = "receipt"  # the receipt printed at the help desk (PDF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,6 +396,7 @@ class InvoiceView:
     vat_cents: int
     total_cents: int
     xml_name: str  # the FatturaPA file's name, as the exchange system expects it
+    operator: str | None = None  # an assisted renewal: the help-desk operator
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,14 @@ from kiosk.services.callbacks import CallbackService
 from kiosk.services.cardpay import CardPaymentService
 from kiosk.services.consistency import ConsistencyService
 from kiosk.services.context import ServiceContext
+from kiosk.services.desk import DeskService
 from kiosk.services.documents import DocumentService
 from kiosk.services.exitpin import ExitPinService
 from kiosk.services.imports import ImportService
 from kiosk.services.outbox import OutboxService
 from kiosk.services.payments import PaymentService
 from kiosk.services.radar import RadarService
+from kiosk.services.receipts import ReceiptService
 from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.reminders import ReminderService
@@ -62,6 +64,8 @@ class Services:
         self.callbacks = CallbackService(ctx)
         self.radar = RadarService(ctx)
         self.takings = TakingsService(ctx)
+        self.desk = DeskService(ctx, self.renewals)
+        self.receipts = ReceiptService(self.documents)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:  # named in annotations only: imported after the kiosk's first paint
     from datetime import date
 
+    from kiosk.domain.model import PaymentMethod
+    from kiosk.services.desk_dto import AssistedOrder, ChequeDetails, DeskPaymentView
     from kiosk.services.desk_views import (
         CallbackEntry,
         CallbackQueue,
@@ -26,6 +28,8 @@ if TYPE_CHECKING:  # named in annotations only: imported after the kiosk's first
         EmailedDocument,
         MailboxView,
         OrderView,
+        Quote,
+        SessionUser,
     )
     from kiosk.services.subscriber_dto import SubscriberPage
 
@@ -90,3 +94,40 @@ class OperatorDesk(Protocol):
     async def takings_pdf(self, operator: str, on: date | None = None) -> TakingsFile: ...
 
     async def print_takings(self, operator: str, on: date | None = None) -> TakingsFile: ...
+
+    # --- assisted renewal (screens.operator.assisted) ---------------------------------------
+
+    async def assisted_quote(self, operator: str, userid: str, pec: str) -> Quote:
+        """The quote with the assisted fee as its own line; `RenewalRefusal` says why not."""
+        ...
+
+    async def assisted_order(
+        self,
+        operator: str,
+        userid: str,
+        pec: str,
+        method: PaymentMethod,
+        *,
+        cheque: ChequeDetails | None = None,
+        handover: bool = False,
+    ) -> AssistedOrder:
+        """Place the assisted renewal; cash, or a cheque with its details, received at the
+        desk (the order paid at once, a cheque to be cashed)."""
+        ...
+
+    async def desk_payment(self, operator: str, order_code: str) -> DeskPaymentView | None: ...
+
+    async def print_receipt(self, operator: str, order_code: str) -> DocumentFile:
+        """The receipt of a paid order to the desk's printer; `Refusal` says what went wrong."""
+        ...
+
+    # --- the walk-in hand-over (screens.operator.handover) -----------------------------------
+
+    async def handover_login(self, userid: str, password: str, *, lawyer: str) -> SessionUser:
+        """An operator authenticates inside `lawyer`'s session (the login's rules; anyone else
+        is told the same as for a wrong password)."""
+        ...
+
+    async def end_handover(self, operator: str, lawyer: str, *, how: str) -> None:
+        """Audit the end of a hand-over: `returned` to the lawyer, `ended`, or `idle`."""
+        ...

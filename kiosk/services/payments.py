@@ -64,7 +64,7 @@ async def record_payment(
     )
     if not changed:
         return None
-    await order.fetch_related("subscriber", "mailbox")
+    await order.fetch_related("subscriber", "mailbox", "operator")
     await Payment.create(
         order=order,
         method=order.method,
@@ -91,6 +91,7 @@ async def record_payment(
         net_cents=order.net_cents,
         vat_cents=order.vat_cents,
         total_cents=order.total_cents,
+        operator=order.operator.userid if order.operator else None,
     )
     number = invoice_number(invoice)
     await queue_mail(

@@ -36,6 +36,7 @@ from kiosk.payments.statements.camt import parse_camt053
 from kiosk.payments.statements.csvfile import load_profiles, parse_csv
 from kiosk.payments.statements.matching import suggest, written_codes
 from kiosk.services.context import ServiceContext
+from kiosk.services.desk import cash_cheque, cheque_for
 from kiosk.services.dto import LineOutcome, StatementImport, StatementLineResult
 from kiosk.services.payments import REFERENCE_MAX, PaymentService
 from kiosk.services.tx import audit, guarded
@@ -193,6 +194,25 @@ class ReconcileService:
                 LineOutcome.NOT_EURO,
                 _("Importo in {currency}, non in euro.").format(currency=entry.currency),
             )
+        cheque = await cheque_for(entry.causale, entry.amount_cents)
+        if cheque is not None:  # a cheque received at the desk: its order is already paid
+            cheque_code = cheque.order.code
+            if dry_run:
+                return result(
+                    LineOutcome.CHEQUE_CASHED,
+                    _("Assegno da incassare dell'ordine {code} (prova: nessuna modifica).").format(
+                        code=cheque_code
+                    ),
+                    order_code=cheque_code,
+                )
+            if await cash_cheque(self.ctx, cheque, entry.reference, actor):
+                return result(
+                    LineOutcome.CHEQUE_CASHED,
+                    _("Assegno n. {number} dell'ordine {code} incassato.").format(
+                        number=cheque.cheque_number, code=cheque_code
+                    ),
+                    order_code=cheque_code,
+                )
         code = ordercode.find_in_causale(entry.causale)
         if code is None:
             if not written_codes(entry.causale) and not ordercode.near_misses(entry.causale):

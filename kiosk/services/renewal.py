@@ -177,18 +177,28 @@ class RenewalService:
         subscriber nor the operator (the back office); `replacing`: the box's order awaiting
         payment that this one replaces (another method): it is cancelled in the same
         transaction, so the box is never left without, nor with two, open orders."""
-        op = None
-        if operator is not None:
-            op = await Subscriber.get_or_none(userid=validation.userid_ref(operator, "operator"))
-            if op is None or op.role not in (Role.OPERATOR, Role.ADMIN):
-                raise Refusal(
-                    Reason.NOT_OPERATOR,
-                    _("{userid} non è un operatore dello sportello.").format(userid=operator),
-                )
+        if method.desk_only:
+            raise Refusal(
+                Reason.DESK_ONLY,
+                _(
+                    "Il pagamento in contanti si riceve solo allo sportello, con il rinnovo "
+                    "assistito."
+                ),
+            )
+        op = None if operator is None else await operator_account(operator)
         return await self.ctx.atomic(
             lambda: self._place(userid, pec, method, op, actor, replacing),
             retry_on=ORDER_RACES + INVOICE_RACES,
         )
+
+    async def place_within(
+        self, userid: str, pec: str, method: PaymentMethod, op: Subscriber, *, at_desk: bool
+    ) -> OrderView:
+        """`place_order`'s work inside the caller's transaction (which must list
+        `ORDER_RACES + INVOICE_RACES` in its `retry_on`): the help desk's assisted renewal
+        records the money handed in (`at_desk`: no e-mail on how to pay) in the same
+        transaction as the order."""
+        return await self._place(userid, pec, method, op, None, notify=not at_desk)
 
     async def _place(
         self,
@@ -198,6 +208,8 @@ class RenewalService:
         op: Subscriber | None,
         actor_userid: str | None,
         replacing: str | None = None,
+        *,
+        notify: bool = True,
     ) -> OrderView:
         now = self.ctx.now()
         quote = await self.quote(userid, pec, assisted=op is not None, replacing=replacing)
@@ -234,7 +246,7 @@ class RenewalService:
         )
         if method is PaymentMethod.PREPAID:
             return await self._pay_from_prepaid(order, box.owner, quote.total_cents, actor)
-        if method.offline:  # how to pay, by e-mail too (the bonifico's QR attached)
+        if method.offline and notify:  # how to pay, by e-mail too (the bonifico's QR attached)
             await queue_mail(
                 self.ctx,
                 kind="order",
@@ -331,6 +343,17 @@ class RenewalService:
         await self.ctx.atomic(work)
         await order.refresh_from_db()
         return await order_view(self.ctx, order)
+
+
+async def operator_account(userid: str) -> Subscriber:
+    """The help-desk operator (or administrator) with this userid, or `Refusal(NOT_OPERATOR)`."""
+    op = await Subscriber.get_or_none(userid=validation.userid_ref(userid, "operator"))
+    if op is None or op.role not in (Role.OPERATOR, Role.ADMIN):
+        raise Refusal(
+            Reason.NOT_OPERATOR,
+            _("{userid} non è un operatore dello sportello.").format(userid=userid),
+        )
+    return op
 
 
 async def find_order(code_text: str) -> Order:

@@ -178,6 +178,36 @@ class Payment(Model):
         table = "payment"
 
 
+class DeskPayment(Model):
+    """Money handed in at the help desk for an order (an assisted renewal): cash, or a cheque.
+
+    The order is paid (invoiced, renewal scheduled) when the money is received; a cheque's row
+    stays `to_be_cashed` until a bank statement line shows it credited, then `cashed` (with
+    the line's entry reference). Cash is `received`. The `payment` row is never changed."""
+
+    id = fields.IntField(primary_key=True)
+    order: fields.OneToOneRelation[Order] = fields.OneToOneField(
+        "models.Order", related_name="desk_payment", on_delete=fields.RESTRICT
+    )
+    method = fields.CharEnumField(PaymentMethod, max_length=16)
+    amount_cents: fields.Field[int] = fields.BigIntField()
+    received_at = fields.DatetimeField()
+    received_by = fields.CharField(max_length=32)  # the operator's userid
+    on_behalf_of = fields.CharField(max_length=32)  # the subscriber's userid
+    handover = fields.BooleanField(default=False)  # in the lawyer's own session, handed over
+    cheque_bank = fields.CharField(max_length=80, null=True)
+    cheque_number = fields.CharField(max_length=20, null=True, db_index=True)
+    cheque_drawer = fields.CharField(max_length=120, null=True)
+    status = fields.CharField(max_length=16, db_index=True)  # received | to_be_cashed | cashed
+    cashed_at = fields.DatetimeField(null=True)
+    cashed_reference = fields.CharField(max_length=140, null=True)  # the statement line's
+    order_id: int
+
+    class Meta:
+        table = "desk_payment"
+        table_description = "Money handed in at the help desk: cash, or a cheque to be cashed."
+
+
 class CardPayment(Model):
     """A payment opened at the bank for a card order: one per attempt (a declined card may be
     followed by another attempt on the same order). The page URL is what the link shows."""
@@ -249,6 +279,8 @@ class Invoice(Model):
     net_cents: fields.Field[int] = fields.BigIntField()
     vat_cents: fields.Field[int] = fields.BigIntField()
     total_cents: fields.Field[int] = fields.BigIntField()
+    # an assisted renewal: the help-desk operator who placed the order (userid), as printed
+    operator = fields.CharField(max_length=32, null=True)
 
     class Meta:
         table = "invoice"

@@ -51,6 +51,7 @@ UPDATES: dict[str, tuple[str, ...]] = {
         "last_error",
     ),
     "card_payment": ("status", "bank_txn_id", "settled_at"),  # the bank's outcome
+    "desk_payment": ("status", "cashed_at", "cashed_reference"),  # a cheque cashed
     # the callback queue: taken, reassigned by an administrator, closed with its outcome
     "callback_request": ("status", "handled_at", "handled_by", "taken_by", "taken_at", "outcome"),
     "kiosk_meta": ("value",),  # the exit PIN's hash, the demo's day, the reference data's hash

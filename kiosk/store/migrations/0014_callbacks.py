@@ -25,7 +25,7 @@ async def _done_is_closed(_apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0011_statements')]
+    dependencies = [("models", "0013_desk")]
 
     initial = False
 

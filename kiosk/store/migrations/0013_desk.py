@@ -1,0 +1,54 @@
+"""The help desk's money: `desk_payment` (cash or a cheque handed in at the desk, a cheque
+to be cashed until a statement shows it), the operator on the invoice, and `contanti` among the
+payment methods."""
+
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from kiosk.domain.model import PaymentMethod
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [("models", "0011_statements")]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='DeskPayment',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('order', fields.OneToOneField('models.Order', source_field='order_id', db_constraint=True, to_field='id', related_name='desk_payment', on_delete=OnDelete.RESTRICT)),
+                ('method', fields.CharEnumField(description='PREPAID: prepaid\nCARTA: carta\nBONIFICO: bonifico\nBOLLETTINO: bollettino\nASSEGNO: assegno\nCONTANTI: contanti', enum_type=PaymentMethod, max_length=16)),
+                ('amount_cents', fields.BigIntField()),
+                ('received_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('received_by', fields.CharField(max_length=32)),
+                ('on_behalf_of', fields.CharField(max_length=32)),
+                ('handover', fields.BooleanField(default=False)),
+                ('cheque_bank', fields.CharField(null=True, max_length=80)),
+                ('cheque_number', fields.CharField(null=True, db_index=True, max_length=20)),
+                ('cheque_drawer', fields.CharField(null=True, max_length=120)),
+                ('status', fields.CharField(db_index=True, max_length=16)),
+                ('cashed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('cashed_reference', fields.CharField(null=True, max_length=140)),
+            ],
+            options={'table': 'desk_payment', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Money handed in at the help desk: cash, or a cheque to be cashed.'},
+            bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='Invoice',
+            name='operator',
+            field=fields.CharField(null=True, max_length=32),
+        ),
+        ops.AlterField(
+            model_name='Order',
+            name='method',
+            field=fields.CharEnumField(description='PREPAID: prepaid\nCARTA: carta\nBONIFICO: bonifico\nBOLLETTINO: bollettino\nASSEGNO: assegno\nCONTANTI: contanti', enum_type=PaymentMethod, max_length=16),
+        ),
+        ops.AlterField(
+            model_name='Payment',
+            name='method',
+            field=fields.CharEnumField(description='PREPAID: prepaid\nCARTA: carta\nBONIFICO: bonifico\nBOLLETTINO: bollettino\nASSEGNO: assegno\nCONTANTI: contanti', enum_type=PaymentMethod, max_length=16),
+        ),
+    ]
+
