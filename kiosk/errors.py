@@ -29,6 +29,7 @@ class Reason(StrEnum):
     NO_PRICE = "no_price"
     INSUFFICIENT_BALANCE = "insufficient_balance"
     NOT_OPERATOR = "not_operator"
+    NOT_ADMIN = "not_admin"  # the administration's own actions (top-ups, operators...)
     # orders and payments
     UNKNOWN_ORDER = "unknown_order"
     NOT_PENDING = "not_pending"
@@ -53,6 +54,10 @@ class Reason(StrEnum):
     MAIL_NOT_FAILED = "mail_not_failed"  # `outbox retry` of a message that has not failed
     RENEWABLE = "renewable"
     DEMO_PRESENT = "demo_present"
+    UNKNOWN_LINE = "unknown_line"  # no statement line needing a person with that number
+    LINE_RESOLVED = "line_resolved"  # that statement line was resolved already
+    SELF = "self"  # an administrator cannot disable or reset their own account
+    LAST_ADMIN = "last_admin"  # the last enabled administrator stays enabled
     # documents and printing
     NOT_OFFLINE = "not_offline"  # a payment reminder is for bonifico, bollettino, assegno
     NO_INVOICE = "no_invoice"  # the order has no invoice (yet)

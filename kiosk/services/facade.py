@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiosk.payments.gateway import BankClient, CardGateway
 from kiosk.services.accounts import AccountService
+from kiosk.services.admin import AdminService
 from kiosk.services.auth import AuthService
 from kiosk.services.cardpay import CardPaymentService
 from kiosk.services.consistency import ConsistencyService
@@ -17,6 +18,7 @@ from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.reminders import ReminderService
 from kiosk.services.renewal import RenewalService
+from kiosk.services.staff import StaffService
 
 
 def bank_client(ctx: ServiceContext) -> BankClient:
@@ -47,6 +49,8 @@ class Services:
         self.documents = DocumentService(ctx)
         self.consistency = ConsistencyService(ctx)
         self.reminders = ReminderService(ctx)
+        self.admin = AdminService(ctx)  # the administration's money desk
+        self.staff = StaffService(ctx)  # the administration manages the operators
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

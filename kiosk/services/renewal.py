@@ -180,7 +180,7 @@ class RenewalService:
         op = None
         if operator is not None:
             op = await Subscriber.get_or_none(userid=validation.userid_ref(operator, "operator"))
-            if op is None or op.role not in (Role.OPERATOR, Role.ADMIN):
+            if op is None or op.role not in (Role.OPERATOR, Role.ADMIN) or op.disabled_at:
                 raise Refusal(
                     Reason.NOT_OPERATOR,
                     _("{userid} non è un operatore dello sportello.").format(userid=operator),
