@@ -18,6 +18,7 @@ from kiosk.cli.output import (
 )
 from kiosk.cli.runner import run, run_as
 from kiosk.cli.state import wants_json
+from kiosk.cli.exceptions import exceptions
 from kiosk.cli.statements import import_statement
 from kiosk.domain.model import PaymentMethod
 from kiosk.errors import Refusal
@@ -283,6 +284,7 @@ def confirm(
 
 
 payments.add_command(import_statement)  # payments import FILE
+payments.add_command(exceptions)  # payments exceptions list|match|refund
 
 
 @click.command("activate-due")
