@@ -54,7 +54,9 @@ def exceptions_list(include_resolved: bool, as_json: bool) -> None:
         click.echo(_("Nessuna riga da verificare."))
     for line in lines:
         click.echo(describe(line))
-        click.echo("        " + _("causale: {causale}").format(causale=neutral(line.causale) or "-"))
+        click.echo(
+            "        " + _("causale: {causale}").format(causale=neutral(line.causale) or "-")
+        )
         if line.note:
             click.echo("        " + _("nota: {note}").format(note=neutral(line.note)))
 
@@ -76,7 +78,9 @@ def _done(line: StatementException, as_json: bool) -> None:
 @click.argument("line_id", metavar="RIGA", type=click.IntRange(min=1))
 @click.argument("order_code", metavar="CODICE")
 @click.option(
-    "--force", is_flag=True, help="Anche se il riferimento bancario è già usato per un altro ordine."
+    "--force",
+    is_flag=True,
+    help="Anche se il riferimento bancario è già usato per un altro ordine.",
 )
 @click.option("--note", default="", help="Perché (obbligatoria con --force).")
 @json_option

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from kiosk.cli.exceptions import exceptions
 from kiosk.cli.output import (
     EXIT_REFUSED,
     amount_cents,
@@ -18,7 +19,6 @@ from kiosk.cli.output import (
 )
 from kiosk.cli.runner import run, run_as
 from kiosk.cli.state import wants_json
-from kiosk.cli.exceptions import exceptions
 from kiosk.cli.statements import import_statement
 from kiosk.domain.model import PaymentMethod
 from kiosk.errors import Refusal

@@ -72,9 +72,7 @@ class StaffService:
 
         await require_admin(actor)
         if role not in STAFF_ROLES:
-            raise InvalidInput(
-                "role", _("Il ruolo di un operatore è operatore o amministrazione.")
-            )
+            raise InvalidInput("role", _("Il ruolo di un operatore è operatore o amministrazione."))
         code_hash, nonce = await self._new_code()
         now = self.ctx.now()
 
@@ -106,9 +104,9 @@ class StaffService:
 
         async def work() -> Subscriber:
             if enabled:
-                changed = await Subscriber.filter(id=target.id, disabled_at__not_isnull=True).update(
-                    disabled_at=None
-                )
+                changed = await Subscriber.filter(
+                    id=target.id, disabled_at__not_isnull=True
+                ).update(disabled_at=None)
             else:
                 if Role(target.role) is Role.ADMIN:
                     # the enabled administrators, locked: two disabling each other at once
@@ -178,9 +176,7 @@ class StaffService:
         nonce = new_nonce()
         return await self.ctx.passwords.hash(self.ctx.codes.code(nonce)), nonce
 
-    async def _send_code(
-        self, user: Subscriber, code_hash: str, nonce: str, now: datetime
-    ) -> None:
+    async def _send_code(self, user: Subscriber, code_hash: str, nonce: str, now: datetime) -> None:
         """Void the account's unused codes, store the new one, queue its e-mail (in the
         caller's transaction). The e-mail renders the code at send time from the nonce."""
         minutes = self.ctx.settings.recovery_code_minutes

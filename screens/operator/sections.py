@@ -15,6 +15,7 @@ from typing import Any
 from textual.screen import Screen
 
 from kiosk.domain.model import Role
+from kiosk.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,4 +36,17 @@ class Section:
 
 
 # Sections register here (one line each), in the order the workspace shows them.
-SECTIONS: tuple[Section, ...] = ()
+SECTIONS: tuple[Section, ...] = (
+    # the administration's (admin_only): money in, statements, the desk's accounts
+    Section("f6", N_("Ricarica conto"), "screens.operator.topup:TopUpScreen", admin_only=True),
+    Section(
+        "f7",
+        N_("Conferma pagamento"),
+        "screens.operator.confirm_payment:ConfirmPaymentScreen",
+        admin_only=True,
+    ),
+    Section(
+        "f8", N_("Estratti conto"), "screens.operator.statements:StatementsScreen", admin_only=True
+    ),
+    Section("f9", N_("Operatori"), "screens.operator.operators:OperatorsScreen", admin_only=True),
+)

@@ -16,7 +16,9 @@ ADMIN = "admin.demo"
 def audit(sqlite_url: str, action: str) -> list[tuple[str, str]]:
     with sqlite3.connect(sqlite_url.removeprefix("sqlite://")) as db:
         return list(
-            db.execute("SELECT actor, subject FROM audit_event WHERE action = ? ORDER BY id", (action,))
+            db.execute(
+                "SELECT actor, subject FROM audit_event WHERE action = ? ORDER BY id", (action,)
+            )
         )
 
 
@@ -35,7 +37,15 @@ def test_users_list_disable_enable_reset(demo_db: Kiosk, sqlite_url: str) -> Non
     refused = demo_db.refused("--as", OPERATOR, "account", "show", DEMO_USER, code=0)
     assert refused["userid"] == DEMO_USER  # reading needs no --as
     as_disabled = demo_db.refused(
-        "--as", OPERATOR, "account", "topup", DEMO_USER, "--amount", "5", "--reference", "X",
+        "--as",
+        OPERATOR,
+        "account",
+        "topup",
+        DEMO_USER,
+        "--amount",
+        "5",
+        "--reference",
+        "X",
         code=2,
     )
     assert as_disabled["field"] == "as"

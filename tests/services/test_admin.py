@@ -173,9 +173,7 @@ async def test_import_and_resolve_the_exceptions(demo: Services, tmp_path: Path)
     assert (await StatementLine.get(entry_reference="REF-WRONG")).resolution is None
 
     # the line without a code has A's exact amount: matched by hand, A is paid with its reference
-    matched = await demo.admin.match_exception(
-        by_ref["REF-NOCODE"].id, code_a.lower(), actor=ADMIN
-    )
+    matched = await demo.admin.match_exception(by_ref["REF-NOCODE"].id, code_a.lower(), actor=ADMIN)
     assert matched.resolution is Resolution.MATCHED and matched.order_code == code_a
     assert matched.invoice_number and matched.resolved_by == ADMIN
     payment = await Payment.get(order__code=code_a)
@@ -189,7 +187,9 @@ async def test_import_and_resolve_the_exceptions(demo: Services, tmp_path: Path)
     b_total = (await Order.get(code=code_b)).total_cents
     await StatementLine.filter(entry_reference="REF-B").update(amount_cents=b_total)
     await Payment.filter(order__code=code_a).update(reference="REF-B")
-    used = await refusal(lambda: demo.admin.match_exception(by_ref["REF-B"].id, code_b, actor=ADMIN))
+    used = await refusal(
+        lambda: demo.admin.match_exception(by_ref["REF-B"].id, code_b, actor=ADMIN)
+    )
     assert used.reason is Reason.REFERENCE_USED
     with pytest.raises(InvalidInput):
         await demo.admin.match_exception(by_ref["REF-B"].id, code_b, actor=ADMIN, force=True)

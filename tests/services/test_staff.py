@@ -26,7 +26,10 @@ async def test_an_operator_is_refused_everything(demo: Services) -> None:
     for call in (
         lambda: demo.staff.members(actor=OPERATOR),
         lambda: demo.staff.add(
-            actor=OPERATOR, userid="x.nuovo", nominativo="X Nuovo", email="x@example.org",
+            actor=OPERATOR,
+            userid="x.nuovo",
+            nominativo="X Nuovo",
+            email="x@example.org",
             role=Role.OPERATOR,
         ),
         lambda: demo.staff.set_enabled(ADMIN, False, actor=OPERATOR),
@@ -53,7 +56,11 @@ async def test_list_and_add_staff_with_an_emailed_code(demo: Services) -> None:
         role=Role.OPERATOR,
     )
     member = access.member
-    assert (member.userid, member.role, member.has_password) == ("sportello.due", Role.OPERATOR, False)
+    assert (member.userid, member.role, member.has_password) == (
+        "sportello.due",
+        Role.OPERATOR,
+        False,
+    )
     event = await AuditEvent.get(action="register", subject="sportello.due")
     assert event.actor == ADMIN
     # the code reaches the new operator only; with it they choose their password and log in
@@ -68,19 +75,28 @@ async def test_list_and_add_staff_with_an_emailed_code(demo: Services) -> None:
     # taken userid, a subscriber's role, a bad e-mail: nothing added
     with pytest.raises(InvalidInput) as taken:
         await demo.staff.add(
-            actor=ADMIN, userid=OPERATOR, nominativo="Doppio", email="d@example.org",
+            actor=ADMIN,
+            userid=OPERATOR,
+            nominativo="Doppio",
+            email="d@example.org",
             role=Role.OPERATOR,
         )
     assert taken.value.field == "userid"
     with pytest.raises(InvalidInput) as role:
         await demo.staff.add(
-            actor=ADMIN, userid="avv.x", nominativo="Avv X", email="x@example.org",
+            actor=ADMIN,
+            userid="avv.x",
+            nominativo="Avv X",
+            email="x@example.org",
             role=Role.SUBSCRIBER,
         )
     assert role.value.field == "role"
     with pytest.raises(InvalidInput):
         await demo.staff.add(
-            actor=ADMIN, userid="op.x", nominativo="Op X", email="non-un-indirizzo",
+            actor=ADMIN,
+            userid="op.x",
+            nominativo="Op X",
+            email="non-un-indirizzo",
             role=Role.ADMIN,
         )
     assert len(await demo.staff.members(actor=ADMIN)) == 3
@@ -107,7 +123,10 @@ async def test_a_disabled_operator_cannot_log_in_nor_act(demo: Services) -> None
 
 async def test_a_disabled_administrator_is_no_administrator(demo: Services) -> None:
     other = await demo.staff.add(
-        actor=ADMIN, userid="admin.due", nominativo="Admin Due", email="a2@example.org",
+        actor=ADMIN,
+        userid="admin.due",
+        nominativo="Admin Due",
+        email="a2@example.org",
         role=Role.ADMIN,
     )
     await demo.staff.set_enabled(other.member.userid, False, actor=ADMIN)
@@ -123,7 +142,10 @@ async def test_no_admin_disables_themselves_nor_the_last_admin(demo: Services) -
         await demo.staff.set_enabled(ADMIN, False, actor=ADMIN)
     assert own.value.reason is Reason.SELF
     second = await demo.staff.add(
-        actor=ADMIN, userid="admin.due", nominativo="Admin Due", email="a2@example.org",
+        actor=ADMIN,
+        userid="admin.due",
+        nominativo="Admin Due",
+        email="a2@example.org",
         role=Role.ADMIN,
     )
     code = await last_code(demo, "a2@example.org")
