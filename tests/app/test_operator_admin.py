@@ -179,7 +179,9 @@ async def test_statement_import_and_exceptions(
         services = await app.front_desk.services()
         order = await services.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)
         path = tmp_path / "admin-pilot-estratto.xml"
-        path.write_bytes(camt(credit("REF-A", "30.50", "rinnovo pec") + credit("REF-B", "2.00", "x")))
+        path.write_bytes(
+            camt(credit("REF-A", "30.50", "rinnovo pec") + credit("REF-B", "2.00", "x"))
+        )
         await open_as(pilot, StatementsScreen())
         assert squash("Nessuna riga da verificare") in text(pilot)
         fill(pilot, path=str(tmp_path / "manca.xml"))

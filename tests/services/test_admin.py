@@ -213,9 +213,7 @@ async def test_import_and_resolve_the_exceptions(demo: Services, tmp_path: Path)
     assert [line.reference for line in left] == ["REF-USD"]
     everything = await demo.admin.exceptions(actor=ADMIN, include_resolved=True)
     assert len(everything) == 4
-    actions = set(
-        await AuditEvent.filter(actor=ADMIN).values_list("action", flat=True)  # type: ignore[call-overload]
-    )
+    actions = set(await AuditEvent.filter(actor=ADMIN).values_list("action", flat=True))
     assert {"statement.line_matched", "statement.line_refund", "statement.imported"} <= actions
     missing = await refusal(lambda: demo.admin.refund_exception(99999, actor=ADMIN, note="x"))
     assert missing.reason is Reason.UNKNOWN_LINE

@@ -7,9 +7,9 @@ Update with `pytest tests/snapshots/test_operator_admin.py --snapshot-update` (n
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-import os
 from pathlib import Path
 from typing import Any
 
