@@ -31,6 +31,7 @@ class Reason(StrEnum):
     NOT_OPERATOR = "not_operator"
     DESK_ONLY = "desk_only"  # cash is taken only at the desk, by an operator
     CHEQUE_USED = "cheque_used"  # a cheque (bank and number) already handed in
+    NOT_ADMIN = "not_admin"  # the administration's own actions (top-ups, operators...)
     # orders and payments
     UNKNOWN_ORDER = "unknown_order"
     NOT_PENDING = "not_pending"
@@ -59,6 +60,10 @@ class Reason(StrEnum):
     CALLBACK_TAKEN = "callback_taken"  # taken by another operator
     CALLBACK_CLOSED = "callback_closed"
     DEMO_PRESENT = "demo_present"
+    UNKNOWN_LINE = "unknown_line"  # no statement line needing a person with that number
+    LINE_RESOLVED = "line_resolved"  # that statement line was resolved already
+    SELF = "self"  # an administrator cannot disable or reset their own account
+    LAST_ADMIN = "last_admin"  # the last enabled administrator stays enabled
     # documents and printing
     NOT_OFFLINE = "not_offline"  # a payment reminder is for bonifico, bollettino, assegno
     NO_INVOICE = "no_invoice"  # the order has no invoice (yet)

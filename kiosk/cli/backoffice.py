@@ -95,6 +95,17 @@ def users_unlock(userid: str, as_json: bool) -> None:
         click.echo(_("Lo userid {userid} non era bloccato.").format(userid=neutral(uid)))
 
 
+def _staff_commands() -> None:
+    """`users list|disable|enable|reset` (kiosk.cli.staff), the administration's."""
+    from kiosk.cli.staff import COMMANDS
+
+    for command in COMMANDS:
+        users.add_command(command)
+
+
+_staff_commands()
+
+
 @click.group()
 def pin() -> None:
     """PIN operatore per uscire dal chiosco in modalità chiosco."""

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from kiosk.cli.exceptions import exceptions
 from kiosk.cli.output import (
     EXIT_REFUSED,
     amount_cents,
@@ -283,6 +284,7 @@ def confirm(
 
 
 payments.add_command(import_statement)  # payments import FILE
+payments.add_command(exceptions)  # payments exceptions list|match|refund
 
 
 @click.command("activate-due")

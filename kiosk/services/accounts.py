@@ -56,9 +56,12 @@ class AccountService:
 
     @guarded
     async def staff_member(self, userid: str) -> SessionUser | None:
-        """The operator or administrator with this userid, or None (not one, or unknown)."""
+        """The enabled operator or administrator with this userid, or None (not one, unknown,
+        or disabled by the administration)."""
         user = await Subscriber.get_or_none(userid=validation.userid_ref(userid))
         if user is None or Role(user.role) not in (Role.OPERATOR, Role.ADMIN):
+            return None
+        if user.disabled_at is not None:
             return None
         return SessionUser(user.userid, user.nominativo, Role(user.role), user.area_id)
 

@@ -156,6 +156,12 @@ class AuthService:
         user = await Subscriber.get_or_none(userid=uid) if subject else None
         if await self.ctx.passwords.verify(user.password_hash if user else None, password):
             assert user is not None
+            if user.disabled_at is not None:  # the right password of a disabled account: the
+                # same answer as a wrong one (nothing tells a guesser it was right), audited
+                await self.ctx.atomic(
+                    lambda: audit(now, "login.disabled", actor=user.userid, subject=user.userid)
+                )
+                raise failed_refusal(reserved, now, _("Userid o password non corretti."))
 
             lang = get_language()  # the kiosk's language now: the one for their e-mails
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiosk.payments.gateway import BankClient, CardGateway
 from kiosk.services.accounts import AccountService
+from kiosk.services.admin import AdminService
 from kiosk.services.auth import AuthService
 from kiosk.services.callbacks import CallbackService
 from kiosk.services.cardpay import CardPaymentService
@@ -21,6 +22,7 @@ from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.reminders import ReminderService
 from kiosk.services.renewal import RenewalService
+from kiosk.services.staff import StaffService
 from kiosk.services.subscribers import SubscriberDeskService
 from kiosk.services.takings import TakingsService
 
@@ -66,6 +68,8 @@ class Services:
         self.takings = TakingsService(ctx)
         self.desk = DeskService(ctx, self.renewals)
         self.receipts = ReceiptService(self.documents)
+        self.admin = AdminService(ctx)  # the administration's money desk
+        self.staff = StaffService(ctx)  # the administration manages the operators
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

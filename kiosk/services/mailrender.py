@@ -54,7 +54,7 @@ class MailRenderer:
         attachments: tuple[Attachment, ...] = ()
         lang = str(params.get("lang", "it"))
         template = row.template
-        if template == "recovery":
+        if template in ("recovery", "staff_access"):
             values |= await self._recovery(params)
         elif template in ("registration_code", "registration_already"):
             values |= await self._registration(params, template == "registration_code")

@@ -29,6 +29,16 @@ def recovery(v: Values) -> tuple[str, str]:
     ).format(**v)
 
 
+def staff_access(v: Values) -> tuple[str, str]:
+    return _("Accesso allo sportello PEC"), _(
+        "Gentile {name},\n\nl'amministrazione ha preparato l'accesso del suo account {userid} "
+        "(la password precedente, se c'era, non vale più).\nPer scegliere la password, nel "
+        "chiosco usi «Recupero credenziali» > «Ho già un codice».\nCodice di recupero: {code}\n"
+        "Il codice vale {minutes} minuti e si può usare una sola volta.\n\n"
+        "Se non se lo aspettava, avverta subito l'amministrazione."
+    ).format(**v)
+
+
 def registration_code(v: Values) -> tuple[str, str]:
     return _("Iscrizione al servizio di rinnovo PEC"), _(
         "Gentile {name},\n\nper completare l'iscrizione inserisca questo codice nella "
@@ -115,6 +125,7 @@ def document(v: Values) -> tuple[str, str]:
 
 TEMPLATES: dict[str, Callable[[Values], tuple[str, str]]] = {
     "recovery": recovery,
+    "staff_access": staff_access,
     "registration_code": registration_code,
     "registration_already": registration_already,
     "order_placed": order_placed,
@@ -125,7 +136,7 @@ TEMPLATES: dict[str, Callable[[Values], tuple[str, str]]] = {
     "document": document,
 }
 # messages whose body holds a code: the back office never sees their body
-SECRET_TEMPLATES = frozenset({"recovery", "registration_code"})
+SECRET_TEMPLATES = frozenset({"recovery", "staff_access", "registration_code"})
 
 
 def texts(template: str, values: Values) -> tuple[str, str]:

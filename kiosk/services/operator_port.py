@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:  # named in annotations only: imported after the kiosk's first paint
     from datetime import date
 
-    from kiosk.domain.model import PaymentMethod
+    from kiosk.domain.model import PaymentMethod, Role
+    from kiosk.services.admin_dto import (
+        AccountHolder,
+        StaffAccess,
+        StaffMember,
+        StatementException,
+        TopUpDone,
+    )
     from kiosk.services.desk_dto import AssistedOrder, ChequeDetails, DeskPaymentView
     from kiosk.services.desk_views import (
         CallbackEntry,
@@ -28,8 +35,10 @@ if TYPE_CHECKING:  # named in annotations only: imported after the kiosk's first
         EmailedDocument,
         MailboxView,
         OrderView,
+        PaymentConfirmation,
         Quote,
         SessionUser,
+        StatementImport,
     )
     from kiosk.services.subscriber_dto import SubscriberPage
 
@@ -131,3 +140,55 @@ class OperatorDesk(Protocol):
     async def end_handover(self, operator: str, lawyer: str, *, how: str) -> None:
         """Audit the end of a hand-over: `returned` to the lawyer, `ended`, or `idle`."""
         ...
+
+    # --- the administration only (refused to operators: `Refusal(NOT_ADMIN)`) ----------------
+
+    async def admin_account_holder(self, operator: str, userid: str) -> AccountHolder: ...
+
+    async def admin_top_up(
+        self, operator: str, userid: str, amount_cents: int, reference: str, note: str = ""
+    ) -> TopUpDone: ...
+
+    async def admin_order(self, operator: str, code: str) -> OrderView: ...
+
+    async def admin_confirm_payment(
+        self,
+        operator: str,
+        code: str,
+        amount_cents: int,
+        reference: str,
+        *,
+        force: bool = False,
+        note: str = "",
+    ) -> PaymentConfirmation: ...
+
+    async def admin_import_statement(self, operator: str, path: str) -> StatementImport: ...
+
+    async def admin_statement_exceptions(
+        self, operator: str, *, include_resolved: bool = False
+    ) -> tuple[StatementException, ...]: ...
+
+    async def admin_match_exception(
+        self, operator: str, line_id: int, order_code: str, *, force: bool = False, note: str = ""
+    ) -> StatementException: ...
+
+    async def admin_refund_exception(
+        self, operator: str, line_id: int, note: str
+    ) -> StatementException: ...
+
+    async def staff_members(self, operator: str) -> tuple[StaffMember, ...]: ...
+
+    async def staff_add(
+        self,
+        operator: str,
+        *,
+        userid: str,
+        nominativo: str,
+        email: str,
+        role: Role,
+        codice_fiscale: str = "",
+    ) -> StaffAccess: ...
+
+    async def staff_set_enabled(self, operator: str, userid: str, enabled: bool) -> StaffMember: ...
+
+    async def staff_reset(self, operator: str, userid: str) -> StaffAccess: ...

@@ -159,13 +159,21 @@ class PaymentService:
         )
 
     async def apply(
-        self, order_id: int, amount_cents: int, reference: str, *, actor: str | None
+        self,
+        order_id: int,
+        amount_cents: int,
+        reference: str,
+        *,
+        actor: str | None,
+        force: bool = False,
+        note: str = "",
     ) -> PaymentConfirmation:
         """`confirm`'s rules inside the caller's transaction (which must list `INVOICE_RACES`
         in its `retry_on`): the bank's notification records its payment with this, together
-        with its own record of the notification. Idempotent for the same amount and reference;
-        `Refusal` otherwise (cancelled, already paid, wrong amount, reference used)."""
-        return await self._confirm(order_id, amount_cents, reference, actor, False, "")
+        with its own record of the notification, and the administration a statement line it
+        matches by hand. Idempotent for the same amount and reference; `Refusal` otherwise
+        (cancelled, already paid, wrong amount, reference used unless `force`d with a note)."""
+        return await self._confirm(order_id, amount_cents, reference, actor, force, note)
 
     async def _confirm(
         self,

@@ -21,6 +21,7 @@ never refused because of it.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from tortoise.expressions import F
@@ -261,20 +262,27 @@ class RegistrationService:
         nominativo: str,
         codice_fiscale: str,
         email: str,
-        password: str,
+        password: str | None,
         area_code: str | None = None,
         role: Role = Role.SUBSCRIBER,
         actor: str,
+        then: Callable[[Subscriber], Awaitable[None]] | None = None,
     ) -> SessionUser:
         """The back office adds an account directly (`pec-kiosk users add`): it vouches for the
-        codice fiscale, and may be told what is taken."""
+        codice fiscale, and may be told what is taken.
+
+        Staff accounts (operator, admin) may come without a codice fiscale (""), and without a
+        password (None: the administration's screen, which e-mails a code to choose one, in
+        `then`, run inside the same transaction)."""
         uid = validation.userid(userid)
         name = validation.nominativo(nominativo)
-        cf = validation.codice_fiscale(codice_fiscale)
+        staff = role is not Role.SUBSCRIBER
+        cf = validation.codice_fiscale(codice_fiscale) if codice_fiscale or not staff else None
         mail = validation.email(email)
-        validation.password(password, uid)
+        if password is not None:
+            validation.password(password, uid)
         area = self._area(area_code)
-        password_hash = await self.ctx.passwords.hash(password)
+        password_hash = await self.ctx.passwords.hash(password) if password is not None else None
         now = self.ctx.now()
 
         async def work() -> Subscriber:
@@ -301,6 +309,8 @@ class RegistrationService:
             )
             await PrepaidAccount.create(subscriber=sub, balance_cents=0)
             await audit(now, "register", actor=actor, subject=uid, role=role.value)
+            if then is not None:
+                await then(sub)
             return sub
 
         try:

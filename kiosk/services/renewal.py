@@ -348,7 +348,7 @@ class RenewalService:
 async def operator_account(userid: str) -> Subscriber:
     """The help-desk operator (or administrator) with this userid, or `Refusal(NOT_OPERATOR)`."""
     op = await Subscriber.get_or_none(userid=validation.userid_ref(userid, "operator"))
-    if op is None or op.role not in (Role.OPERATOR, Role.ADMIN):
+    if op is None or op.role not in (Role.OPERATOR, Role.ADMIN) or op.disabled_at is not None:
         raise Refusal(
             Reason.NOT_OPERATOR,
             _("{userid} non è un operatore dello sportello.").format(userid=userid),

@@ -66,6 +66,9 @@ class Subscriber(Model):
     # the language e-mails to this subscriber are written in: the kiosk's language the last
     # time they logged in, registered or recovered their credentials (Italian by default)
     lang = fields.CharField(max_length=8, default="it", db_default="it")
+    # an operator or administrator the administration disabled: cannot log in nor act (null:
+    # enabled). Staff accounts are disabled, never deleted: the audit trail names them.
+    disabled_at = fields.DatetimeField(null=True)
     area_id: str
 
     class Meta:
@@ -489,6 +492,13 @@ class StatementLine(Model):
     order_code = fields.CharField(max_length=10, null=True)
     imported_at = fields.DatetimeField()
     operator = fields.CharField(max_length=32, null=True)
+    # what the administration made of a line that needed a person (`outcome` keeps why it
+    # did): null while open, `matched` (confirmed for `order_code`) or `refund` (to be sent
+    # back), with who, when and their note
+    resolution = fields.CharField(max_length=16, null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    resolved_by = fields.CharField(max_length=32, null=True)
+    resolution_note = fields.CharField(max_length=500, default="", db_default="")
 
     class Meta:
         table = "statement_line"

@@ -24,8 +24,9 @@ MIGRATIONS_TABLE = "tortoise_migrations"
 UPDATES: dict[str, tuple[str, ...]] = {
     "area": ("name", "ordine", "ordine_domains", "convention_domains", "is_default"),
     "price": ("net_cents",),  # reference data sync
-    # recovery, registration binding an imported subscriber; the language mail is written in
-    "subscriber": ("password_hash", "lang"),
+    # recovery, registration binding an imported subscriber; the language mail is written in;
+    # the administration disabling or enabling an operator
+    "subscriber": ("password_hash", "lang", "disabled_at"),
     "mailbox": ("expiry_date", "owner_id"),  # activation; the help desk links a mailbox
     "prepaid_account": ("balance_cents",),
     "renewal_order": ("status", "paid_at", "activation_due_at", "activated_at", "cancelled_at"),
@@ -54,6 +55,14 @@ UPDATES: dict[str, tuple[str, ...]] = {
     "desk_payment": ("status", "cashed_at", "cashed_reference"),  # a cheque cashed
     # the callback queue: taken, reassigned by an administrator, closed with its outcome
     "callback_request": ("status", "handled_at", "handled_by", "taken_by", "taken_at", "outcome"),
+    # a statement line resolved by the administration (matched to an order, or to refund)
+    "statement_line": (
+        "resolution",
+        "resolved_at",
+        "resolved_by",
+        "resolution_note",
+        "order_code",
+    ),
     "kiosk_meta": ("value",),  # the exit PIN's hash, the demo's day, the reference data's hash
 }
 DELETES = ("pending_registration", "auth_throttle")

@@ -40,4 +40,16 @@ SECTIONS: tuple[Section, ...] = (
     Section("f3", N_("Richiamate"), "screens.operator.callbacks:CallbackQueueScreen"),
     Section("f4", N_("Scadenze"), "screens.operator.radar:ExpiryRadarScreen"),
     Section("f5", N_("Incassi"), "screens.operator.takings:TakingsScreen"),
+    # the administration's (admin_only): money in, statements, the desk's accounts
+    Section("f6", N_("Ricarica conto"), "screens.operator.topup:TopUpScreen", admin_only=True),
+    Section(
+        "f7",
+        N_("Conferma pagamento"),
+        "screens.operator.confirm_payment:ConfirmPaymentScreen",
+        admin_only=True,
+    ),
+    Section(
+        "f8", N_("Estratti conto"), "screens.operator.statements:StatementsScreen", admin_only=True
+    ),
+    Section("f9", N_("Operatori"), "screens.operator.operators:OperatorsScreen", admin_only=True),
 )

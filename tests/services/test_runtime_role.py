@@ -132,6 +132,12 @@ async def test_the_runtime_role_runs_the_kiosk_and_cannot_rewrite_history(
             camt(credit("E2E-1", "14.64", "RINNOVO PEC SENZA CODICE")), actor="admin.demo"
         )
         assert len(imported.lines) == 1  # recorded for a person
+        # step 4's administration as the runtime role: a line resolved, an operator managed
+        line = (await svc.admin.exceptions(actor="admin.demo"))[0]
+        await svc.admin.refund_exception(line.id, actor="admin.demo", note="restituire")
+        await svc.staff.set_enabled("operatore.demo", False, actor="admin.demo")
+        await svc.staff.set_enabled("operatore.demo", True, actor="admin.demo")
+        await svc.staff.reset("operatore.demo", actor="admin.demo")
         await card_payment(svc, "avv.rossi", ROSSI)
         await svc.reminders.queue_due()
         with smtp_server() as (port, inbox):
