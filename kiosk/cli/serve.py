@@ -15,7 +15,6 @@ from kiosk.cli.state import state
 from kiosk.i18n import _
 from kiosk.settings import Settings
 
-
 # name -> "module:attribute", imported when used (as the top-level COMMANDS)
 SUBCOMMANDS = {
     "web": "kiosk.cli.serve_web:web",

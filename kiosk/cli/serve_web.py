@@ -28,7 +28,8 @@ from kiosk.i18n import _
     "--max-sessions",
     type=click.IntRange(1, 1000),
     default=None,
-    help="Sessioni (processi del chiosco) aperte insieme (predefinite: KIOSK_WEB_MAX_SESSIONS, 20).",
+    help="Sessioni (processi del chiosco) aperte insieme (predefinito: KIOSK_WEB_MAX_SESSIONS, "
+    "20).",
 )
 def web(host: str | None, port: int | None, max_sessions: int | None) -> None:
     """Il chiosco nel browser: ogni pagina aperta avvia un chiosco con le stesse impostazioni.

@@ -99,10 +99,8 @@ class KioskSession(AppService):
 
     async def end(self) -> None:
         """Ask the kiosk to quit; kill it if it does not in time (never a process left)."""
-        try:
+        with contextlib.suppress(TimeoutError, ConnectionError):
             await asyncio.wait_for(self.stop(), STOP_SECONDS)
-        except (TimeoutError, ConnectionError):
-            pass
         process = self._process
         if process is not None and process.returncode is None:
             log.warning("kiosk process %s did not quit: killed", process.pid)
@@ -156,7 +154,8 @@ class WebKiosk:
 
     async def websocket(self, request: web.Request) -> web.WebSocketResponse:
         if not same_origin(request):
-            log.warning("websocket from another site refused (Origin %s)", request.headers["Origin"])
+            origin = request.headers["Origin"]
+            log.warning("websocket from another site refused (Origin %s)", origin)
             raise web.HTTPForbidden(text=_("Origine non ammessa."))
         ws = web.WebSocketResponse(heartbeat=15)
         await ws.prepare(request)
@@ -287,26 +286,28 @@ async def serve_web(
     on_ready: Callable[[str], None] | None = None,
     command: Sequence[str] | None = None,
 ) -> None:
-    """Serve until SIGTERM / SIGINT; `on_ready` hears the page's address as bound."""
-    server = WebKiosk(settings, command or session_command(settings))
-    port = await server.start()
+    """Serve until SIGTERM / SIGINT; `on_ready` hears the page's address as bound.
+
+    The signals are caught before anything else (a SIGTERM right after the announcement still
+    stops cleanly), and the demo is ready before the first page can connect."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
     try:
         if settings.demo:
             await prepare_demo(settings, reset=reset_demo)
-        host = settings.web_host
-        shown = f"[{host}]" if ":" in host else host
-        if on_ready is not None:
-            on_ready(f"http://{shown}:{port}/")
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+        server = WebKiosk(settings, command or session_command(settings))
+        port = await server.start()
         try:
+            host = settings.web_host
+            shown = f"[{host}]" if ":" in host else host
+            if on_ready is not None:
+                on_ready(f"http://{shown}:{port}/")
             await stop.wait()
         finally:
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                with contextlib.suppress(Exception):
-                    loop.remove_signal_handler(sig)
+            await server.stop()
     finally:
-        await server.stop()
-
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(Exception):
+                loop.remove_signal_handler(sig)
