@@ -98,10 +98,13 @@ class KioskSession(AppService):
         return environment
 
     async def end(self) -> None:
-        """Ask the kiosk to quit; kill it if it does not in time (never a process left)."""
-        with contextlib.suppress(TimeoutError, ConnectionError):
-            await asyncio.wait_for(self.stop(), STOP_SECONDS)
+        """Ask the kiosk to quit; kill it if it has not ended in time (never a process left)."""
         process = self._process
+        with contextlib.suppress(TimeoutError, ConnectionError):
+            async with asyncio.timeout(STOP_SECONDS):
+                await self.stop()
+                if process is not None:
+                    await process.wait()
         if process is not None and process.returncode is None:
             log.warning("kiosk process %s did not quit: killed", process.pid)
             with contextlib.suppress(ProcessLookupError):
@@ -114,7 +117,8 @@ class WebKiosk:
 
     def __init__(self, settings: Settings, command: Sequence[str]) -> None:
         self.settings = settings
-        self.command = shlex.join(command)  # textual-serve starts it through the shell
+        # textual-serve starts it through the shell: `exec`, so that the shell becomes the kiosk
+        self.command = "exec " + shlex.join(command)
         self.downloads = DownloadManager()
         self.sessions: set[web.WebSocketResponse] = set()
         self._runner: web.AppRunner | None = None

@@ -2,8 +2,8 @@
 
 The page's xterm.js draws what the kiosk process (one per page) sends; the test reads the
 terminal's buffer through JavaScript (the text a person sees), types into it as a person would,
-logs in as the demo lawyer and reaches the mailbox list. Then SIGTERM ends the server (exit 0)
-and the kiosk process with it.
+logs in as the demo lawyer and reaches the mailbox list. Leaving the page or quitting the kiosk
+ends that page's kiosk process; SIGTERM ends the server (exit 0) and the kiosks still open.
 
 Chromium is Debian's (`make browser`: apt-get install chromium chromium-driver); browsers cannot
 be downloaded here. Without apt the test is skipped with the reason; with apt but no Chromium it
@@ -179,7 +179,7 @@ class Screen:
         shown = self.driver.execute_script(READ_SCREEN)
         return str(shown or "").replace("\u00a0", " ")
 
-    def wait_for(self, needle: str, timeout: float = 30.0) -> str:
+    def wait_for(self, needle: str, timeout: float = 60.0) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             shown = self.text()
@@ -218,13 +218,40 @@ def test_log_in_and_reach_the_mailbox_list_in_a_browser(
         assert state in shown, shown
     browser.save_screenshot(str(tmp_path / "browser-mailboxes.png"))
 
-    kiosks = descendants(server.proc.pid)
-    assert kiosks, "no kiosk process for the page"
+    # leaving the page ends its kiosk; the server goes on
+    first = descendants(server.proc.pid)
+    assert first, "no kiosk process for the page"
+    browser.get("about:blank")
+    wait_gone(first)
+    assert server.proc.poll() is None
+
+    # a new page, a new kiosk; quitting the kiosk (Ctrl+Q) ends the page's session
+    browser.get(server.url)
+    screen.wait_for("Dati dimostrativi")
+    second = descendants(server.proc.pid)
+    assert second and not second & first
+    screen.type(Keys.CONTROL, "q")
+    wait_gone(second)
+    body = browser.find_element("tag name", "body")
+    deadline = time.monotonic() + 30
+    while "-closed" not in (body.get_attribute("class") or "") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "Sessione terminata." in body.text
+
+    # SIGTERM: the server ends with exit 0, and the kiosk of a page still open with it
+    browser.get(server.url)
+    screen.wait_for("Dati dimostrativi")
+    third = descendants(server.proc.pid)
+    assert third
     server.proc.send_signal(signal.SIGTERM)
     _out, err = server.proc.communicate(timeout=30)
     assert server.proc.returncode == 0, err
     assert "Traceback" not in err, err
-    deadline = time.monotonic() + 10
-    while any(alive(pid) for pid in kiosks) and time.monotonic() < deadline:
+    wait_gone(third)
+
+
+def wait_gone(pids: set[int], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in kiosks if alive(pid)], "a kiosk process outlived the server"
+    assert not [pid for pid in pids if alive(pid)], "a kiosk process outlived its session"
