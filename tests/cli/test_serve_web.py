@@ -90,6 +90,11 @@ def test_a_bad_port_is_a_usage_error_in_italian(proc: Kiosk, port: str) -> None:
     assert "Uso: pec-kiosk serve web" in result.stderr
 
 
+def test_an_empty_host_is_a_usage_error(proc: Kiosk) -> None:
+    result = proc("serve", "web", "--host", " ", expect=2)
+    assert "Valore non valido per '--host': indirizzo vuoto." in result.stderr
+
+
 def test_a_port_in_use_says_so(proc: Kiosk) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
