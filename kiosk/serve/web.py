@@ -8,7 +8,7 @@ may put it under any host and path without configuration), fetches nothing from 
 the websocket refuses other sites' pages (Origin) and more than `web_max_sessions` at once.
 
 There is no authentication here: it listens on 127.0.0.1 and goes behind an authenticating TLS
-reverse proxy (README, "Il chiosco nel browser").
+reverse proxy (README, "The kiosk in a browser").
 """
 
 from __future__ import annotations
@@ -88,8 +88,19 @@ class CannotListen(Exception):
 class KioskSession(AppService):
     """One kiosk process; its terminal id (for the login throttle) names the browser's address."""
 
-    def __init__(self, command: str, terminal_id: str, **kwargs: object) -> None:
-        super().__init__(command, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, command: str, terminal_id: str, ws: web.WebSocketResponse, downloads: DownloadManager
+    ) -> None:
+        async def close() -> None:  # the kiosk said it exited: the page shows "session ended"
+            await ws.close()
+
+        super().__init__(
+            command,
+            write_bytes=ws.send_bytes,
+            write_str=ws.send_str,
+            close=close,
+            download_manager=downloads,
+        )
         self.terminal_id = terminal_id
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
@@ -169,14 +180,8 @@ class WebKiosk:
             await ws.close()
             return ws
         self.sessions.add(ws)
-        session = KioskSession(
-            self.command,
-            f"web:{request.remote or 'sconosciuto'}",
-            write_bytes=ws.send_bytes,
-            write_str=ws.send_str,
-            close=ws.close,
-            download_manager=self.downloads,
-        )
+        terminal = f"web:{request.remote or 'sconosciuto'}"
+        session = KioskSession(self.command, terminal, ws, self.downloads)
         try:
             await session.start(_size(request, "width", 80), _size(request, "height", 24))
             log.info("browser session from %s started", request.remote)
@@ -226,7 +231,8 @@ class WebKiosk:
         content_type = meta.mime_type + (f"; charset={meta.encoding}" if meta.encoding else "")
         response.headers["Content-Type"] = content_type
         disposition = "inline" if meta.open_method == "browser" else "attachment"
-        response.headers["Content-Disposition"] = f'{disposition}; filename="{meta.file_name}"'
+        name = meta.file_name.replace('"', "").replace("\\", "")
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
         await response.prepare(request)
         async for chunk in self.downloads.download(key):
             await response.write(chunk)
