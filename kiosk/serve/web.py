@@ -21,7 +21,7 @@ import logging
 import shlex
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit
@@ -276,15 +276,35 @@ def _clamp(cells: int) -> int:
     return max(10, min(500, cells))
 
 
-async def prepare_demo(settings: Settings, *, reset: bool) -> None:
-    """With --demo: build (or with --reset rebuild) the demo database once, before any session,
-    so that sessions opened together never race to build it."""
+@contextlib.asynccontextmanager
+async def demo_backend(settings: Settings, *, reset: bool) -> AsyncIterator[None]:
+    """With --demo: the demo database built (with --reset rebuilt) once, before any page can
+    open, so that sessions opened together never race to build it; and the demo's bank
+    (`serve --sandbox-bank`) kept here for as long as the server runs, rather than in whichever
+    page's kiosk started first (its card links would die with that page)."""
+    from kiosk.serve.app import ServeApp, sandbox_for
+    from kiosk.serve.process import LazyServices
     from kiosk.services.runtime import ServiceHandle
 
     handle = ServiceHandle(settings, reset_demo=reset)
     handle.enter()
     try:
         await handle.connect()
+        bank = ServeApp(settings, LazyServices(handle), sandbox_bank=sandbox_for(settings))
+        try:
+            await bank.start()
+        except OSError as exc:  # another demo's serve: that one's bank answers
+            log.warning(
+                "demo bank not started (%s): port %s is another's",
+                exc.strerror or exc,
+                settings.serve_port,
+            )
+            yield
+            return
+        try:
+            yield
+        finally:
+            await bank.stop()
     finally:
         await handle.close()
 
@@ -305,18 +325,17 @@ async def serve_web(
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        if settings.demo:
-            await prepare_demo(settings, reset=reset_demo)
-        server = WebKiosk(settings, command or session_command(settings))
-        port = await server.start()
-        try:
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.demo:
+                await stack.enter_async_context(demo_backend(settings, reset=reset_demo))
+            server = WebKiosk(settings, command or session_command(settings))
+            port = await server.start()
+            stack.push_async_callback(server.stop)  # first: the pages' kiosks end first
             host = settings.web_host
             shown = f"[{host}]" if ":" in host else host
             if on_ready is not None:
                 on_ready(f"http://{shown}:{port}/")
             await stop.wait()
-        finally:
-            await server.stop()
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(Exception):

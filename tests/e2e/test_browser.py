@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,11 +103,12 @@ class Server:
 
     def __init__(self, data_dir: Path) -> None:
         base = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+        self.serve_port = free_port()
         env = {
             **base,
             **FAST_HASHING,
             "KIOSK_DATA_DIR": str(data_dir),
-            "KIOSK_SERVE_PORT": str(free_port()),  # each session's in-process demo bank
+            "KIOSK_SERVE_PORT": str(self.serve_port),  # the demo's bank, run by the server
             "PYTHONPATH": str(ROOT),
         }
         self.proc = subprocess.Popen(
@@ -233,6 +235,10 @@ def test_each_page_has_its_kiosk_until_it_leaves_quits_or_the_server_stops(
     browser.get("about:blank")
     wait_gone(first)
     assert server.proc.poll() is None
+    # the demo's bank is the server's, not a page's: it answers with no page open
+    health = f"http://127.0.0.1:{server.serve_port}/health"
+    with urllib.request.urlopen(health, timeout=10) as answer:
+        assert answer.status == 200
 
     # a new page, a new kiosk; quitting the kiosk (Ctrl+Q) ends the page's session
     browser.get(server.url)
