@@ -13,7 +13,7 @@ TEST_WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
 PO := $(wildcard kiosk/locale/*.po)
 MO := $(patsubst kiosk/locale/%.po,kiosk/locale/%/LC_MESSAGES/messages.mo,$(PO))
 
-.PHONY: install run test test-parallel test-serial lint typecheck unit clean catalogue messages bench
+.PHONY: install run test test-parallel test-serial lint typecheck unit clean catalogue messages bench browser
 
 # The editable install also compiles the catalogues (hatch_build.py, a Hatch build hook).
 $(RUNTIME_STAMP): pyproject.toml hatch_build.py $(PO)
@@ -44,6 +44,21 @@ messages: $(STAMP)
 
 install: $(RUNTIME_STAMP)
 
+# The browser test's headless Chromium and its driver (tests/e2e/test_browser.py): Debian's
+# packages, since no browser can be downloaded here (playwright install fails). As root or with
+# passwordless sudo; where apt-get is missing the test is skipped and says why.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "apt-get non disponibile: il test nel browser sarà saltato"; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo="sudo -n"; fi; \
+		echo "apt-get install chromium chromium-driver (per il test nel browser)"; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver \
+			>/dev/null || echo "installazione di chromium non riuscita"; \
+	fi
+
 run: install
 	$(BIN)/pec-kiosk --demo
 
@@ -60,7 +75,7 @@ PARALLEL_PASS = $(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not ser
 SERIAL_PASS = $(BIN)/pytest -q -m serial
 
 # both passes run even when the first fails; `make test` fails if either does
-test: lint typecheck $(MO)
+test: lint typecheck $(MO) browser
 	@status=0; \
 	echo '$(PARALLEL_PASS)'; $(PARALLEL_PASS) || status=1; \
 	echo '$(SERIAL_PASS)'; $(SERIAL_PASS) || status=1; \
@@ -69,7 +84,7 @@ test: lint typecheck $(MO)
 test-parallel: $(STAMP) $(MO)
 	$(PARALLEL_PASS)
 
-test-serial: $(STAMP) $(MO)
+test-serial: $(STAMP) $(MO) browser
 	$(SERIAL_PASS)
 
 # Start-up, keystroke echo and screen transitions against a bare Textual app (bench/README.md);

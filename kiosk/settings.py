@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     serve_port: int = Field(default=8770, ge=0, le=65535)
     serve_job_seconds: float = 60.0  # activate-due and cancel-stale run this often
     serve_scheduler: bool = True  # off: those jobs run elsewhere (another serve, cron)
+    # `pec-kiosk serve web`: the kiosk in a browser (textual-serve), one kiosk process per page;
+    # loopback only unless told: it goes behind an authenticating TLS reverse proxy
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8771, ge=0, le=65535)
+    web_max_sessions: int = Field(default=20, ge=1, le=1000)  # kiosk processes at once
     # the card gateway (Axerve-shaped REST); unset URLs follow serve_host / serve_port, where
     # `serve --sandbox-bank` (and the demo) answers
     bank_url: str | None = None  # the bank's API base, e.g. https://sandbox.gestpay.net
