@@ -13,7 +13,7 @@ TEST_WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
 PO := $(wildcard kiosk/locale/*.po)
 MO := $(patsubst kiosk/locale/%.po,kiosk/locale/%/LC_MESSAGES/messages.mo,$(PO))
 
-.PHONY: install run test test-parallel test-serial lint typecheck unit clean catalogue messages bench browser
+.PHONY: install run test test-parallel test-serial test-slow lint typecheck unit clean catalogue messages bench browser
 
 # The editable install also compiles the catalogues (hatch_build.py, a Hatch build hook).
 $(RUNTIME_STAMP): pyproject.toml hatch_build.py $(PO)
@@ -69,10 +69,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy kiosk screens tests bench hatch_build.py
 
-# everything but the tests marked `serial`, spread over $(TEST_WORKERS) processes
-PARALLEL_PASS = $(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not serial"
+# everything but the tests marked `serial` or `slow`, spread over $(TEST_WORKERS) processes
+PARALLEL_PASS = $(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not serial and not slow"
 # many processes at once or a real terminal: alone, so that they race and time as designed
-SERIAL_PASS = $(BIN)/pytest -q -m serial
+SERIAL_PASS = $(BIN)/pytest -q -m "serial and not slow"
+# the long stress runs (kill -9 at random points, ≥ 50 per backend): `make test-slow`, after
+# `make test` in CI
+SLOW_PASS = $(BIN)/pytest -q -m slow
 
 # both passes run even when the first fails; `make test` fails if either does
 test: lint typecheck $(MO) browser
@@ -86,6 +89,9 @@ test-parallel: $(STAMP) $(MO)
 
 test-serial: $(STAMP) $(MO) browser
 	$(SERIAL_PASS)
+
+test-slow: $(STAMP) $(MO)
+	$(SLOW_PASS)
 
 # Start-up, keystroke echo and screen transitions against a bare Textual app (bench/README.md);
 # writes bench/results/. Fewer runs: make bench BENCH_ARGS=--quick

@@ -38,7 +38,8 @@ LATER = at(timedelta(days=2))  # activation runs after the 24 hours
 TOTAL = "18.30"  # convenzione_ordine at Nocera: 15,00 + IVA
 TOPUP = "20"
 
-pytestmark = pytest.mark.serial
+# ≥ 50 kills on each backend: the slow pass (`make test-slow`, run by CI after `make test`)
+pytestmark = [pytest.mark.serial, pytest.mark.slow]
 
 
 class Database:

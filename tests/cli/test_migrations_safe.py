@@ -94,6 +94,7 @@ def test_eight_first_starts_at_once_on_an_empty_database(empty_url: str, tmp_pat
 
 
 @pytest.mark.serial
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_a_kill_during_the_first_migration_leaves_all_or_nothing(tmp_path: Path) -> None:
     base = dbs.pg_base_url()
