@@ -60,6 +60,8 @@ class Reason(StrEnum):
     NO_TAX_CODE = "no_tax_code"  # FatturaPA needs the customer's codice fiscale
     PRINT_DISABLED = "print_disabled"
     PRINT_FAILED = "print_failed"
+    # remote support
+    UNKNOWN_KEY = "unknown_key"  # no SSH key with that fingerprint
 
 
 class KioskError(Exception):

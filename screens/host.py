@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from kiosk.remote.port import RemoteSupport
 from kiosk.services.dto import SessionUser
 from kiosk.services.port import Desk, LinkState
 
@@ -17,6 +18,9 @@ class KioskHost(Protocol):
 
     @property
     def link(self) -> LinkState: ...
+
+    # remote assistance: present in a kiosk started by `pec-kiosk serve ssh`, else None
+    remote: RemoteSupport | None
 
     idle_held: bool  # True while waiting for the bank: the idle wipe waits too
 

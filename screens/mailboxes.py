@@ -12,7 +12,7 @@ from textual.widgets import Button, DataTable, Static
 
 from kiosk.clock import ROME
 from kiosk.domain.dates import WindowStatus
-from kiosk.domain.model import OrderStatus
+from kiosk.domain.model import OrderStatus, Role
 from kiosk.i18n import N_, _, _n, day, money
 from kiosk.services.dto import AccountView, MailboxView
 from screens.base import KioskScreen, service_call
@@ -53,6 +53,7 @@ class MailboxesScreen(KioskScreen[None]):
     SCREEN_TITLE = N_("Le mie caselle PEC")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "renew", N_("Rinnova")),
+        Binding("a", "assist", N_("Assistenza remota")),
         Binding("escape", "logout", N_("Esci")),
     ]
     AUTO_FOCUS = "#boxes"
@@ -158,6 +159,20 @@ class MailboxesScreen(KioskScreen[None]):
             self.open_order(box.open_order.code)  # a renewal under way: manage it
         else:
             self.app.push_screen(RenewalScreen(pec=box.address if box else ""))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "assist":  # only where it works: a session started by the SSH server
+            user = self.host.session
+            return (
+                self.host.remote is not None and user is not None and user.role is Role.SUBSCRIBER
+            )
+        return super().check_action(action, parameters)
+
+    def action_assist(self) -> None:
+        """Assistenza remota: a code for the help desk to join this session."""
+        from screens.assist_code import AssistCodeScreen
+
+        self.app.push_screen(AssistCodeScreen())
 
     @service_call
     async def open_order(self, code: str) -> None:

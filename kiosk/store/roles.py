@@ -54,7 +54,7 @@ UPDATES: dict[str, tuple[str, ...]] = {
     "callback_request": ("status", "handled_at", "handled_by"),
     "kiosk_meta": ("value",),  # the exit PIN's hash, the demo's day, the reference data's hash
 }
-DELETES = ("pending_registration", "auth_throttle")
+DELETES = ("pending_registration", "auth_throttle", "ssh_key")  # ssh_key: `users key remove`
 
 
 def role_name(value: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from textual.screen import Screen
 
 from kiosk.domain.model import Role
+from kiosk.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,4 +36,6 @@ class Section:
 
 
 # Sections register here (one line each), in the order the workspace shows them.
-SECTIONS: tuple[Section, ...] = ()
+SECTIONS: tuple[Section, ...] = (
+    Section("f10", N_("Assistenza remota"), "screens.operator.assist:AssistJoinScreen"),
+)
