@@ -111,7 +111,8 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
         return False
 
     def connection_lost(self, exc: BaseException | None) -> None:
-        self.server.spawn(self.finish("disconnected"))
+        if self in self.server.sessions:  # a refused session started no kiosk: nothing to end
+            self.server.spawn(self.finish("disconnected"))
 
     # --- the kiosk ----------------------------------------------------------------------------
 

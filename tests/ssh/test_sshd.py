@@ -1,0 +1,141 @@
+"""`pec-kiosk serve ssh` against a real asyncssh client: kiosks on ptys, read with pyte."""
+
+from __future__ import annotations
+
+import asyncio
+import stat
+from collections.abc import Callable
+from typing import Any
+
+import asyncssh
+import pytest
+
+from kiosk.serve.sshd import SshServer
+from tests.ssh.client import Term
+from tests.ssh.conftest import LAWYER, LAWYER_PASSWORD, OPERATOR, OPERATOR_NAME
+
+pytestmark = pytest.mark.serial
+
+Start = Callable[..., Any]
+
+
+async def audit_actions(server: SshServer) -> list[tuple[str, str | None, dict[str, Any]]]:
+    from kiosk.store.models import AuditEvent
+
+    async def read(_services: Any) -> list[tuple[str, str | None, dict[str, Any]]]:
+        rows = await AuditEvent.filter(action__startswith="ssh.").order_by("id")
+        more = await AuditEvent.filter(action__startswith="assist.").order_by("id")
+        return [(r.action, r.actor, dict(r.details)) for r in [*rows, *more]]
+
+    await asyncio.sleep(0.2)  # the server audits without holding the protocol up
+    return await server.call(read)
+
+
+async def test_operator_logs_in_with_key_sees_the_kiosk_and_resizes(
+    start_server: Start, operator_key: asyncssh.SSHKey
+) -> None:
+    server: SshServer = await start_server()
+    term = await Term.open(server.port, OPERATOR, client_keys=[operator_key])
+    try:
+        shown = await term.wait_for(OPERATOR_NAME)  # the session started for that operator
+        assert "Accedi" not in shown  # no login form: the key was the login
+        term.resize(100, 30)
+        await term.wait_for(OPERATOR_NAME)
+        deadline = asyncio.get_running_loop().time() + 10
+        while asyncio.get_running_loop().time() < deadline:  # laid out again at 100 columns
+            if any(len(line.rstrip()) > 80 for line in term.session.screen.display):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError(term.text())
+    finally:
+        await term.close()
+    await asyncio.sleep(0.5)
+    actions = await audit_actions(server)
+    assert ("ssh.login", OPERATOR) in [(a, u) for a, u, _ in actions]
+    assert ("ssh.logout", OPERATOR) in [(a, u) for a, u, _ in actions]
+    assert not server.sessions
+
+
+async def test_host_key_is_made_on_first_start_private(start_server: Start) -> None:
+    server: SshServer = await start_server()
+    path = server.settings.ssh_host_key_path
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    first = path.read_bytes()
+    await server.stop()
+    again: SshServer = await start_server()  # the same key on the next start
+    assert again.settings.ssh_host_key_path.read_bytes() == first
+
+
+async def test_unknown_key_is_refused_and_audited(start_server: Start) -> None:
+    server: SshServer = await start_server()
+    stranger = asyncssh.generate_private_key("ssh-ed25519")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await Term.open(server.port, OPERATOR, client_keys=[stranger])
+    actions = await audit_actions(server)
+    assert any(a == "ssh.refused" and d.get("reason") == "unknown_key" for a, _, d in actions)
+
+
+async def test_the_operator_key_is_refused_for_another_username(
+    start_server: Start, operator_key: asyncssh.SSHKey
+) -> None:
+    server: SshServer = await start_server()
+    with pytest.raises(asyncssh.PermissionDenied):
+        await Term.open(server.port, "admin.demo", client_keys=[operator_key])
+
+
+async def test_password_refused_for_an_operator_even_when_lawyers_may_use_one(
+    start_server: Start,
+) -> None:
+    server: SshServer = await start_server(ssh_lawyer_passwords=True)
+    with pytest.raises(asyncssh.PermissionDenied):
+        await Term.open(
+            server.port, OPERATOR, password="Sportello2026!", client_keys=None
+        )
+    actions = await audit_actions(server)
+    assert any(a == "ssh.refused" and d.get("reason") == "password" for a, _, d in actions)
+
+
+async def test_password_not_offered_by_default(start_server: Start) -> None:
+    server: SshServer = await start_server()
+    with pytest.raises(asyncssh.PermissionDenied):
+        await Term.open(server.port, LAWYER, password=LAWYER_PASSWORD, client_keys=None)
+
+
+async def test_failed_logins_are_limited_per_address(start_server: Start) -> None:
+    server: SshServer = await start_server(ssh_auth_failures=2)
+    stranger = asyncssh.generate_private_key("ssh-ed25519")
+    for _attempt in range(2):
+        with pytest.raises(asyncssh.PermissionDenied):
+            await Term.open(server.port, OPERATOR, client_keys=[stranger])
+    with pytest.raises(asyncssh.PermissionDenied, match="Troppi accessi"):
+        await Term.open(server.port, OPERATOR, client_keys=[stranger])
+    actions = await audit_actions(server)
+    assert any(d.get("reason") == "address_blocked" for _a, _u, d in actions)
+
+
+async def test_no_pty_exec_subsystem_and_forwarding_are_refused(
+    start_server: Start, operator_key: asyncssh.SSHKey
+) -> None:
+    server: SshServer = await start_server()
+    async with asyncssh.connect(
+        "127.0.0.1",
+        server.port,
+        username=OPERATOR,
+        client_keys=[operator_key],
+        known_hosts=None,
+        agent_path=None,
+    ) as conn:
+        shell = await conn.run(term_type=None, encoding="utf-8", check=False)  # no PTY
+        assert shell.exit_status == 1
+        assert "terminale interattivo" in str(shell.stdout)
+        with pytest.raises(asyncssh.ChannelOpenError):  # exec: the request is refused
+            await conn.run("id", check=True)
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.start_sftp_client()
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.open_connection("127.0.0.1", server.port)
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
+    reasons = {d.get("reason") for a, _, d in await audit_actions(server) if a == "ssh.refused"}
+    assert {"no_pty", "exec", "subsystem", "forwarding", "remote_forwarding"} <= reasons
