@@ -58,10 +58,15 @@ class AssistCodeScreen(KioskScreen[None]):
     def show_assistant(self) -> None:
         remote = self.host.remote
         who = remote.assistant if remote is not None else None
+        typing = remote is not None and remote.typing_allowed
         self.query_one("#assistant", Static).update(
-            _("Operatore collegato: {name}").format(name=who)
-            if who
-            else _("Nessun operatore collegato.")
+            (
+                _("Operatore collegato: {name}").format(name=who)
+                if who
+                else _("Nessun operatore collegato.")
+            )
+            + " "
+            + (_("L'operatore può scrivere.") if typing else _("L'operatore può solo guardare."))
         )
 
     @service_call
@@ -91,6 +96,7 @@ class AssistCodeScreen(KioskScreen[None]):
             await remote.allow_typing(allowed)
         except AssistRefused as exc:
             self.say(exc.message, "error")
+        self.show_assistant()
 
     @on(Button.Pressed, "#end")
     def end(self) -> None:
@@ -107,6 +113,7 @@ class AssistCodeScreen(KioskScreen[None]):
             self.say(exc.message, "error")
             return
         self.query_one("#typing", Checkbox).value = False
+        self.show_assistant()
         self.query_one("#code", Static).update("")
         self.query_one("#validity", Static).update("")
         self.say(_("Assistenza terminata: il codice non vale più."), "info")

@@ -7,6 +7,7 @@ one when its lawyer allows typing. Ctrl+] takes the operator back to their own k
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,13 @@ RESTORE = (
     b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l"
     b"\x1b[<u\x1b[?25h\x1b[?1049l\x1b[0m"
 )
+
+
+def send(chan: asyncssh.SSHServerChannel[bytes] | None, data: bytes) -> None:
+    """To a client, unless its channel is already closing (it left mid-frame)."""
+    if chan is not None and not chan.is_closing():
+        with contextlib.suppress(BrokenPipeError, asyncssh.Error):
+            chan.write(data)
 
 
 def crlf(text: str) -> bytes:
@@ -138,11 +146,10 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
             self._refuse(_("Impossibile avviare il chiosco: riprovare più tardi."))
 
     def _output(self, data: bytes) -> None:
-        if self.watching is None and self.chan is not None:
-            self.chan.write(data)
+        if self.watching is None:
+            send(self.chan, data)
         for viewer in self.viewers:
-            if viewer.chan is not None:
-                viewer.chan.write(data)
+            send(viewer.chan, data)
 
     def _kiosk_ended(self, status: int) -> None:
         self.server.spawn(self.finish("kiosk_ended", status=status))
@@ -164,18 +171,20 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
         self._audit("ssh.logout", why=why, seconds=seconds)
         chan = self.chan
         if chan is not None and not chan.is_closing():
-            chan.write(RESTORE)
+            send(chan, RESTORE)
             if why == "idle":
-                chan.write(crlf(_("Sessione chiusa per inattività.")))
+                send(chan, crlf(_("Sessione chiusa per inattività.")))
             elif why == "shutdown":
-                chan.write(crlf(_("Il server di assistenza è stato fermato.")))
-            chan.exit(status if why == "kiosk_ended" else 0)
+                send(chan, crlf(_("Il server di assistenza è stato fermato.")))
+            with contextlib.suppress(BrokenPipeError, asyncssh.Error):
+                chan.exit(status if why == "kiosk_ended" else 0)
         self.connection.close()
 
     def _refuse(self, message: str) -> None:
         if self.chan is not None:
-            self.chan.write(crlf(message))
-            self.chan.exit(1)
+            send(self.chan, crlf(message))
+            with contextlib.suppress(BrokenPipeError, asyncssh.Error):
+                self.chan.exit(1)
 
     def _audit(self, action: str, **details: Any) -> None:
         self.server.audit(

@@ -72,7 +72,9 @@ class AssistJoinScreen(KioskScreen[None]):
         try:
             await remote.join(code)
         except AssistRefused as exc:
+            self.query_one("#assist-code", Input).value = ""
             self.say(exc.message, "error")
+            self.focus_soon("#assist-code")
             return
         # the lawyer's session is on this terminal now; this kiosk waits, unseen, without
         # being wiped for idleness, until the operator comes back (`returned`)

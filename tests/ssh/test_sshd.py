@@ -139,3 +139,61 @@ async def test_no_pty_exec_subsystem_and_forwarding_are_refused(
             await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
     reasons = {d.get("reason") for a, _, d in await audit_actions(server) if a == "ssh.refused"}
     assert {"no_pty", "exec", "subsystem", "forwarding", "remote_forwarding"} <= reasons
+
+
+async def test_assistance_join_sees_the_lawyers_screen_and_types_when_allowed(
+    start_server: Start, operator_key: asyncssh.SSHKey
+) -> None:
+    import re
+
+    server: SshServer = await start_server(ssh_lawyer_passwords=True)
+    lawyer = await Term.open(server.port, LAWYER, password=LAWYER_PASSWORD, client_keys=None)
+    operator = await Term.open(server.port, OPERATOR, client_keys=[operator_key])
+    try:
+        await lawyer.wait_for("Credito del conto prepagato")
+        lawyer.type("a")  # Assistenza remota
+        shown = await lawyer.wait_for("Valido 10 minuti")
+        found = re.search(r"\b(\d{3}) (\d{3})\b", shown)
+        assert found is not None, shown
+        code = found.group(1) + found.group(2)
+
+        await operator.wait_for(OPERATOR_NAME)
+        operator.type("\x1b[21~")  # F10: Assistenza remota
+        await operator.wait_for("Inserire il codice di assistenza")
+        operator.type("000000\r")  # a wrong code first: refused, nothing joined
+        await operator.wait_for("Codice non valido o scaduto")
+        await asyncio.sleep(0.5)  # the field takes the focus back once the answer is drawn
+        operator.type(code + "\r")
+        # the operator's terminal now shows the lawyer's session, and both see who joined
+        mirrored = await operator.wait_for("Comunichi questo codice")
+        assert "Avv. Maria Demo" in mirrored
+        await lawyer.wait_for("si è collegato")
+        await operator.wait_for("si è collegato")
+        assert "L'operatore può solo guardare" in lawyer.text()
+
+        operator.type("\x1b")  # Esc would close the lawyer's screen: typing not allowed yet
+        await asyncio.sleep(1.0)
+        assert "Comunichi questo codice" in lawyer.text()
+
+        lawyer.type("\x1b[Z")  # Shift+Tab: the checkbox "Consenti all'operatore di scrivere"
+        lawyer.type(" ")
+        await lawyer.wait_for("L'operatore può scrivere")
+        await asyncio.sleep(0.3)
+        operator.type("\x1b")  # now it goes through: the lawyer's screen closes
+        await lawyer.wait_for("Caselle PEC a Lei intestate")
+        assert "Comunichi questo codice" not in lawyer.text()
+
+        operator.type("\x1d")  # Ctrl+]: back to the operator's own kiosk
+        await operator.wait_for("Assistenza remota terminata")
+        await operator.wait_for("Inserire il codice di assistenza")  # its own screen, redrawn
+        assert "Avv. Maria Demo" not in operator.text()
+        await lawyer.wait_for("ha lasciato la sessione")
+        assert server.sessions and len(server.sessions) == 2  # the lawyer's session goes on
+    finally:
+        await operator.close()
+        await lawyer.close()
+    actions = [(a, u) for a, u, _ in await audit_actions(server)]
+    assert ("assist.code", LAWYER) in actions
+    assert ("assist.join_refused", OPERATOR) in actions
+    assert ("assist.join", OPERATOR) in actions
+    assert ("assist.leave", OPERATOR) in actions
