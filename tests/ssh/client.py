@@ -37,7 +37,10 @@ class Term:
     """One connection with one kiosk session on a pty."""
 
     def __init__(
-        self, conn: asyncssh.SSHClientConnection, chan: asyncssh.SSHClientChannel[bytes], session: ScreenSession
+        self,
+        conn: asyncssh.SSHClientConnection,
+        chan: asyncssh.SSHClientChannel[bytes],
+        session: ScreenSession,
     ) -> None:
         self.conn, self.chan, self.session = conn, chan, session
 
@@ -51,14 +54,15 @@ class Term:
         chan, session = await conn.create_session(
             ScreenSession, term_type="xterm-256color", term_size=size, encoding=None
         )
+        assert isinstance(session, ScreenSession)
         session.screen.resize(size[1], size[0])
         return cls(conn, chan, session)
 
     def text(self) -> str:
         return "\n".join(self.session.screen.display).replace("\u00a0", " ")
 
-    async def wait_for(self, needle: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, needle: str, within: float = 20.0) -> str:
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             shown = self.text()
             if needle in shown:

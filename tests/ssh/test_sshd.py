@@ -89,9 +89,7 @@ async def test_password_refused_for_an_operator_even_when_lawyers_may_use_one(
 ) -> None:
     server: SshServer = await start_server(ssh_lawyer_passwords=True)
     with pytest.raises(asyncssh.PermissionDenied):
-        await Term.open(
-            server.port, OPERATOR, password="Sportello2026!", client_keys=None
-        )
+        await Term.open(server.port, OPERATOR, password="Sportello2026!", client_keys=None)
     actions = await audit_actions(server)
     assert any(a == "ssh.refused" and d.get("reason") == "password" for a, _, d in actions)
 
@@ -197,3 +195,60 @@ async def test_assistance_join_sees_the_lawyers_screen_and_types_when_allowed(
     assert ("assist.join_refused", OPERATOR) in actions
     assert ("assist.join", OPERATOR) in actions
     assert ("assist.leave", OPERATOR) in actions
+
+
+@pytest.mark.slow
+async def test_twenty_concurrent_sessions_each_reach_their_kiosk(
+    start_server: Start, operator_key: asyncssh.SSHKey
+) -> None:
+    """20 operators' kiosks at once (real processes on one SQLite database): each starts its
+    session, opens Assistenza remota and gets an answer from the server, without error."""
+    server: SshServer = await start_server()
+
+    async def one() -> str:
+        term = await Term.open(server.port, OPERATOR, client_keys=[operator_key])
+        try:
+            await term.wait_for(OPERATOR_NAME, within=120)
+            term.type("\x1b[21~")  # F10
+            await term.wait_for("Inserire il codice di assistenza", within=60)
+            term.type("123\r")
+            return await term.wait_for("Codice non valido o scaduto", within=60)
+        finally:
+            await term.close()
+
+    shown = await asyncio.gather(*(one() for _ in range(20)))
+    assert len(shown) == 20
+    assert not any("imprevisto" in s or "Traceback" in s for s in shown)
+    await asyncio.sleep(1.0)
+    actions = [a for a, _u, _d in await audit_actions(server)]
+    assert actions.count("ssh.login") == 20
+    assert actions.count("ssh.logout") == 20
+
+
+async def test_sessions_over_the_limit_are_refused(
+    start_server: Start, operator_key: asyncssh.SSHKey
+) -> None:
+    server: SshServer = await start_server(ssh_max_sessions=1)
+    first = await Term.open(server.port, OPERATOR, client_keys=[operator_key])
+    try:
+        await first.wait_for(OPERATOR_NAME)
+        second = await Term.open(server.port, OPERATOR, client_keys=[operator_key])
+        await asyncio.wait_for(second.session.closed.wait(), 10)
+        assert second.session.exit_status == 1
+        assert "Troppe sessioni" in second.text()
+        await second.close()
+    finally:
+        await first.close()
+
+
+async def test_idle_sessions_are_closed(start_server: Start, operator_key: asyncssh.SSHKey) -> None:
+    server: SshServer = await start_server(ssh_idle_timeout=3.0)
+    term = await Term.open(server.port, OPERATOR, client_keys=[operator_key])
+    try:
+        await term.wait_for(OPERATOR_NAME)
+        await asyncio.wait_for(term.session.closed.wait(), 15)
+        assert "Sessione chiusa per inattività" in term.text()
+    finally:
+        await term.close()
+    whys = [d.get("why") for a, _u, d in await audit_actions(server) if a == "ssh.logout"]
+    assert whys == ["idle"]
