@@ -130,4 +130,4 @@ async def test_a_kiosk_started_for_an_ssh_user_starts_its_session_and_ends_with_
         assert app.session is not None and app.session.userid == "avv.demo"
         await app.end_session("logout")
         await pilot.pause()
-        assert app._exit  # noqa: SLF001 (the app is leaving)
+        assert app._exit

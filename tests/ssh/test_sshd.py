@@ -253,3 +253,35 @@ async def test_idle_sessions_are_closed(start_server: Start, operator_key: async
         await term.close()
     whys = [d.get("why") for a, _u, d in await audit_actions(server) if a == "ssh.logout"]
     assert whys == ["idle"]
+
+
+def test_the_command_listens_and_stops_on_sigterm(ssh_env: dict[str, str]) -> None:
+    """`pec-kiosk serve ssh --port 0`: says where it listens, makes its host key, exits 0."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "serve", "ssh", "--port", "0"],
+        env={**os.environ, **ssh_env},
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert "Assistenza remota in ascolto su 127.0.0.1:" in line, line
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    key = os.path.join(ssh_env["KIOSK_DATA_DIR"], "ssh_host_ed25519_key")
+    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
