@@ -13,7 +13,7 @@ from typing import Protocol
 
 @dataclass(frozen=True, slots=True)
 class AssistCode:
-    """A lawyer's assistance code: short, single use, valid until `expires_at` (monotonic)."""
+    """A lawyer's assistance code: short, single use, valid for `minutes`."""
 
     code: str
     minutes: int
