@@ -38,6 +38,7 @@ from screens.welcome import WelcomeScreen
 
 # the DTOs are only named in annotations: their module is imported after the first paint
 if TYPE_CHECKING:
+    from kiosk.remote.port import RemoteEvent, RemoteSupport
     from kiosk.services.desk_dto import ActingOperator
     from kiosk.services.dto import SessionUser
     from kiosk.settings import Settings
@@ -66,12 +67,21 @@ SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 FIRST_CSS = ("theme", "welcome", "login", "register", "recovery", "pin")
 
 
+class RemoteChanged(Message):
+    """The SSH server said something about remote assistance (see `kiosk.remote`)."""
+
+    def __init__(self, event: RemoteEvent) -> None:
+        super().__init__()
+        self.event = event
+
+
 class KioskApp(App[None]):
     CSS_PATH: ClassVar[list[str | PurePath]] = [SCREENS_DIR / f"{n}.tcss" for n in FIRST_CSS]
     TITLE = "pec-kiosk"
     ENABLE_COMMAND_PALETTE = False  # a kiosk has its buttons; the palette speaks English
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", N_("Chiudi il programma"), show=False, priority=True),
+        Binding("f10", "assist", N_("Assistenza remota"), show=False),
     ]
 
     session: reactive[SessionUser | None] = reactive(None)
@@ -106,6 +116,8 @@ class KioskApp(App[None]):
         self._pin_known = False  # kiosk mode: the database has an exit PIN
         self.welcome = WelcomeScreen()  # the page everyone starts from
         self.home: Screen[Any] | None = None  # the first screen of a session (the mailboxes)
+        self.remote: RemoteSupport | None = None  # started by `pec-kiosk serve ssh`: assistance
+        self._ssh_started = False
         desk.subscribe(self._post_link_state)
 
     @property
@@ -156,8 +168,15 @@ class KioskApp(App[None]):
                 self.exit(return_code=2, message=_("Errore: {message}").format(message=exc))
                 return
             self._adopt(settings)
-        if self._serve:
+        # a kiosk started by `pec-kiosk serve ssh` leaves the demo's bank to the server's serve
+        if self._serve and self.settings.ssh_control_fd is None:
             self.run_worker(self._serve_in_process(), group="serve", exit_on_error=False)
+        if self.settings.ssh_control_fd is not None:
+            from kiosk.remote.link import RemoteLink
+
+            link = RemoteLink(self.settings.ssh_control_fd, self._post_remote)
+            self.remote = link
+            self.run_worker(link.run(), group="remote", exit_on_error=False)
         await self.front_desk.keep_connected()
 
     def _adopt(self, settings: Settings) -> None:
@@ -171,6 +190,41 @@ class KioskApp(App[None]):
         set_language(settings.lang)
         self.first = settings
         self.welcome.refresh(recompose=True)
+
+    def _post_remote(self, event: RemoteEvent) -> None:
+        self.post_message(RemoteChanged(event))
+
+    def on_remote_changed(self, message: RemoteChanged) -> None:
+        """Both sides see who joined; an operator back from a session gets the idle time again."""
+        event = message.event
+        if event.kind == "joined":
+            self.notify(
+                _("L'operatore {name} si è collegato alla sessione (assistenza remota).").format(
+                    name=event.by
+                ),
+                timeout=15,
+            )
+        elif event.kind == "left":
+            self.notify(_("L'operatore {name} ha lasciato la sessione.").format(name=event.by))
+        elif event.kind == "returned":
+            self.idle_held = False
+            self.notify(_("Assistenza remota terminata: di nuovo nella propria sessione."))
+
+    async def _start_ssh_session(self, userid: str) -> None:
+        """A kiosk started by the SSH server: its user was authenticated there; the session
+        starts as soon as the database answers, and the kiosk ends with it."""
+        user = await self.front_desk.session_user(userid)
+        if user is None:
+            self.exit(return_code=1)
+            return
+        self.post_message(SessionStarted(user))
+
+    def action_assist(self) -> None:
+        """F10, for operators: join a lawyer's session with its assistance code."""
+        if self.session is not None and self.session.role.value != "subscriber":
+            from screens.operator.assist import AssistJoinScreen
+
+            self.push_screen(AssistJoinScreen())
 
     async def _serve_in_process(self) -> None:
         """The demo's bank: `pec-kiosk serve --sandbox-bank` in this process, so the card link
@@ -215,6 +269,10 @@ class KioskApp(App[None]):
 
     def on_link_changed(self, message: LinkChanged) -> None:
         self.link = message.state
+        userid = self.settings.ssh_user
+        if message.state.link is Link.READY and userid and not self._ssh_started:
+            self._ssh_started = True
+            self.run_worker(self._start_ssh_session(userid), group="ssh", exit_on_error=False)
         if message.state.link is Link.READY and self.settings.kiosk_mode and not self._pin_known:
             self.run_worker(self._require_exit_pin(), group="pin", exit_on_error=False)
 
@@ -281,6 +339,9 @@ class KioskApp(App[None]):
 
     async def end_session(self, reason: str = "logout") -> None:
         """Back to a new welcome page; the session's screens, and what they held, are gone."""
+        if self.settings.ssh_user:  # over SSH the connection was the session: it ends too
+            self.exit()
+            return
         if self.acting is not None and reason == "idle":  # the hand-over ends with the session
             acting, self.acting = self.acting, None
             self.run_worker(

@@ -75,6 +75,8 @@ class Reason(StrEnum):
     # the help desk
     ALREADY_LINKED = "already_linked"  # the mailbox is already this subscriber's
     OWNED_ELSEWHERE = "owned_elsewhere"  # the mailbox belongs to another person
+    # remote support
+    UNKNOWN_KEY = "unknown_key"  # no SSH key with that fingerprint
 
 
 class KioskError(Exception):

@@ -36,7 +36,8 @@ def build_app(
     private_data_dir(settings.data_dir)
     handle = ServiceHandle(settings, clock, reset_demo=reset_demo, gateway=gateway)
     desk = FrontDesk(handle, monotonic=monotonic, retry_first=settings.db_retry_seconds)
-    in_process = settings.demo if serve is None else serve
+    # a kiosk started by `pec-kiosk serve ssh` leaves the bank to the server's own `serve`
+    in_process = (settings.demo and settings.ssh_control_fd is None) if serve is None else serve
     return KioskApp(settings, desk, monotonic=monotonic, idle_poll=idle_poll, serve=in_process)
 
 

@@ -111,6 +111,21 @@ class Settings(BaseSettings):
     print_command: str | None = None
     print_timeout: float = 30.0  # seconds the print command may take
 
+    # `pec-kiosk serve ssh`: remote support; operators by public key (`users key add`)
+    ssh_host: str = "127.0.0.1"
+    ssh_port: int = Field(default=2222, ge=0, le=65535)
+    ssh_host_key: Path | None = None  # unset: ssh_host_ed25519_key in the data directory
+    ssh_max_sessions: int = Field(default=32, ge=1, le=1000)  # kiosks at once, all users
+    ssh_idle_timeout: float = Field(default=900.0, gt=0)  # seconds without a key: disconnected
+    ssh_auth_failures: int = Field(default=10, ge=1)  # failed logins per address, then refused
+    ssh_auth_window_minutes: int = Field(default=15, ge=1)  # ... for this long
+    ssh_lawyer_passwords: bool = False  # lawyers in with their kiosk password (same lockout)
+    ssh_assist_code_minutes: int = Field(default=10, ge=1, le=120)  # an assistance code's life
+    # set by the SSH server for the kiosk it starts: who it authenticated, and the control
+    # channel (a socket) for remote assistance; never set by hand
+    ssh_user: str | None = None
+    ssh_control_fd: int | None = None
+
     # the outbox, delivered over SMTP (kiosk.mail): the relay, its security and credentials
     smtp_host: str = "127.0.0.1"
     smtp_port: int | None = None  # unset: 465 with tls, 587 with starttls, 25 otherwise
@@ -276,6 +291,10 @@ class Settings(BaseSettings):
             return self.db_url
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
         return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+    @property
+    def ssh_host_key_path(self) -> Path:
+        return self.ssh_host_key or self.data_dir / "ssh_host_ed25519_key"
 
     @property
     def bank_base_url(self) -> str:

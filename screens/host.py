@@ -8,6 +8,7 @@ from kiosk.services.port import Desk, LinkState
 
 # the DTOs are only named in annotations: their module is imported after the first paint
 if TYPE_CHECKING:
+    from kiosk.remote.port import RemoteSupport
     from kiosk.services.desk_dto import ActingOperator
     from kiosk.services.dto import SessionUser
 
@@ -26,6 +27,9 @@ class KioskHost(Protocol):
     def acting(self) -> ActingOperator | None:
         """A walk-in hand-over: the operator acting inside the lawyer's session (else None)."""
         ...
+
+    # remote assistance: present in a kiosk started by `pec-kiosk serve ssh`, else None
+    remote: RemoteSupport | None
 
     idle_held: bool  # True while waiting for the bank: the idle wipe waits too
 

@@ -12,7 +12,7 @@ from textual.widgets import Button, DataTable, Static
 
 from kiosk.clock import ROME
 from kiosk.domain.dates import WindowStatus
-from kiosk.domain.model import OrderStatus
+from kiosk.domain.model import OrderStatus, Role
 from kiosk.i18n import N_, _, _n, day, money
 from kiosk.services.desk_dto import ActingOperator
 from kiosk.services.dto import AccountView, MailboxView
@@ -55,6 +55,7 @@ class MailboxesScreen(KioskScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "renew", N_("Rinnova")),
         Binding("o", "call_operator", N_("Chiama l'operatore")),
+        Binding("a", "assist", N_("Assistenza remota")),
         Binding("escape", "logout", N_("Esci")),
     ]
     AUTO_FOCUS = "#boxes"
@@ -178,6 +179,11 @@ class MailboxesScreen(KioskScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("call_operator", "logout"):
             return self.host.acting is None
+        if action == "assist":  # only where it works: a session started by the SSH server
+            user = self.host.session
+            return (
+                self.host.remote is not None and user is not None and user.role is Role.SUBSCRIBER
+            )
         return super().check_action(action, parameters)
 
     @on(Button.Pressed, "#call-operator")
@@ -202,6 +208,12 @@ class MailboxesScreen(KioskScreen[None]):
             return
         await self.desk.operator.end_handover(acting.operator.userid, acting.lawyer.userid, how=how)
         self.post_message(HandoverFinished(how))
+
+    def action_assist(self) -> None:
+        """Assistenza remota: a code for the help desk to join this session."""
+        from screens.assist_code import AssistCodeScreen
+
+        self.app.push_screen(AssistCodeScreen())
 
     @service_call
     async def open_order(self, code: str) -> None:

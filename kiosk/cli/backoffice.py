@@ -323,3 +323,13 @@ def overview(as_json: bool) -> None:
         for m in acc.mailboxes:
             flag = _("rinnovabile") if m.renewable else ""
             click.echo(f"  {neutral(m.address):<45} {m.state.label:<8} {day(m.expiry)} {flag}")
+
+
+def _add_key_group() -> None:
+    """`users key ...` lives in its own module (kiosk.cli.sshkeys)."""
+    from kiosk.cli.sshkeys import key
+
+    users.add_command(key)
+
+
+_add_key_group()

@@ -18,6 +18,7 @@ from kiosk.settings import Settings
 # name -> "module:attribute", imported when used (as the top-level COMMANDS)
 SUBCOMMANDS = {
     "web": "kiosk.cli.serve_web:web",
+    "ssh": "kiosk.cli.serve_ssh:ssh",
 }
 
 
@@ -55,7 +56,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, sandbox_bank: 
     """Riceve le notifiche della banca e rinnova o annulla gli ordini a tempo.
 
     Resta in esecuzione fino a SIGTERM o Ctrl+C (uscita 0). Con un comando, avvia invece quel
-    servizio (web: il chiosco nel browser); le opzioni qui sopra valgono solo senza comando.
+    servizio (web: il chiosco nel browser; ssh: l'assistenza remota); le opzioni qui sopra
+    valgono solo senza comando.
     """
     if ctx.invoked_subcommand is not None:
         if host is not None or port is not None or sandbox_bank:

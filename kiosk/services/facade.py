@@ -22,6 +22,7 @@ from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.reminders import ReminderService
 from kiosk.services.renewal import RenewalService
+from kiosk.services.sshkeys import SshKeyService
 from kiosk.services.staff import StaffService
 from kiosk.services.subscribers import SubscriberDeskService
 from kiosk.services.takings import TakingsService
@@ -70,6 +71,7 @@ class Services:
         self.receipts = ReceiptService(self.documents)
         self.admin = AdminService(ctx)  # the administration's money desk
         self.staff = StaffService(ctx)  # the administration manages the operators
+        self.ssh = SshKeyService(ctx)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

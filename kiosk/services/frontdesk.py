@@ -356,6 +356,10 @@ class FrontDesk:
             return None
         return await self._call(lambda s: s.demo_notice())
 
+    async def session_user(self, userid: str) -> SessionUser | None:
+        """Who a kiosk started by the SSH server is for (authenticated by the server)."""
+        return await self._call(lambda s: s.ssh.session_user(userid))
+
     async def exit_pin_is_set(self) -> bool:
         return await self._call(lambda s: s.exit_pin.is_set())
 

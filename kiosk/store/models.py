@@ -502,3 +502,24 @@ class StatementLine(Model):
 
     class Meta:
         table = "statement_line"
+
+
+class SshKey(Model):
+    """An operator's SSH public key for `pec-kiosk serve ssh`: one key, one operator account.
+
+    The fingerprint (SHA256, as OpenSSH prints it) is the key's identity; the public key itself
+    is kept so that the list can show it and a deployment can audit what was authorised."""
+
+    id = fields.IntField(primary_key=True)
+    fingerprint = fields.CharField(max_length=64, unique=True)
+    public_key = fields.TextField()
+    comment = fields.CharField(max_length=200, default="")
+    operator: fields.ForeignKeyRelation[Subscriber] = fields.ForeignKeyField(
+        "models.Subscriber", related_name="ssh_keys", on_delete=fields.CASCADE
+    )
+    added_by = fields.CharField(max_length=32)
+    added_at = fields.DatetimeField()
+    operator_id: int
+
+    class Meta:
+        table = "ssh_key"

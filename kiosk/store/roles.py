@@ -65,7 +65,7 @@ UPDATES: dict[str, tuple[str, ...]] = {
     ),
     "kiosk_meta": ("value",),  # the exit PIN's hash, the demo's day, the reference data's hash
 }
-DELETES = ("pending_registration", "auth_throttle")
+DELETES = ("pending_registration", "auth_throttle", "ssh_key")  # ssh_key: `users key remove`
 
 
 def role_name(value: str) -> str:

@@ -52,4 +52,5 @@ SECTIONS: tuple[Section, ...] = (
         "f8", N_("Estratti conto"), "screens.operator.statements:StatementsScreen", admin_only=True
     ),
     Section("f9", N_("Operatori"), "screens.operator.operators:OperatorsScreen", admin_only=True),
+    Section("f10", N_("Assistenza remota"), "screens.operator.assist:AssistJoinScreen"),
 )

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
+import asyncssh
 import pytest
 
 from kiosk.clock import FixedClock
@@ -145,6 +146,12 @@ async def test_the_runtime_role_runs_the_kiosk_and_cannot_rewrite_history(
             report = await send_due_once(mailer)
             assert report.sent and not report.failed and inbox.messages
         assert await svc.consistency.check() == []
+
+        # step 4: an operator's SSH key added and withdrawn, the SSH server's audit
+        key = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode()
+        added = await svc.ssh.add("operatore.demo", key, actor="admin.demo")
+        await svc.ssh.record("ssh.login", actor="operatore.demo", subject="127.0.0.1")
+        await svc.ssh.remove(added.fingerprint, actor="admin.demo")
 
     # a read-only command as the runtime role starts (the schema is up to date) and answers
     shown = pec_kiosk(runtime_url, tmp_path, "account", "show", "avv.demo", "--json")
