@@ -94,7 +94,7 @@ def callbacks_take(key: str, as_json: bool) -> None:
 
 @click.command("note")
 @click.argument("key")
-@click.argument("text")
+@click.argument("text", metavar="NOTA")
 @json_option
 def callbacks_note(key: str, text: str, as_json: bool) -> None:
     """Aggiunge una nota a una richiesta."""

@@ -42,11 +42,10 @@ def notice(app: Any) -> str:
 
 
 def test_sections_are_registered() -> None:
-    assert [(s.key, s.label) for s in SECTIONS] == [
-        ("f3", "Richiamate"),
-        ("f4", "Scadenze"),
-        ("f5", "Incassi"),
-    ]
+    ours = [(s.key, s.label) for s in SECTIONS if s.key in ("f3", "f4", "f5")]
+    assert ours == [("f3", "Richiamate"), ("f4", "Scadenze"), ("f5", "Incassi")]
+    keys = [s.key for s in SECTIONS]
+    assert len(keys) == len(set(keys))  # one key, one section
     assert all(type(s.build()).__name__.endswith("Screen") for s in SECTIONS)
 
 

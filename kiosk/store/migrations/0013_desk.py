@@ -2,11 +2,29 @@
 to be cashed until a statement shows it), the operator on the invoice, and `contanti` among the
 payment methods."""
 
+from typing import Any
+
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from kiosk.domain.model import PaymentMethod
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+
+class DescriptionOnly(ops.AlterField):
+    """A field whose description changed (the new method `contanti`): the column is the same
+    VARCHAR(16), so only the migration state changes. Tortoise's SQLite AlterField rebuilds the
+    table, which would drop the triggers, CHECKs and partial index of 0002."""
+
+    async def database_forward(
+        self, app_label: Any, old_state: Any, new_state: Any, state_editor: Any = None
+    ) -> None:
+        return None
+
+    async def database_backward(
+        self, app_label: Any, old_state: Any, new_state: Any, state_editor: Any = None
+    ) -> None:
+        return None
+
 
 class Migration(migrations.Migration):
     dependencies = [("models", "0011_statements")]
@@ -40,12 +58,12 @@ class Migration(migrations.Migration):
             name='operator',
             field=fields.CharField(null=True, max_length=32),
         ),
-        ops.AlterField(
+        DescriptionOnly(
             model_name='Order',
             name='method',
             field=fields.CharEnumField(description='PREPAID: prepaid\nCARTA: carta\nBONIFICO: bonifico\nBOLLETTINO: bollettino\nASSEGNO: assegno\nCONTANTI: contanti', enum_type=PaymentMethod, max_length=16),
         ),
-        ops.AlterField(
+        DescriptionOnly(
             model_name='Payment',
             name='method',
             field=fields.CharEnumField(description='PREPAID: prepaid\nCARTA: carta\nBONIFICO: bonifico\nBOLLETTINO: bollettino\nASSEGNO: assegno\nCONTANTI: contanti', enum_type=PaymentMethod, max_length=16),
