@@ -14,12 +14,12 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from kiosk.app_helpdesk import HelpDeskMixin
 from kiosk.boot import Preview
 from kiosk.i18n import N_, _, set_language
 from kiosk.services.frontdesk import FrontDesk
@@ -28,8 +28,6 @@ from screens.host import KioskHost
 from screens.idle import IdleWarning
 from screens.messages import (
     GoHome,
-    HandoverFinished,
-    HandoverStarted,
     SessionEnded,
     SessionStarted,
 )
@@ -38,8 +36,6 @@ from screens.welcome import WelcomeScreen
 
 # the DTOs are only named in annotations: their module is imported after the first paint
 if TYPE_CHECKING:
-    from kiosk.remote.port import RemoteEvent, RemoteSupport
-    from kiosk.services.desk_dto import ActingOperator
     from kiosk.services.dto import SessionUser
     from kiosk.settings import Settings
 
@@ -67,15 +63,7 @@ SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 FIRST_CSS = ("theme", "welcome", "login", "register", "recovery", "pin")
 
 
-class RemoteChanged(Message):
-    """The SSH server said something about remote assistance (see `kiosk.remote`)."""
-
-    def __init__(self, event: RemoteEvent) -> None:
-        super().__init__()
-        self.event = event
-
-
-class KioskApp(App[None]):
+class KioskApp(HelpDeskMixin):
     CSS_PATH: ClassVar[list[str | PurePath]] = [SCREENS_DIR / f"{n}.tcss" for n in FIRST_CSS]
     TITLE = "pec-kiosk"
     ENABLE_COMMAND_PALETTE = False  # a kiosk has its buttons; the palette speaks English
@@ -85,8 +73,6 @@ class KioskApp(App[None]):
     ]
 
     session: reactive[SessionUser | None] = reactive(None)
-    # a walk-in hand-over: the operator acting inside this session, for its lawyer
-    acting: reactive[ActingOperator | None] = reactive(None)
     link: reactive[LinkState] = reactive(LinkState(Link.CONNECTING))
 
     def __init__(
@@ -116,7 +102,6 @@ class KioskApp(App[None]):
         self._pin_known = False  # kiosk mode: the database has an exit PIN
         self.welcome = WelcomeScreen()  # the page everyone starts from
         self.home: Screen[Any] | None = None  # the first screen of a session (the mailboxes)
-        self.remote: RemoteSupport | None = None  # started by `pec-kiosk serve ssh`: assistance
         self._ssh_started = False
         desk.subscribe(self._post_link_state)
 
@@ -172,11 +157,7 @@ class KioskApp(App[None]):
         if self._serve and self.settings.ssh_control_fd is None:
             self.run_worker(self._serve_in_process(), group="serve", exit_on_error=False)
         if self.settings.ssh_control_fd is not None:
-            from kiosk.remote.link import RemoteLink
-
-            link = RemoteLink(self.settings.ssh_control_fd, self._post_remote)
-            self.remote = link
-            self.run_worker(link.run(), group="remote", exit_on_error=False)
+            self.start_remote(self.settings.ssh_control_fd)
         await self.front_desk.keep_connected()
 
     def _adopt(self, settings: Settings) -> None:
@@ -190,34 +171,6 @@ class KioskApp(App[None]):
         set_language(settings.lang)
         self.first = settings
         self.welcome.refresh(recompose=True)
-
-    def _post_remote(self, event: RemoteEvent) -> None:
-        self.post_message(RemoteChanged(event))
-
-    def on_remote_changed(self, message: RemoteChanged) -> None:
-        """Both sides see who joined; an operator back from a session gets the idle time again."""
-        event = message.event
-        if event.kind == "joined":
-            self.notify(
-                _("L'operatore {name} si è collegato alla sessione (assistenza remota).").format(
-                    name=event.by
-                ),
-                timeout=15,
-            )
-        elif event.kind == "left":
-            self.notify(_("L'operatore {name} ha lasciato la sessione.").format(name=event.by))
-        elif event.kind == "returned":
-            self.idle_held = False
-            self.notify(_("Assistenza remota terminata: di nuovo nella propria sessione."))
-
-    async def _start_ssh_session(self, userid: str) -> None:
-        """A kiosk started by the SSH server: its user was authenticated there; the session
-        starts as soon as the database answers, and the kiosk ends with it."""
-        user = await self.front_desk.session_user(userid)
-        if user is None:
-            self.exit(return_code=1)
-            return
-        self.post_message(SessionStarted(user))
 
     def action_assist(self) -> None:
         """F10, for operators: join a lawyer's session with its assistance code."""
@@ -272,7 +225,7 @@ class KioskApp(App[None]):
         userid = self.settings.ssh_user
         if message.state.link is Link.READY and userid and not self._ssh_started:
             self._ssh_started = True
-            self.run_worker(self._start_ssh_session(userid), group="ssh", exit_on_error=False)
+            self.run_worker(self.start_ssh_session(userid), group="ssh", exit_on_error=False)
         if message.state.link is Link.READY and self.settings.kiosk_mode and not self._pin_known:
             self.run_worker(self._require_exit_pin(), group="pin", exit_on_error=False)
 
@@ -320,38 +273,12 @@ class KioskApp(App[None]):
         if self.home is not None:
             self.home.pop_until_active()
 
-    # --- the walk-in hand-over: an operator acts inside this session (screens.operator) ------
-
-    async def on_handover_started(self, message: HandoverStarted) -> None:
-        if self.session is not None:
-            from kiosk.services.desk_dto import ActingOperator
-
-            self.acting = ActingOperator(message.operator, self.session)
-            self.on_go_home(GoHome())
-
-    async def on_handover_finished(self, message: HandoverFinished) -> None:
-        """Restituisci: the lawyer's own session again; Termina: the session ends."""
-        self.acting = None
-        if message.how == "ended":
-            await self.end_session("logout")
-        else:
-            self.on_go_home(GoHome())
-
     async def end_session(self, reason: str = "logout") -> None:
         """Back to a new welcome page; the session's screens, and what they held, are gone."""
         if self.settings.ssh_user:  # over SSH the connection was the session: it ends too
             self.exit()
             return
-        if self.acting is not None and reason == "idle":  # the hand-over ends with the session
-            acting, self.acting = self.acting, None
-            self.run_worker(
-                self.desk.operator.end_handover(
-                    acting.operator.userid, acting.lawyer.userid, how="idle"
-                ),
-                group="audit",
-                exit_on_error=False,
-            )
-        self.acting = None
+        self.drop_handover(reason)
         self.session = None
         self.home = None
         self.clear_notifications()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.app import KioskApp, RemoteChanged
+from kiosk.app import KioskApp
+from kiosk.app_helpdesk import RemoteChanged
 from kiosk.remote.port import AssistCode, AssistRefused, RemoteEvent
 from screens.assist_code import AssistCodeScreen
 from screens.mailboxes import MailboxesScreen
