@@ -17,6 +17,7 @@ from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.reminders import ReminderService
 from kiosk.services.renewal import RenewalService
+from kiosk.services.search import SearchService
 
 
 def bank_client(ctx: ServiceContext) -> BankClient:
@@ -47,6 +48,7 @@ class Services:
         self.documents = DocumentService(ctx)
         self.consistency = ConsistencyService(ctx)
         self.reminders = ReminderService(ctx)
+        self.search = SearchService(ctx)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

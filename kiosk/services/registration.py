@@ -35,6 +35,7 @@ from kiosk.services.codes import CODE_DIGITS, new_nonce
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import RegistrationStarted, SessionUser
 from kiosk.services.outbox import queue_mail
+from kiosk.services.search import note_people
 from kiosk.services.throttle import THROTTLE_KEY, key_for
 from kiosk.services.tx import audit, guarded
 from kiosk.store.models import (
@@ -249,6 +250,7 @@ class RegistrationService:
                 lang=get_language(),
             )
             await PrepaidAccount.create(subscriber=sub, balance_cents=0)
+            await note_people([sub])
             await audit(now, "register", actor=wanted, subject=wanted, role=Role.SUBSCRIBER.value)
         await PendingRegistration.filter(id=fresh.id).update(used_at=now)
         return sub
@@ -300,6 +302,7 @@ class RegistrationService:
                 created_at=now,
             )
             await PrepaidAccount.create(subscriber=sub, balance_cents=0)
+            await note_people([sub])
             await audit(now, "register", actor=actor, subject=uid, role=role.value)
             return sub
 

@@ -54,7 +54,8 @@ UPDATES: dict[str, tuple[str, ...]] = {
     "callback_request": ("status", "handled_at", "handled_by"),
     "kiosk_meta": ("value",),  # the exit PIN's hash, the demo's day, the reference data's hash
 }
-DELETES = ("pending_registration", "auth_throttle")
+# search_term: a subscriber's terms are made again after a change (`search_index.reindex`)
+DELETES = ("pending_registration", "auth_throttle", "search_term")
 
 
 def role_name(value: str) -> str:

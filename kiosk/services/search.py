@@ -1,0 +1,173 @@
+"""Subscriber search for the help desk: by userid, PEC address, codice fiscale or name.
+
+Prefix, case- and accent-insensitive, as the operator types: one range scan of the
+`search_term` index (`kiosk.domain.search`, `kiosk.store.search_index`) ordered by term, then
+the hits' details by primary key and owner. A query of several words needs a term for each
+(the longest drives the scan, the others are checked per subscriber through the second index).
+Reads only: nothing is written, nothing audited.
+
+The terms are kept by the services that create subscribers and mailboxes: `note_people` and
+`note_mailboxes` below, called in their transactions (registration, `users add`, the demo,
+the provider's import, the synthetic loader).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kiosk.domain import search as terms
+from kiosk.domain.model import Role
+from kiosk.domain.search import SearchField, SubscriberHit
+from kiosk.errors import InvalidInput, Reason, Refusal
+from kiosk.i18n import _
+from kiosk.services.context import ServiceContext
+from kiosk.services.tx import guarded
+from kiosk.store import bulk, search_index
+from kiosk.store.models import SearchTerm, Subscriber
+
+__all__ = ["MAX_LIMIT", "SearchService", "SubscriberHit", "note_mailboxes", "note_people"]
+MAX_LIMIT = 200
+PAGES = 6  # term pages read at most to gather `limit` distinct subscribers
+STAFF = (Role.OPERATOR.value, Role.ADMIN.value)
+
+
+class SearchService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    @guarded
+    async def subscribers(self, text: str, *, limit: int = 20) -> tuple[SubscriberHit, ...]:
+        """The accounts whose userid, codice fiscale, a PEC address or a word of the name starts
+        with `text` (each word of it), in the order of the matching term. Fewer than
+        `MIN_QUERY` characters: nothing; more than `MAX_QUERY`: `InvalidInput`."""
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInput(
+                "limit", _("Numero di risultati non valido: da 1 a {n}.").format(n=MAX_LIMIT)
+            )
+        try:
+            words = terms.query_words(text)
+        except ValueError:
+            raise InvalidInput(
+                "search",
+                _("Testo da cercare troppo lungo: al massimo {n} caratteri.").format(
+                    n=terms.MAX_QUERY
+                ),
+            ) from None
+        if not words:
+            return ()
+        client = bulk.client_for(SearchTerm)
+        found = await _matching(client, words, limit)
+        if not found:
+            return ()
+        return await _details(client, found, words)
+
+    @guarded
+    async def for_operator(
+        self, text: str, *, operator: str, limit: int = 20
+    ) -> tuple[SubscriberHit, ...]:
+        """`subscribers`, for the workspace: only an operator or the administration may ask."""
+        role = await Subscriber.filter(userid=operator).values_list("role", flat=True)
+        if not role or str(role[0]) not in STAFF:
+            raise Refusal(
+                Reason.NOT_OPERATOR,
+                _("{userid} non è un operatore dello sportello.").format(userid=operator),
+            )
+        return await self.subscribers(text, limit=limit)
+
+
+async def _matching(
+    client: Any, words: tuple[str, ...], limit: int
+) -> dict[int, tuple[str, SearchField]]:
+    """Subscriber id → (the first matching term, its field), in term order, at most `limit`."""
+    low, high = terms.prefix_range(words[0])
+    params: list[Any] = [low, high]
+    extra = ""
+    for word in words[1:]:
+        n = len(params)
+        extra += (
+            " AND EXISTS (SELECT 1 FROM search_term u WHERE u.subscriber_id = t.subscriber_id"
+            f" AND u.term >= {{p{n + 1}}} AND u.term < {{p{n + 2}}})"
+        )
+        params.extend(terms.prefix_range(word))
+    page = limit * 3
+    found: dict[int, tuple[str, SearchField]] = {}
+    after: tuple[str, int] | None = None
+    for _page in range(PAGES):
+        where = "t.term >= {p1} AND t.term < {p2}" + extra
+        args = list(params)
+        if after is not None:
+            n = len(args)
+            where += f" AND (t.term > {{p{n + 1}}} OR (t.term = {{p{n + 1}}} AND t.subscriber_id > {{p{n + 2}}}))"
+            args.extend(after)
+        rows = await bulk.execute_rows(
+            client,
+            f"SELECT t.term, t.subscriber_id, t.field FROM search_term t WHERE {where} "
+            f"ORDER BY t.term, t.subscriber_id LIMIT {page}",
+            args,
+        )
+        for row in rows:
+            sid = int(row["subscriber_id"])
+            if sid not in found:
+                found[sid] = (str(row["term"]), SearchField(str(row["field"])))
+                if len(found) == limit:
+                    return found
+        if len(rows) < page:
+            break
+        after = (str(rows[-1]["term"]), int(rows[-1]["subscriber_id"]))
+    return found
+
+
+async def _details(
+    client: Any, found: dict[int, tuple[str, SearchField]], words: tuple[str, ...]
+) -> tuple[SubscriberHit, ...]:
+    ids = list(found)
+    people = {
+        int(r[0]): r
+        for r in await bulk.select_in_tuples(
+            client,
+            "SELECT id, userid, nominativo, codice_fiscale, email, area_id, role "
+            "FROM subscriber WHERE id IN {keys}",
+            ids,
+        )
+    }
+    boxes: dict[int, list[str]] = {}
+    for owner, address in await bulk.select_in_tuples(
+        client, "SELECT owner_id, address FROM mailbox WHERE owner_id IN {keys}", ids
+    ):
+        boxes.setdefault(int(owner), []).append(str(address))
+    hits = []
+    for sid, (term, field) in found.items():
+        person = people.get(sid)
+        if person is None:  # a term left behind by a row gone meanwhile: not a hit
+            continue
+        _id, userid, name, cf, email, area, role = person
+        owned = boxes.get(sid, [])
+        hits.append(
+            SubscriberHit(
+                userid=str(userid),
+                nominativo=str(name),
+                codice_fiscale=str(cf) if cf else None,
+                email=str(email),
+                area_code=str(area),
+                role=Role(str(role)),
+                mailboxes=terms.order_mailboxes(owned, words),
+                mailbox_count=len(owned),
+                matched=field,
+                matched_term=term,
+            )
+        )
+    return tuple(hits)
+
+
+async def note_people(people: Iterable[Subscriber]) -> None:
+    """New accounts' terms, in the caller's transaction."""
+    await search_index.add_people(
+        bulk.client_for(SearchTerm),
+        [(p.id, p.userid, p.nominativo, p.codice_fiscale) for p in people],
+    )
+
+
+async def note_mailboxes(boxes: Iterable[tuple[int, str]]) -> None:
+    """New mailboxes' terms, (owner id, address), in the caller's transaction."""
+    await search_index.add_mailboxes(bulk.client_for(SearchTerm), list(boxes))
