@@ -53,6 +53,7 @@ class Reason(StrEnum):
     MAIL_NOT_FAILED = "mail_not_failed"  # `outbox retry` of a message that has not failed
     RENEWABLE = "renewable"
     DEMO_PRESENT = "demo_present"
+    REAL_DATA = "real_data"  # synthetic data refused beside real subscribers
     # documents and printing
     NOT_OFFLINE = "not_offline"  # a payment reminder is for bonifico, bollettino, assegno
     NO_INVOICE = "no_invoice"  # the order has no invoice (yet)

@@ -32,6 +32,7 @@ COMMANDS = {
     "serve": "kiosk.cli.serve:serve",
     "outbox": "kiosk.cli.outbox:outbox",
     "reminders": "kiosk.cli.outbox:reminders",
+    "search": "kiosk.cli.search:search",
 }
 
 

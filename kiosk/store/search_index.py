@@ -45,16 +45,9 @@ def mailbox_rows(boxes: Iterable[tuple[int, str]]) -> list[Row]:
 
 
 async def add_rows(client: BaseDBAsyncClient, rows: Sequence[Row]) -> None:
-    """Insert term rows, many to a statement (executemany where the driver does it well)."""
-    if not rows:
-        return
-    if client.capabilities.dialect == "sqlite":
-        await client.execute_many(
-            'INSERT INTO "search_term" ("term", "subscriber_id", "field") VALUES (?, ?, ?)',
-            [list(r) for r in rows],
-        )
-        return
-    await bulk.insert_rows(client, "search_term", COLUMNS, rows)
+    """Insert term rows, many to a statement."""
+    if rows:
+        await bulk.insert_rows(client, "search_term", COLUMNS, rows)
 
 
 async def add_people(
