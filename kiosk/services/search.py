@@ -3,7 +3,7 @@
 Prefix, case- and accent-insensitive, as the operator types: one range scan of the
 `search_term` index (`kiosk.domain.search`, `kiosk.store.search_index`) ordered by term, then
 the hits' details by primary key and owner. A query of several words needs a term for each
-(the longest drives the scan, the others are checked per subscriber through the second index).
+(the rarest drives the scan, the others are checked per subscriber through the second index).
 Reads only: nothing is written, nothing audited.
 
 The terms are kept by the services that create subscribers and mailboxes: `note_people` and
@@ -29,6 +29,7 @@ from kiosk.store.models import SearchTerm, Subscriber
 __all__ = ["MAX_LIMIT", "SearchService", "SubscriberHit", "note_mailboxes", "note_people"]
 MAX_LIMIT = 200
 PAGES = 6  # term pages read at most to gather `limit` distinct subscribers
+SELECTIVITY_CAP = 2000  # terms counted per word to choose which one drives the scan
 STAFF = (Role.OPERATOR.value, Role.ADMIN.value)
 
 
@@ -80,6 +81,10 @@ async def _matching(
     client: Any, words: tuple[str, ...], limit: int
 ) -> dict[int, tuple[str, SearchField]]:
     """Subscriber id → (the first matching term, its field), in term order, at most `limit`."""
+    if len(words) > 1:
+        words = await _most_selective_first(client, words)
+        if not words:
+            return {}
     low, high = terms.prefix_range(words[0])
     params: list[Any] = [low, high]
     extra = ""
@@ -116,6 +121,25 @@ async def _matching(
             break
         after = (str(rows[-1]["term"]), int(rows[-1]["subscriber_id"]))
     return found
+
+
+async def _most_selective_first(client: Any, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words ordered by how many terms start with them (counted up to `SELECTIVITY_CAP`):
+    the scan is driven by the rarest ("mario ross": "ross", if fewer Rossi than Mario), and the
+    others are probed per subscriber. Empty if a word matches nothing."""
+    counted = []
+    for word in words:
+        rows = await bulk.execute_rows(
+            client,
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_term WHERE term >= {p1} "
+            f"AND term < {{p2}} LIMIT {SELECTIVITY_CAP}) AS found",
+            list(terms.prefix_range(word)),
+        )
+        n = int(rows[0]["n"])
+        if n == 0:
+            return ()
+        counted.append((n, -len(word), word))
+    return tuple(word for _n, _len, word in sorted(counted))
 
 
 async def _details(
