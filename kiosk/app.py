@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from kiosk.domain.model import Role
 from kiosk.i18n import N_, _, set_language
 from kiosk.services.dto import SessionUser
 from kiosk.services.frontdesk import FrontDesk
@@ -154,11 +155,12 @@ class KioskApp(App[None]):
         """What a session shows is imported off the event loop, and its CSS read, once the
         welcome page is up: the first paint does not wait for it, nor does the first login."""
         await asyncio.to_thread(importlib.import_module, "screens.mailboxes")
+        await asyncio.to_thread(importlib.import_module, "screens.operator.workspace")
         self._read_remaining_css()
 
     def _read_remaining_css(self) -> None:
         first = {SCREENS_DIR / f"{n}.tcss" for n in FIRST_CSS}
-        rest = sorted(p for p in SCREENS_DIR.glob("*.tcss") if p not in first)
+        rest = sorted(p for p in SCREENS_DIR.rglob("*.tcss") if p not in first)
         self.stylesheet.read_all(rest)
         self.stylesheet.reparse()
 
@@ -185,9 +187,14 @@ class KioskApp(App[None]):
 
     async def on_session_started(self, message: SessionStarted) -> None:
         self.session = message.user
-        from screens.mailboxes import MailboxesScreen  # loaded after the first frame (see below)
+        if message.user.role in (Role.OPERATOR, Role.ADMIN):
+            from screens.operator.workspace import WorkspaceScreen  # loaded after the first frame
 
-        self.home = MailboxesScreen(message.account)
+            self.home = WorkspaceScreen()
+        else:
+            from screens.mailboxes import MailboxesScreen  # loaded after the first frame
+
+            self.home = MailboxesScreen(message.account)
         # the form that logged in (always right above the welcome page) makes way for the list
         # in one step: the welcome page is not drawn again in between
         while self.screen is not self.welcome and self.screen_stack[-2] is not self.welcome:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kiosk.domain.search import SubscriberHit
+
 if TYPE_CHECKING:
     from kiosk.services.frontdesk import FrontDesk
 
@@ -13,3 +15,6 @@ class OperatorFrontDesk:
     def __init__(self, front: FrontDesk) -> None:
         self._front = front
         self._call = front._call
+
+    async def search(self, text: str, *, operator: str) -> tuple[SubscriberHit, ...]:
+        return await self._call(lambda s: s.search.for_operator(text, operator=operator))
