@@ -6,13 +6,15 @@ apostrophes and hyphens: "D'Angelo" → "d'angelo", "dangelo", "angelo"). A term
 case-folded with its accents taken off ("Nicolò" → "nicolo"), so that a query normalised the
 same way finds it by prefix: `term >= q AND term < q || MAX_CHAR`, one index range scan.
 
-A query of several words ("mario ross") finds the subscribers with a term starting with each
-word. Fewer than `MIN_QUERY` characters (spaces not counted) find nothing; more than
+A query of several words is first a prefix of the name's terms, which hold the name from each
+of its words on ("mario ross", "rossi mar"); if that finds too few, the subscribers with a term
+starting with each word. Fewer than `MIN_QUERY` characters (spaces not counted) find nothing; more than
 `MAX_QUERY` are bad input.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -24,6 +26,7 @@ from kiosk.domain.model import Role
 MIN_QUERY = 2  # characters, spaces not counted: "r" would list half the register
 MAX_QUERY = 254  # the longest searchable value (a PEC address)
 MAX_WORDS = 4  # words of a query beyond these are ignored (each one is an index probe)
+PAIRS_UP_TO = 5  # names of 3 to 5 words also get their pairs of words that are not neighbours
 TERM_MAX = 254
 # sorts after every character a term can hold (terms never contain it): the range's end
 MAX_CHAR = "\U0010ffff"
@@ -46,6 +49,8 @@ class SearchField(StrEnum):
 def normalize(text: str) -> str:
     """Case-folded, accents off, compatibility forms folded ("ﬁ" → "fi"), spaces made one;
     characters no term may hold (controls, the range's end) dropped."""
+    if text.isascii() and text.isprintable():  # userids, addresses, codici fiscali: at C speed
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(
         c
@@ -55,18 +60,33 @@ def normalize(text: str) -> str:
     return " ".join(kept.casefold().split())
 
 
-def name_terms(nominativo: str) -> set[str]:
-    """Every word of the name, as typed and without its punctuation, and its parts."""
-    terms: set[str] = set()
+@functools.lru_cache(maxsize=65_536)  # a register repeats its names: loaders make each once
+def name_terms(nominativo: str) -> frozenset[str]:
+    """The name's terms: from each of its words on, the whole name in a circle ("mario rossi",
+    "rossi mario"), so that several words typed in the name's order, or starting from any of
+    its words, are one prefix ("mario ross", "rossi m"); each word also without its
+    punctuation and as its parts ("dangelo nicolo", "angelo nicolo"); and, for longer names,
+    every two words that are not neighbours ("maria bianchi" for "Maria Rosa Bianchi")."""
+    words: list[list[str]] = []  # each word's forms, the word as written first
     for word in normalize(nominativo).split(" "):
         parts = _PARTS.findall(word)
         if not parts or "".join(parts) in TITLES:
             continue
-        terms.add(word)
-        terms.add("".join(parts))
+        forms = [word, "".join(parts)]
         if len(parts) > 1:
-            terms.update(p for p in parts if len(p) > 1)
-    return {t[:TERM_MAX] for t in terms if t}
+            forms += [p for p in parts if len(p) > 1]
+        words.append(list(dict.fromkeys(forms)))
+    plain = [forms[0] for forms in words]
+    count = len(words)
+    terms: set[str] = set()
+    for i, forms in enumerate(words):
+        rest = plain[i + 1 :] + plain[:i]
+        terms.update(" ".join([form, *rest]) for form in forms)
+        if 3 <= count <= PAIRS_UP_TO:
+            terms.update(
+                f"{plain[i]} {plain[j]}" for j in range(count) if j not in (i, (i + 1) % count)
+            )
+    return frozenset(t[:TERM_MAX] for t in terms if t)
 
 
 def subscriber_terms(
@@ -88,17 +108,14 @@ def pec_term(address: str) -> str:
 
 
 def query_words(text: str) -> tuple[str, ...]:
-    """The words of a query, normalised, longest first (the first drives the index scan);
-    empty when the query is too short to search. Raises ValueError when it is too long."""
+    """The words of a query, normalised, in the order typed (repeats dropped); empty when the
+    query is too short to search. Raises ValueError when it is too long."""
     if len(text) > MAX_QUERY:
         raise ValueError("query too long")
-    words = normalize(text).split(" ")
-    words = [w for w in words if w]
+    words = [w for w in normalize(text).split(" ") if w]
     if sum(len(w) for w in words) < MIN_QUERY:
         return ()
-    unique = list(dict.fromkeys(words))
-    unique.sort(key=len, reverse=True)
-    return tuple(unique[:MAX_WORDS])
+    return tuple(dict.fromkeys(words))[:MAX_WORDS]
 
 
 def prefix_range(word: str) -> tuple[str, str]:

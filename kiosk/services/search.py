@@ -2,8 +2,9 @@
 
 Prefix, case- and accent-insensitive, as the operator types: one range scan of the
 `search_term` index (`kiosk.domain.search`, `kiosk.store.search_index`) ordered by term, then
-the hits' details by primary key and owner. A query of several words needs a term for each
-(the rarest drives the scan, the others are checked per subscriber through the second index).
+the hits' details by primary key and owner. A query of several words is first one prefix of
+the name's terms ("mario ross"); if that finds too few, a term for each word is needed (the
+rarest word's terms scanned, up to a bound, and checked for the others).
 Reads only: nothing is written, nothing audited.
 
 The terms are kept by the services that create subscribers and mailboxes: `note_people` and
@@ -30,6 +31,7 @@ __all__ = ["MAX_LIMIT", "SearchService", "SubscriberHit", "note_mailboxes", "not
 MAX_LIMIT = 200
 PAGES = 6  # term pages read at most to gather `limit` distinct subscribers
 SELECTIVITY_CAP = 2000  # terms counted per word to choose which one drives the scan
+SCAN_CAP = 3000  # terms of that word checked at most for the other words
 STAFF = (Role.OPERATOR.value, Role.ADMIN.value)
 
 
@@ -80,47 +82,85 @@ class SearchService:
 async def _matching(
     client: Any, words: tuple[str, ...], limit: int
 ) -> dict[int, tuple[str, SearchField]]:
-    """Subscriber id → (the first matching term, its field), in term order, at most `limit`."""
-    if len(words) > 1:
-        words = await _most_selective_first(client, words)
-        if not words:
-            return {}
-    low, high = terms.prefix_range(words[0])
-    params: list[Any] = [low, high]
-    extra = ""
+    """Subscriber id → (the first matching term, its field), in term order, at most `limit`.
+    Several words: the phrase first (the name's terms hold it from any of its words on), then,
+    if that found too few, a term starting with each word (a scan of the rarest word's terms,
+    at most `SCAN_CAP` of them, each checked for the other words)."""
+    found = await _scan(client, " ".join(words), limit)
+    if len(words) == 1 or len(found) >= limit:
+        return found
+    ordered = await _most_selective_first(client, words)
+    if ordered:
+        for sid, match in (await _scan_all_words(client, ordered, limit)).items():
+            if len(found) >= limit:
+                break
+            found.setdefault(sid, match)
+    return found
+
+
+async def _scan(client: Any, prefix: str, limit: int) -> dict[int, tuple[str, SearchField]]:
+    """The terms starting with `prefix`, in order, a page at a time, until `limit` subscribers."""
+    low, high = terms.prefix_range(prefix)
+    page = limit * 3
+    found: dict[int, tuple[str, SearchField]] = {}
+    after: list[Any] = []
+    for _page in range(PAGES):
+        where = "term >= {p1} AND term < {p2}"
+        if after:
+            # (each parameter written once: SQLite's are positional)
+            where += " AND (term > {p3} OR (term = {p4} AND subscriber_id > {p5}))"
+        rows = await bulk.execute_rows(
+            client,
+            f"SELECT term, subscriber_id, field FROM search_term WHERE {where} "
+            f"ORDER BY term, subscriber_id LIMIT {page}",
+            [low, high, *after],
+        )
+        if _gather(rows, found, limit) or len(rows) < page:
+            break
+        last = str(rows[-1]["term"])
+        after = [last, last, int(rows[-1]["subscriber_id"])]
+    return found
+
+
+async def _scan_all_words(
+    client: Any, words: tuple[str, ...], limit: int
+) -> dict[int, tuple[str, SearchField]]:
+    """The subscribers with a term starting with each word: the first word's terms (at most
+    `SCAN_CAP`, so that a rare combination of common words costs a bounded time), each
+    checked for the others through the (subscriber_id, term) index."""
+    params: list[Any] = list(terms.prefix_range(words[0]))
+    checks = ""
     for word in words[1:]:
         n = len(params)
-        extra += (
+        checks += (
             " AND EXISTS (SELECT 1 FROM search_term u WHERE u.subscriber_id = t.subscriber_id"
             f" AND u.term >= {{p{n + 1}}} AND u.term < {{p{n + 2}}})"
         )
         params.extend(terms.prefix_range(word))
-    page = limit * 3
+    rows = await bulk.execute_rows(
+        client,
+        "SELECT t.term, t.subscriber_id, t.field FROM (SELECT term, subscriber_id, field "
+        "FROM search_term WHERE term >= {p1} AND term < {p2} ORDER BY term, subscriber_id "
+        f"LIMIT {SCAN_CAP}) t WHERE 1 = 1{checks} ORDER BY t.term, t.subscriber_id "
+        f"LIMIT {limit * 4}",
+        params,
+    )
     found: dict[int, tuple[str, SearchField]] = {}
-    after: tuple[str, int] | None = None
-    for _page in range(PAGES):
-        where = "t.term >= {p1} AND t.term < {p2}" + extra
-        args = list(params)
-        if after is not None:
-            n = len(args)
-            where += f" AND (t.term > {{p{n + 1}}} OR (t.term = {{p{n + 1}}} AND t.subscriber_id > {{p{n + 2}}}))"
-            args.extend(after)
-        rows = await bulk.execute_rows(
-            client,
-            f"SELECT t.term, t.subscriber_id, t.field FROM search_term t WHERE {where} "
-            f"ORDER BY t.term, t.subscriber_id LIMIT {page}",
-            args,
-        )
-        for row in rows:
-            sid = int(row["subscriber_id"])
-            if sid not in found:
-                found[sid] = (str(row["term"]), SearchField(str(row["field"])))
-                if len(found) == limit:
-                    return found
-        if len(rows) < page:
-            break
-        after = (str(rows[-1]["term"]), int(rows[-1]["subscriber_id"]))
+    _gather(rows, found, limit)
     return found
+
+
+def _gather(
+    rows: list[dict[str, Any]], found: dict[int, tuple[str, SearchField]], limit: int
+) -> bool:
+    """Add each row's subscriber once; True when `limit` are found."""
+    for row in rows:
+        sid = int(row["subscriber_id"])
+        if sid not in found:
+            found[sid] = (str(row["term"]), SearchField(str(row["field"])))
+            if len(found) >= limit:
+                return True
+    return False
 
 
 async def _most_selective_first(client: Any, words: tuple[str, ...]) -> tuple[str, ...]:

@@ -27,15 +27,23 @@ def userids(hits: tuple[object, ...]) -> list[str]:
 def test_terms_are_folded_words_of_the_name() -> None:
     assert normalize("  NICOLÒ   D’Àngelo ") == "nicolo d’angelo"
     assert name_terms("Avv. Nicolò D'Angelo-Rossi") == {
-        "nicolo",
-        "d'angelo-rossi",
-        "dangelorossi",
-        "angelo",
-        "rossi",
+        "nicolo d'angelo-rossi",  # the name from each word on, in a circle
+        "d'angelo-rossi nicolo",
+        "dangelorossi nicolo",  # without its punctuation
+        "angelo nicolo",  # and its parts
+        "rossi nicolo",
+    }
+    assert name_terms("Maria Rosa Bianchi") == {
+        "maria rosa bianchi",
+        "rosa bianchi maria",
+        "bianchi maria rosa",
+        "maria bianchi",  # two words that are not neighbours
+        "rosa maria",
+        "bianchi rosa",
     }
     assert query_words("r") == ()
     assert query_words("  ") == ()
-    assert query_words("Ma ROSS") == ("ross", "ma")
+    assert query_words("Ma ROSS ma") == ("ma", "ross")
     with pytest.raises(ValueError):
         query_words("x" * 255)
 
@@ -103,6 +111,25 @@ async def test_limit_counts_subscribers_not_terms(services: Services) -> None:
     hits = await services.search.subscribers("mar", limit=25)
     assert len(hits) == 25
     assert len(set(userids(hits))) == 25
+
+
+async def test_pages_of_terms_until_enough_subscribers(services: Services) -> None:
+    """Over 60 terms of the range belong to a few subscribers: the next pages are read."""
+    lines = [HEADER]
+    for i in range(4):
+        for box in range(20):
+            lines.append(
+                f"paola.p{i},Avv. Paola Pagani,{_cf(i)},p{i}@example.org,,"
+                f"paola.{i}.{box}@legalmail.it,legalmail,2024-12-01,2026-12-01"
+            )
+    lines.append(
+        f"paola.zeta,Avv. Paola Zeta,{_cf(9)},z@example.org,,zeta@legalmail.it,legalmail,"
+        "2024-12-01,2026-12-01"
+    )
+    await services.imports.import_mailboxes("\n".join(lines) + "\n", actor=None)
+    hits = await services.search.subscribers("paola.", limit=5)
+    assert userids(hits) == ["paola.p0", "paola.p1", "paola.p2", "paola.p3", "paola.zeta"]
+    assert hits[0].mailbox_count == 20 and len(hits[0].mailboxes) == 3
 
 
 async def test_kept_up_to_date_by_registration_and_users_add(
