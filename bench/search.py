@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 NOW = "2026-11-25T10:00:00+01:00"
 TARGET_P99_MS = 50.0
+LOADER = (sys.executable, "-m", "kiosk", "--now", NOW, "--json", "db", "load-synthetic")
 KINDS = ("surname", "name", "userid", "pec", "cf")
 
 
@@ -59,8 +60,7 @@ def load(url: str, data_dir: Path, mailboxes: int) -> dict[str, Any]:
     """The real loader in a subprocess: its report and the wall time (migration included)."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--now", NOW, "--json", "db", "load-synthetic"]
-        + ["--mailboxes", str(mailboxes)],
+        [*LOADER, "--mailboxes", str(mailboxes)],
         env=_env(url, data_dir),
         cwd=ROOT,
         capture_output=True,
@@ -234,9 +234,7 @@ def write(result: dict[str, Any]) -> Path:
         )
     lines += ["", "By kind of text typed (p50 / p99 / max, ms):", ""]
     for backend, r in sorted(runs.items()):
-        parts = [
-            f"{k} {v['median']} / {v['p99']} / {v['max']}" for k, v in r["by_kind"].items()
-        ]
+        parts = [f"{k} {v['median']} / {v['p99']} / {v['max']}" for k, v in r["by_kind"].items()]
         lines.append(f"- {backend}: " + "; ".join(parts))
     stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
     return path
@@ -255,7 +253,12 @@ def main() -> None:
     if args.queries < 500:
         parser.error("--queries: at least 500")
     result = run(args.backend, args.mailboxes, args.queries, args.warmup, args.seed, args.pg_url)
-    print(json.dumps({k: v for k, v in result.items() if k not in ("samples_ms", "queries", "hits")}, indent=1))
+    print(
+        json.dumps(
+            {k: v for k, v in result.items() if k not in ("samples_ms", "queries", "hits")},
+            indent=1,
+        )
+    )
     if not args.no_save:
         print(f"written: {write(result)}", file=sys.stderr)
 

@@ -72,9 +72,7 @@ def db_load_synthetic(count: int, force: bool, seed: int, as_json: bool) -> None
     from kiosk.services.synthetic import SyntheticReport, SyntheticService
 
     async def work(services: Services, actor: str) -> SyntheticReport:
-        return await SyntheticService(services.ctx).load(
-            count, force=force, actor=actor, seed=seed
-        )
+        return await SyntheticService(services.ctx).load(count, force=force, actor=actor, seed=seed)
 
     report = run_as(work, as_json=as_json, bootstrap=True)
     if wants_json(as_json):

@@ -44,9 +44,7 @@ def search(text: str, limit: int, as_json: bool) -> None:
         else:
             click.echo(_("Nessun iscritto trovato."))
         return
-    click.echo(
-        _n("{n} iscritto trovato:", "{n} iscritti trovati:", len(hits)).format(n=len(hits))
-    )
+    click.echo(_n("{n} iscritto trovato:", "{n} iscritti trovati:", len(hits)).format(n=len(hits)))
     for hit in hits:
         boxes = ", ".join(neutral(a) for a in hit.mailboxes)
         more = hit.mailbox_count - len(hit.mailboxes)

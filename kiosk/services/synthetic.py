@@ -35,15 +35,22 @@ SYNTHETIC_DOMAIN = "sintetico.invalid"
 MAX_MAILBOXES = 5_000_000
 BATCH = 50_000  # subscribers generated and written at a time (memory stays flat)
 SQLITE_CACHE_KIB = 512 * 1024
-FIRST_NAMES = (
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Names written one after the other; `_` stands for a space inside a name."""
+    return tuple(w.replace("_", " ") for w in text.split())
+
+
+FIRST_NAMES = _words(
     "Mario Giuseppe Luca Marco Andrea Francesco Alessandro Lorenzo Matteo Davide Simone Paolo "
     "Nicolò Niccolò Gabriele Riccardo Stefano Antonio Giovanni Roberto Salvatore Vincenzo "
     "Pasquale Gennaro Raffaele Carmine Ciro Domenico Michele Fabrizio Massimo Sergio Enzo "
     "Anna Maria Lucia Giulia Chiara Francesca Sara Martina Valentina Elena Federica Alessia "
     "Silvia Laura Paola Rosa Carmela Teresa Concetta Assunta Immacolata Annunziata Raffaella "
     "Noemi Aurora Beatrice Ilaria Daniela Cristina Monica Rossella Simona Patrizia Antonella"
-).split()
-SURNAMES = (
+)
+SURNAMES = _words(
     "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo Conti "
     "De_Luca Mancini Costa Giordano Rizzo Lombardi Moretti Barbieri Fontana Santoro Mariani "
     "Rinaldi Caruso Ferrara Galli Martini Leone Longo Gentile Martinelli Vitale Lombardo Serra "
@@ -54,7 +61,7 @@ SURNAMES = (
     "Fiore De_Rosa Ferretti Bellini Basile Riva Donati Piras Vitali Battaglia Sartori Neri "
     "Costantini Milani Pagano Ruggiero Sorrentino D'Amico Orlando Damico Negri Cirillo "
     "Nicolì Fortunà Papà Cantù Forlì Canè Mosè Lucà Cosentino D'Urso Dell'Aquila Lo_Russo"
-).replace("_", " ").split()
+)
 MONTHS = "ABCDEHLMPRST"
 CONSONANTS = "BCDFGHJKLMNPQRSTVWXZ"
 TOWNS = ("H703", "F912", "H501", "F839", "A091", "B963", "C361", "G813", "L245", "E791")

@@ -79,7 +79,7 @@ async def reindex(client: BaseDBAsyncClient, subscriber_ids: Iterable[int]) -> N
     boxes = await bulk.select_in_tuples(
         client, "SELECT owner_id, address FROM mailbox WHERE owner_id IN {keys}", ids
     )
-    await add_rows(client, person_rows(people) + mailbox_rows(boxes))  # type: ignore[arg-type]
+    await add_rows(client, person_rows(people) + mailbox_rows(boxes))
 
 
 def _marks(client: BaseDBAsyncClient, count: int) -> list[str]:

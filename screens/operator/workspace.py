@@ -42,8 +42,10 @@ def hit_cells(hit: SubscriberHit) -> tuple[str, str]:
         who += f" · {role_label(hit.role)}"
     first = hit.first_mailbox or _("nessuna casella PEC")
     more = hit.mailbox_count - 1
-    boxes = first + "\n" + (
-        _n("+{n} altra casella", "+{n} altre caselle", more).format(n=more) if more > 0 else ""
+    boxes = (
+        first
+        + "\n"
+        + (_n("+{n} altra casella", "+{n} altre caselle", more).format(n=more) if more > 0 else "")
     )
     return who, boxes
 
@@ -151,9 +153,7 @@ class WorkspaceScreen(KioskScreen[None]):
             )
         else:
             status.update(
-                _n("{n} iscritto trovato.", "{n} iscritti trovati.", len(hits)).format(
-                    n=len(hits)
-                )
+                _n("{n} iscritto trovato.", "{n} iscritti trovati.", len(hits)).format(n=len(hits))
             )
         self.refresh_bindings()
 

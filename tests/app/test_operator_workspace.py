@@ -51,7 +51,7 @@ async def test_operator_lands_on_cerca_and_finds_as_typing(
         top = screen_dump(app)
         assert "Cerca" in top and "Sportello" in top
         await type_text(pilot, "r")  # one character: nothing yet
-        assert screen.hits == ()
+        assert not screen.hits
         assert "almeno 2 caratteri" in status(screen)
         await type_text(pilot, "ossi")
         assert [h.userid for h in screen.hits] == ["avv.rossi"]
@@ -75,7 +75,7 @@ async def test_accents_codice_fiscale_and_no_result(make_app: Callable[..., Kios
         assert [h.userid for h in screen.hits] == ["avv.demo"]
         screen.query_one("#search", Input).value = ""
         await type_text(pilot, "zzzz")
-        assert screen.hits == ()
+        assert not screen.hits
         assert "Nessun iscritto trovato" in status(screen)
 
 
@@ -108,7 +108,8 @@ async def test_enter_opens_the_subscriber_page(
         assert isinstance(app.screen, SubscriberScreen)
         app.pop_screen()
         await pilot.pause()
-        assert app.screen is workspace
+        back: Screen[Any] = app.screen
+        assert back is workspace
         workspace.query_one("#search", Input).focus()
         await pilot.press("enter")  # in the field: the highlighted row
         await pilot.pause()

@@ -23,9 +23,7 @@ def test_search_text_and_json(demo_db: Kiosk) -> None:
     (hit,) = found["hits"]
     assert (hit["userid"], hit["matched"], hit["mailbox_count"]) == (DEMO_USER, "name", 4)
     assert len(hit["mailboxes"]) == 3
-    assert [h["userid"] for h in demo_db.ok("search", "avv", "--limit", "1")["hits"]] == [
-        DEMO_USER
-    ]
+    assert [h["userid"] for h in demo_db.ok("search", "avv", "--limit", "1")["hits"]] == [DEMO_USER]
     assert demo_db.ok("search", "zzzz")["hits"] == []
     assert "Nessun iscritto trovato." in demo_db("search", "zzzz", expect=0).stdout
     assert "almeno 2 caratteri" in demo_db("search", "r", expect=0).stdout

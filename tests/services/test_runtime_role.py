@@ -26,8 +26,8 @@ from kiosk.services.setup import load_demo
 from kiosk.services.synthetic import SyntheticService
 from kiosk.settings import Settings
 from kiosk.store import bulk, search_index
-from kiosk.store.models import SearchTerm, Subscriber
 from kiosk.store.db import migrate
+from kiosk.store.models import SearchTerm, Subscriber
 from tests import dbs
 from tests.bank import free_port, pay, running_bank, running_shop, wired
 from tests.cli.helpers import FAST_HASHING, ROOT
