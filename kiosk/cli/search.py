@@ -27,8 +27,9 @@ from kiosk.services.search import MAX_LIMIT
 def search(text: str, limit: int, as_json: bool) -> None:
     """Cerca iscritti per userid, indirizzo PEC, codice fiscale o nome.
 
-    Per inizio di parola, senza distinguere maiuscole e accenti ("nicolo" trova "Nicolò"); con
-    più parole, ognuna deve trovare qualcosa ("mario ross"). Servono almeno 2 caratteri.
+    Per inizio di parola, senza distinguere maiuscole e accenti ("nicolo" trova "Nicolò"); più
+    parole cercano nel nome, ognuna l'inizio di una sua parola ("mar ross"). Servono almeno 2
+    caratteri.
     """
 
     async def work(services: Services) -> tuple[SubscriberHit, ...]:

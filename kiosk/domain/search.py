@@ -7,9 +7,9 @@ case-folded with its accents taken off ("Nicolò" → "nicolo"), so that a query
 same way finds it by prefix: `term >= q AND term < q || MAX_CHAR`, one index range scan.
 
 A query of several words is first a prefix of the name's terms, which hold the name from each
-of its words on ("mario ross", "rossi mar"); if that finds too few, the subscribers with a term
-starting with each word. Fewer than `MIN_QUERY` characters (spaces not counted) find nothing;
-more than `MAX_QUERY` are bad input.
+of its words on ("mario ross", "rossi mar"); if that finds too few, the names with a word
+starting with each word, in any order ("mar ross"). Fewer than `MIN_QUERY` characters (spaces
+not counted) find nothing; more than `MAX_QUERY` are bad input.
 """
 
 from __future__ import annotations

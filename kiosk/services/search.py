@@ -3,8 +3,8 @@
 Prefix, case- and accent-insensitive, as the operator types: one range scan of the
 `search_term` index (`kiosk.domain.search`, `kiosk.store.search_index`) ordered by term, then
 the hits' details by primary key and owner. A query of several words is first one prefix of
-the name's terms ("mario ross"); if that finds too few, a term for each word is needed (the
-rarest word's terms scanned, up to a bound, and checked for the others).
+the name's terms ("mario ross"); if that finds too few, the names with a word starting with each
+word in any order ("mar ross": the rarest word's terms scanned, up to a bound, and filtered).
 Reads only: nothing is written, nothing audited.
 
 The terms are kept by the services that create subscribers and mailboxes: `note_people` and
@@ -31,7 +31,7 @@ __all__ = ["MAX_LIMIT", "SearchService", "SubscriberHit", "note_mailboxes", "not
 MAX_LIMIT = 200
 PAGES = 6  # term pages read at most to gather `limit` distinct subscribers
 SELECTIVITY_CAP = 2000  # terms counted per word to choose which one drives the scan
-SCAN_CAP = 3000  # terms of that word checked at most for the other words
+SCAN_CAP = 20_000  # the rarest word's name terms read at most for the other words
 STAFF = (Role.OPERATOR.value, Role.ADMIN.value)
 
 
@@ -84,8 +84,7 @@ async def _matching(
 ) -> dict[int, tuple[str, SearchField]]:
     """Subscriber id → (the first matching term, its field), in term order, at most `limit`.
     Several words: the phrase first (the name's terms hold it from any of its words on), then,
-    if that found too few, a term starting with each word (a scan of the rarest word's terms,
-    at most `SCAN_CAP` of them, each checked for the other words)."""
+    if that found too few, the names with a word starting with each word, in any order."""
     found = await _scan(client, " ".join(words), limit)
     if len(words) == 1 or len(found) >= limit:
         return found
@@ -125,29 +124,31 @@ async def _scan(client: Any, prefix: str, limit: int) -> dict[int, tuple[str, Se
 async def _scan_all_words(
     client: Any, words: tuple[str, ...], limit: int
 ) -> dict[int, tuple[str, SearchField]]:
-    """The subscribers with a term starting with each word: the first word's terms (at most
-    `SCAN_CAP`, so that a rare combination of common words costs a bounded time), each
-    checked for the others through the (subscriber_id, term) index."""
-    params: list[Any] = list(terms.prefix_range(words[0]))
+    """The subscribers whose name has a word starting with each word, in any order: the name's
+    terms starting with the first word (at most `SCAN_CAP` of them, read in index order, so a
+    rare combination of common words costs a bounded time), kept when each other word starts
+    one of the term's later words (a name's term holds the whole name, from that word on)."""
+    params: list[Any] = [*terms.prefix_range(words[0]), SearchField.NAME.value]
     checks = ""
     for word in words[1:]:
-        n = len(params)
-        checks += (
-            " AND EXISTS (SELECT 1 FROM search_term u WHERE u.subscriber_id = t.subscriber_id"
-            f" AND u.term >= {{p{n + 1}}} AND u.term < {{p{n + 2}}})"
-        )
-        params.extend(terms.prefix_range(word))
+        params.append("% " + _like_escaped(word) + "%")
+        checks += f" AND t.term LIKE {{p{len(params)}}} ESCAPE '\\'"
     rows = await bulk.execute_rows(
         client,
         "SELECT t.term, t.subscriber_id, t.field FROM (SELECT term, subscriber_id, field "
         "FROM search_term WHERE term >= {p1} AND term < {p2} ORDER BY term, subscriber_id "
-        f"LIMIT {SCAN_CAP}) t WHERE 1 = 1{checks} ORDER BY t.term, t.subscriber_id "
-        f"LIMIT {limit * 4}",
+        f"LIMIT {SCAN_CAP}) t WHERE t.field = {{p3}}{checks} "
+        f"ORDER BY t.term, t.subscriber_id LIMIT {limit * 3}",
         params,
     )
     found: dict[int, tuple[str, SearchField]] = {}
     _gather(rows, found, limit)
     return found
+
+
+def _like_escaped(word: str) -> str:
+    """`word` as a LIKE pattern matches it literally (`%`, `_` and the escape itself)."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _gather(

@@ -79,7 +79,12 @@ async def test_accents_words_and_titles(demo: Services) -> None:
     assert userids(await search("d'ang")) == ["n.dangelo"]
     assert userids(await search("angel")) == ["n.dangelo"]
     assert userids(await search("angelo nic")) == ["n.dangelo"]  # every word must match
+    assert userids(await search("nic dang")) == ["n.dangelo"]  # the start of each, any order
+    assert userids(await search("dang NIC")) == ["n.dangelo"]
     assert await search("angelo maria") == ()
+    assert await search("nic d%") == ()  # LIKE's wildcards are letters here
+    assert await search("nic _ang") == ()
+    assert await search("n.dangelo nic") == ()  # several words search the name
     assert userids(await search("maria demo")) == ["avv.demo"]
     # "Avv." is a title, not a name: only the userids starting with avv match it
     assert userids(await search("avv")) == ["avv.demo", "avv.rossi"]
