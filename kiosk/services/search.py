@@ -31,7 +31,7 @@ __all__ = ["MAX_LIMIT", "SearchService", "SubscriberHit", "note_mailboxes", "not
 MAX_LIMIT = 200
 PAGES = 6  # term pages read at most to gather `limit` distinct subscribers
 SELECTIVITY_CAP = 2000  # terms counted per word to choose which one drives the scan
-SCAN_CAP = 20_000  # the rarest word's name terms read at most for the other words
+SCAN_CAP = 10_000  # the rarest word's name terms read at most for the other words
 STAFF = (Role.OPERATOR.value, Role.ADMIN.value)
 
 
