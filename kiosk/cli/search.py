@@ -15,7 +15,7 @@ from kiosk.services.search import MAX_LIMIT
 
 
 @click.command("search")
-@click.argument("text")
+@click.argument("text", metavar="TESTO")
 @click.option(
     "--limit",
     type=click.IntRange(1, MAX_LIMIT),
