@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from kiosk.app_helpdesk import HelpDeskMixin
 from kiosk.boot import Preview
+from kiosk.domain.model import Role
 from kiosk.i18n import N_, _, set_language
 from kiosk.services.frontdesk import FrontDesk
 from kiosk.services.port import Desk, Link, LinkState
@@ -69,7 +70,6 @@ class KioskApp(HelpDeskMixin):
     ENABLE_COMMAND_PALETTE = False  # a kiosk has its buttons; the palette speaks English
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", N_("Chiudi il programma"), show=False, priority=True),
-        Binding("f10", "assist", N_("Assistenza remota"), show=False),
     ]
 
     session: reactive[SessionUser | None] = reactive(None)
@@ -172,13 +172,6 @@ class KioskApp(HelpDeskMixin):
         self.first = settings
         self.welcome.refresh(recompose=True)
 
-    def action_assist(self) -> None:
-        """F10, for operators: join a lawyer's session with its assistance code."""
-        if self.session is not None and self.session.role.value != "subscriber":
-            from screens.operator.assist import AssistJoinScreen
-
-            self.push_screen(AssistJoinScreen())
-
     async def _serve_in_process(self) -> None:
         """The demo's bank: `pec-kiosk serve --sandbox-bank` in this process, so the card link
         and its QR open a real page on this machine and paying there updates the kiosk.
@@ -212,11 +205,12 @@ class KioskApp(HelpDeskMixin):
         """What a session shows is imported off the event loop, and its CSS read, once the
         welcome page is up: the first paint does not wait for it, nor does the first login."""
         await asyncio.to_thread(importlib.import_module, "screens.mailboxes")
+        await asyncio.to_thread(importlib.import_module, "screens.operator.workspace")
         self._read_remaining_css()
 
     def _read_remaining_css(self) -> None:
         first = {SCREENS_DIR / f"{n}.tcss" for n in FIRST_CSS}
-        rest = sorted(p for p in SCREENS_DIR.glob("*.tcss") if p not in first)
+        rest = sorted(p for p in SCREENS_DIR.rglob("*.tcss") if p not in first)
         self.stylesheet.read_all(rest)
         self.stylesheet.reparse()
 
@@ -247,9 +241,14 @@ class KioskApp(HelpDeskMixin):
 
     async def on_session_started(self, message: SessionStarted) -> None:
         self.session = message.user
-        from screens.mailboxes import MailboxesScreen  # loaded after the first frame (see below)
+        if message.user.role in (Role.OPERATOR, Role.ADMIN):
+            from screens.operator.workspace import WorkspaceScreen  # loaded after the first frame
 
-        self.home = MailboxesScreen(message.account)
+            self.home = WorkspaceScreen()
+        else:
+            from screens.mailboxes import MailboxesScreen  # loaded after the first frame
+
+            self.home = MailboxesScreen(message.account)
         # the form that logged in (always right above the welcome page) makes way for the list
         # in one step: the welcome page is not drawn again in between
         while self.screen is not self.welcome and self.screen_stack[-2] is not self.welcome:

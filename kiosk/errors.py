@@ -64,6 +64,7 @@ class Reason(StrEnum):
     LINE_RESOLVED = "line_resolved"  # that statement line was resolved already
     SELF = "self"  # an administrator cannot disable or reset their own account
     LAST_ADMIN = "last_admin"  # the last enabled administrator stays enabled
+    REAL_DATA = "real_data"  # synthetic data refused beside real subscribers
     # documents and printing
     NOT_OFFLINE = "not_offline"  # a payment reminder is for bonifico, bollettino, assegno
     NO_INVOICE = "no_invoice"  # the order has no invoice (yet)

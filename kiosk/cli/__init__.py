@@ -31,6 +31,7 @@ COMMANDS = {
     "outbox": "kiosk.cli.outbox:outbox",
     "reminders": "kiosk.cli.outbox:reminders",
     "takings": "kiosk.cli.desk:takings",
+    "search": "kiosk.cli.search:search",
 }
 
 

@@ -22,6 +22,7 @@ from kiosk.services.reconcile import ReconcileService
 from kiosk.services.registration import RegistrationService
 from kiosk.services.reminders import ReminderService
 from kiosk.services.renewal import RenewalService
+from kiosk.services.search import SearchService
 from kiosk.services.sshkeys import SshKeyService
 from kiosk.services.staff import StaffService
 from kiosk.services.subscribers import SubscriberDeskService
@@ -72,6 +73,7 @@ class Services:
         self.admin = AdminService(ctx)  # the administration's money desk
         self.staff = StaffService(ctx)  # the administration manages the operators
         self.ssh = SshKeyService(ctx)
+        self.search = SearchService(ctx)
 
     async def demo_notice(self) -> str | None:
         """When the demo data were made for another day than the clock's (see `load_demo`)."""

@@ -38,7 +38,7 @@ from kiosk.services.provider_file import (
     parse_lines,
 )
 from kiosk.services.tx import audit, guarded
-from kiosk.store import bulk
+from kiosk.store import bulk, search_index
 from kiosk.store.models import AuditEvent, Subscriber
 
 __all__ = ["HEADER", "ImportRejected", "ImportService"]
@@ -190,6 +190,13 @@ class ImportService:
                 client, "prepaid_account", ("subscriber_id", "balance_cents"),
                 [(i, 0) for i in new_ids],
             )  # fmt: skip
+            await search_index.add_people(
+                client,
+                [
+                    (owner_ids[uid], uid, r.nominativo, r.codice_fiscale)
+                    for uid, r in plan.new_users.items()
+                ],
+            )
         if plan.new_boxes:
             written = await bulk.insert_rows(
                 client,
@@ -203,6 +210,9 @@ class ImportService:
             )
             if written != len(plan.new_boxes):
                 raise _Stale
+            await search_index.add_mailboxes(
+                client, [(owner_ids[r.userid], r.pec) for r in plan.new_boxes]
+            )
         for box_id, change in plan.renewed:
             moved = await bulk.execute(
                 client,

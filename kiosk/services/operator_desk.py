@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kiosk.domain.model import PaymentMethod, Role
+from kiosk.domain.search import SubscriberHit
 from kiosk.services.admin_dto import (
     AccountHolder,
     StaffAccess,
@@ -254,3 +255,6 @@ class OperatorFrontDesk:
 
     async def staff_reset(self, operator: str, userid: str) -> StaffAccess:
         return await self._call(lambda s: s.staff.reset(userid, actor=operator))
+
+    async def search(self, text: str, *, operator: str) -> tuple[SubscriberHit, ...]:
+        return await self._call(lambda s: s.search.for_operator(text, operator=operator))

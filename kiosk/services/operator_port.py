@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # named in annotations only: imported after the kiosk's first
     from datetime import date
 
     from kiosk.domain.model import PaymentMethod, Role
+    from kiosk.domain.search import SubscriberHit
     from kiosk.services.admin_dto import (
         AccountHolder,
         StaffAccess,
@@ -192,3 +193,8 @@ class OperatorDesk(Protocol):
     async def staff_set_enabled(self, operator: str, userid: str, enabled: bool) -> StaffMember: ...
 
     async def staff_reset(self, operator: str, userid: str) -> StaffAccess: ...
+    async def search(self, text: str, *, operator: str) -> tuple[SubscriberHit, ...]:
+        """Cerca: subscribers by userid, PEC address, codice fiscale or name (prefix, case and
+        accents ignored; nothing under 2 characters); `Refusal(NOT_OPERATOR)` unless
+        `operator` is an operator or the administration."""
+        ...

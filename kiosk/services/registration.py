@@ -36,6 +36,7 @@ from kiosk.services.codes import CODE_DIGITS, new_nonce
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import RegistrationStarted, SessionUser
 from kiosk.services.outbox import queue_mail
+from kiosk.services.search import note_people
 from kiosk.services.throttle import THROTTLE_KEY, key_for
 from kiosk.services.tx import audit, guarded
 from kiosk.store.models import (
@@ -250,6 +251,7 @@ class RegistrationService:
                 lang=get_language(),
             )
             await PrepaidAccount.create(subscriber=sub, balance_cents=0)
+            await note_people([sub])
             await audit(now, "register", actor=wanted, subject=wanted, role=Role.SUBSCRIBER.value)
         await PendingRegistration.filter(id=fresh.id).update(used_at=now)
         return sub
@@ -308,6 +310,7 @@ class RegistrationService:
                 created_at=now,
             )
             await PrepaidAccount.create(subscriber=sub, balance_cents=0)
+            await note_people([sub])
             await audit(now, "register", actor=actor, subject=uid, role=role.value)
             if then is not None:
                 await then(sub)

@@ -22,6 +22,7 @@ from kiosk.refdata import ReferenceData
 from kiosk.services.context import ServiceContext
 from kiosk.services.exitpin import PIN_FACT
 from kiosk.services.renewal import RenewalService
+from kiosk.services.search import note_mailboxes, note_people
 from kiosk.services.tx import audit
 from kiosk.store.models import (
     Area,
@@ -163,12 +164,13 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> list[str]:
                 created_at=now,
             )
             await PrepaidAccount.create(subscriber=sub)
+            await note_people([sub])
             for box in raw.get("mailbox", []):
                 years = int(box["years_active"])
                 expiry = today + relativedelta(days=int(box["expires_in_days"]))
                 anchor = expiry - relativedelta(years=years)
                 expiry = expiry_after(anchor, years)  # 29 Feb: keep expiry an anniversary
-                await Mailbox.create(
+                made = await Mailbox.create(
                     address=box["pec"],
                     family=MailboxFamily(box["famiglia"]),
                     area=area,
@@ -177,6 +179,7 @@ async def load_demo(ctx: ServiceContext, path: Path | None = None) -> list[str]:
                     expiry_date=expiry,
                     created_at=now,
                 )
+                await note_mailboxes([(sub.id, made.address)])
         renewals = RenewalService(ctx)
         for raw in users:
             covers = raw.get("prepaid_covers")

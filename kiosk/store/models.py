@@ -523,3 +523,22 @@ class SshKey(Model):
 
     class Meta:
         table = "ssh_key"
+
+
+class SearchTerm(Model):
+    """The subscriber search's index (`kiosk.domain.search`): one row per normalised term of a
+    subscriber (userid, codice fiscale, each PEC address, each word of the name).
+
+    Written by the services that create subscribers and mailboxes (`kiosk.services.search`
+    keeps it), backfilled by migration 0012, which also makes its indexes: (term,
+    subscriber_id, field) for the prefix range scan, (subscriber_id, term) for the words after
+    the first and for rebuilding one subscriber's terms. `subscriber_id` is a plain column:
+    subscribers are never deleted, and the bulk loaders write millions of these rows."""
+
+    id = fields.IntField(primary_key=True)
+    term = fields.CharField(max_length=254)
+    subscriber_id = fields.IntField()
+    field = fields.CharField(max_length=8)
+
+    class Meta:
+        table = "search_term"

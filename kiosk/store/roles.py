@@ -65,7 +65,9 @@ UPDATES: dict[str, tuple[str, ...]] = {
     ),
     "kiosk_meta": ("value",),  # the exit PIN's hash, the demo's day, the reference data's hash
 }
-DELETES = ("pending_registration", "auth_throttle", "ssh_key")  # ssh_key: `users key remove`
+# ssh_key: `users key remove`; search_term: a subscriber's terms are made again after a change
+# (`search_index.reindex`)
+DELETES = ("pending_registration", "auth_throttle", "ssh_key", "search_term")
 
 
 def role_name(value: str) -> str:

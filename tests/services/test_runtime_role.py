@@ -24,9 +24,11 @@ from kiosk.mail.sender import send_due_once
 from kiosk.services.facade import Services
 from kiosk.services.runtime import open_services
 from kiosk.services.setup import load_demo
+from kiosk.services.synthetic import SyntheticService
 from kiosk.settings import Settings
+from kiosk.store import bulk, search_index
 from kiosk.store.db import migrate
-from kiosk.store.models import Subscriber
+from kiosk.store.models import SearchTerm, Subscriber
 from tests import dbs
 from tests.bank import free_port, pay, running_bank, running_shop, wired
 from tests.cli.helpers import FAST_HASHING, ROOT
@@ -93,6 +95,13 @@ async def test_the_runtime_role_runs_the_kiosk_and_cannot_rewrite_history(
 
     async with open_services(settings_for(runtime_url, tmp_path), clock) as svc:
         await load_demo(svc.ctx)
+        # step 4: the search's terms are written, read, and made again after a change
+        found = await svc.search.for_operator("rossi", operator="operatore.demo")
+        assert [h.userid for h in found] == ["avv.rossi"]
+        rossi = await Subscriber.get(userid="avv.rossi")
+        await search_index.reindex(bulk.client_for(SearchTerm), [rossi.id])
+        await SyntheticService(svc.ctx).load(30, force=True, actor="admin.demo")  # COPY
+        assert await svc.search.subscribers("giuseppe.rossi@")
         assert (await svc.renewals.quote("avv.demo", SOSPESA)).total_cents == 3050
         prepaid = await svc.renewals.place_order("avv.demo", RENEWABLE, PaymentMethod.PREPAID)
         order = await svc.renewals.place_order("avv.demo", SOSPESA, PaymentMethod.BONIFICO)

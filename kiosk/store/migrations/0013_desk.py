@@ -27,7 +27,7 @@ class DescriptionOnly(ops.AlterField):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0011_statements")]
+    dependencies = [("models", "0012_search")]
 
     initial = False
 
