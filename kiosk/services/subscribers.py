@@ -50,6 +50,7 @@ from kiosk.services.subscriber_dto import PAGE_LIMIT, AuditLine, LedgerLine, Sub
 from kiosk.services.throttle import key_for
 from kiosk.services.tx import Retry, audit, guarded
 from kiosk.services.views import invoice_number, mailbox_view, order_view
+from kiosk.store import bulk, search_index
 from kiosk.store.models import (
     AuditEvent,
     AuthThrottle,
@@ -58,6 +59,7 @@ from kiosk.store.models import (
     Mailbox,
     Order,
     PrepaidEntry,
+    SearchTerm,
     Subscriber,
 )
 
@@ -289,6 +291,8 @@ class SubscriberDeskService:
                 )
             if not await Mailbox.filter(id=box.id, owner_id=holder.id).update(owner_id=user.id):
                 raise Retry  # moved by someone else meanwhile: read again
+            # the address is found under its new holder, no longer under the old one
+            await search_index.reindex(bulk.client_for(SearchTerm), (holder.id, user.id))
             await audit(
                 now,
                 "mailbox.linked",

@@ -161,6 +161,9 @@ async def test_link_a_mailbox_held_by_the_same_person(demo: Services) -> None:
     page = await demo.subscribers.page(USER, operator=OPERATOR)
     assert page.linkable == () and TOO_EARLY in {b.address for b in page.account.mailboxes}
     assert "mailbox.linked" in [a.action for a in page.audit]
+    # the search finds the address under its new holder only
+    hits = await demo.search.subscribers(TOO_EARLY)
+    assert [h.userid for h in hits] == [USER]
 
 
 async def test_link_refusals_change_nothing(demo: Services) -> None:
