@@ -182,8 +182,8 @@ async def start_session(
     pilot: Pilot[Any], userid: str = "avv.demo", password: str = "Rinnovo2026!"
 ) -> None:
     """Log in through the services and the app's own SessionStarted message (what LoginScreen
-    does), for tests whose subject comes after the login screen; lands on MailboxesScreen."""
-    from screens.mailboxes import MailboxesScreen
+    does), for tests whose subject comes after the login screen; lands on the session's first
+    screen (the mailboxes for a lawyer, the workspace for the help desk)."""
     from screens.messages import SessionStarted
 
     app = pilot.app
@@ -191,7 +191,7 @@ async def start_session(
     user = await services.auth.login(userid, password)
     app.post_message(SessionStarted(user))
     await settle_all(pilot)
-    assert isinstance(app.screen, MailboxesScreen)
+    assert app.screen is app.home  # type: ignore[attr-defined]
 
 
 # --- the payment journey, from the choice on (after Rinnova → Avanti) -----------------------

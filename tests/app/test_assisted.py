@@ -82,7 +82,7 @@ async def test_assisted_renewal_with_cash(
         assert "Ricevuta inviata alla stampante" in notice(screen)
         assert printed.exists()
         await press_button(pilot, "done")
-        assert isinstance(app.screen, MailboxesScreen)
+        assert app.screen is app.home  # the operator's workspace
 
 
 @pytest.mark.parametrize("size", SIZES)
