@@ -264,9 +264,7 @@ class OperatorFrontDesk:
         return await self._call(lambda s: s.staff_keys.add(userid, public_key, actor=operator))
 
     async def staff_key_remove(self, operator: str, userid: str, fingerprint: str) -> StaffKey:
-        return await self._call(
-            lambda s: s.staff_keys.remove(userid, fingerprint, actor=operator)
-        )
+        return await self._call(lambda s: s.staff_keys.remove(userid, fingerprint, actor=operator))
 
     async def search(self, text: str, *, operator: str) -> tuple[SubscriberHit, ...]:
         return await self._call(lambda s: s.search.for_operator(text, operator=operator))

@@ -2,9 +2,10 @@
 disable or enable, reset access, and the selected operator's SSH keys (remote support over
 `pec-kiosk serve ssh`): listed, one added by pasting its public key line, one removed.
 
-Nobody's password or code is ever shown here (nor a private key: only public ones are asked): a new account and a reset one get a single-use
+Nobody's password or code is ever shown here: a new account and a reset one get a single-use
 code by e-mail at the address on record, to choose a password with "Recupero credenziali"
-(`kiosk.services.staff` says why). Disabling and resetting ask for a confirmation first.
+(`kiosk.services.staff` says why). Only public keys are ever pasted here, never a private one.
+Disabling, resetting and removing a key ask for a confirmation first.
 """
 
 from __future__ import annotations
@@ -267,10 +268,10 @@ class OperatorsScreen(AdminScreen):
         for key in keys:
             table.add_row(*key_cells(key), key=key.fingerprint, height=2)
         table.display = bool(keys)
-        self.query_one("#keys-empty", Static).update(
-            ""
-            if keys or userid is None
-            else _("Nessuna chiave SSH: {userid} non può collegarsi con pec-kiosk serve ssh.").format(
+        empty = self.query_one("#keys-empty", Static)
+        empty.display = not keys
+        empty.update(
+            _("Nessuna chiave SSH: {userid} non può collegarsi con pec-kiosk serve ssh.").format(
                 userid=userid
             )
         )

@@ -36,7 +36,9 @@ async def test_keys_of_the_selected_operator(
         screen = app.screen
         keys = screen.query_one("#keys", DataTable)
         # the administrator's own row first: no keys
-        assert squash("Chiavi SSH di admin.demo") in squash(str(screen.query_one("#keys-title").render()))
+        assert squash("Chiavi SSH di admin.demo") in squash(
+            str(screen.query_one("#keys-title").render())
+        )
         assert not is_shown(keys)
         assert "Nessuna chiave SSH" in str(screen.query_one("#keys-empty").render())
         assert screen.query_one("#key-remove", Button).disabled

@@ -55,12 +55,12 @@ async def test_only_the_administration(demo: Services) -> None:
     before = await AuditEvent.all().count()
     for actor in (OPERATOR, "avv.demo", "nessuno.qui", ""):
         for call in (
-            lambda: demo.staff_keys.keys(OPERATOR, actor=actor),
-            lambda: demo.staff_keys.add(OPERATOR, public()[0], actor=actor),
-            lambda: demo.staff_keys.remove(OPERATOR, fingerprint, actor=actor),
+            demo.staff_keys.keys(OPERATOR, actor=actor),
+            demo.staff_keys.add(OPERATOR, public()[0], actor=actor),
+            demo.staff_keys.remove(OPERATOR, fingerprint, actor=actor),
         ):
             with pytest.raises(Refusal) as refused:
-                await call()
+                await call
             assert refused.value.reason is Reason.NOT_ADMIN
     assert await AuditEvent.all().count() == before
     assert await SshKey.all().count() == 1
