@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from typing import cast
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "screenshots"
