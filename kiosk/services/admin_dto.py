@@ -91,3 +91,16 @@ class StaffAccess:
 
     member: StaffMember
     minutes: int  # how long the e-mailed code is valid
+
+
+@dataclass(frozen=True, slots=True)
+class StaffKey:
+    """One SSH public key of an operator, as the administration sees it (`staff_keys`): its
+    OpenSSH SHA256 fingerprint, type and comment, who added it and when."""
+
+    userid: str
+    fingerprint: str
+    key_type: str
+    comment: str
+    added_by: str
+    added_at: datetime

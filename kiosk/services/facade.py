@@ -25,6 +25,7 @@ from kiosk.services.renewal import RenewalService
 from kiosk.services.search import SearchService
 from kiosk.services.sshkeys import SshKeyService
 from kiosk.services.staff import StaffService
+from kiosk.services.staff_keys import StaffKeyService
 from kiosk.services.subscribers import SubscriberDeskService
 from kiosk.services.takings import TakingsService
 
@@ -73,6 +74,7 @@ class Services:
         self.admin = AdminService(ctx)  # the administration's money desk
         self.staff = StaffService(ctx)  # the administration manages the operators
         self.ssh = SshKeyService(ctx)
+        self.staff_keys = StaffKeyService(ctx, self.ssh)  # the same, from the Operatori screen
         self.search = SearchService(ctx)
 
     async def demo_notice(self) -> str | None:

@@ -11,6 +11,7 @@ from kiosk.domain.search import SubscriberHit
 from kiosk.services.admin_dto import (
     AccountHolder,
     StaffAccess,
+    StaffKey,
     StaffMember,
     StatementException,
     TopUpDone,
@@ -255,6 +256,15 @@ class OperatorFrontDesk:
 
     async def staff_reset(self, operator: str, userid: str) -> StaffAccess:
         return await self._call(lambda s: s.staff.reset(userid, actor=operator))
+
+    async def staff_keys(self, operator: str, userid: str) -> tuple[StaffKey, ...]:
+        return await self._call(lambda s: s.staff_keys.keys(userid, actor=operator))
+
+    async def staff_key_add(self, operator: str, userid: str, public_key: str) -> StaffKey:
+        return await self._call(lambda s: s.staff_keys.add(userid, public_key, actor=operator))
+
+    async def staff_key_remove(self, operator: str, userid: str, fingerprint: str) -> StaffKey:
+        return await self._call(lambda s: s.staff_keys.remove(userid, fingerprint, actor=operator))
 
     async def search(self, text: str, *, operator: str) -> tuple[SubscriberHit, ...]:
         return await self._call(lambda s: s.search.for_operator(text, operator=operator))

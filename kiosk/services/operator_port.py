@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # named in annotations only: imported after the kiosk's first
     from kiosk.services.admin_dto import (
         AccountHolder,
         StaffAccess,
+        StaffKey,
         StaffMember,
         StatementException,
         TopUpDone,
@@ -193,6 +194,18 @@ class OperatorDesk(Protocol):
     async def staff_set_enabled(self, operator: str, userid: str, enabled: bool) -> StaffMember: ...
 
     async def staff_reset(self, operator: str, userid: str) -> StaffAccess: ...
+
+    async def staff_keys(self, operator: str, userid: str) -> tuple[StaffKey, ...]:
+        """The SSH keys of the operator `userid`, oldest first."""
+        ...
+
+    async def staff_key_add(self, operator: str, userid: str, public_key: str) -> StaffKey:
+        """Authorise an OpenSSH public key line for `userid` (`InvalidInput("public_key")` if
+        it is not one, `Conflict` if some operator has it already)."""
+        ...
+
+    async def staff_key_remove(self, operator: str, userid: str, fingerprint: str) -> StaffKey: ...
+
     async def search(self, text: str, *, operator: str) -> tuple[SubscriberHit, ...]:
         """Cerca: subscribers by userid, PEC address, codice fiscale or name (prefix, case and
         accents ignored; nothing under 2 characters); `Refusal(NOT_OPERATOR)` unless
