@@ -50,7 +50,7 @@ from kiosk.store.models import Subscriber
 
 __all__ = ["HEADER", "ImportRejected", "ImportService"]
 ATTEMPTS = 3  # plan and write again when the database moved in between
-LOOKUP_CHUNK = 5_000  # keys to a look-up: what the rows read back hold at a time
+LOOKUP_CHUNK = 2_000  # keys to a look-up: what the rows read back hold at a time
 
 
 class ImportRejected(InvalidInput):
@@ -228,7 +228,7 @@ async def _plan(parsed: ParsedFile) -> _Plan:
                 plan.problems.append((people[i].line, _cf_taken(holder)))
     boxes = parsed.boxes
     for start in range(0, len(boxes), LOOKUP_CHUNK):
-        chunk = boxes[start : start + LOOKUP_CHUNK]
+        chunk = [boxes[i] for i in range(start, min(start + LOOKUP_CHUNK, len(boxes)))]
         found = {
             str(b[1]): b
             for b in await bulk.select_in_tuples(

@@ -17,6 +17,7 @@ import csv
 import functools
 import itertools
 import sys
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,10 +84,47 @@ class Box(NamedTuple):
     expiry: date
 
 
+_FAMILIES = tuple(MailboxFamily)
+
+
+class Boxes:
+    """The file's boxes kept column by column, handed out as `Box` one at a time: 100,000
+    tuples and their line numbers would hold ~10 MB more."""
+
+    __slots__ = ("_anchors", "_expiries", "_families", "_lines", "_owners", "_pecs")
+
+    def __init__(self) -> None:
+        self._lines = array("l")
+        self._pecs: list[str] = []
+        self._owners = array("l")
+        self._families = bytearray()
+        self._anchors: list[date] = []
+        self._expiries: list[date] = []
+
+    def append(self, box: Box) -> None:
+        self._lines.append(box.line)
+        self._pecs.append(box.pec)
+        self._owners.append(box.owner)
+        self._families.append(_FAMILIES.index(box.family))
+        self._anchors.append(box.anchor)
+        self._expiries.append(box.expiry)
+
+    def __len__(self) -> int:
+        return len(self._pecs)
+
+    def __getitem__(self, i: int) -> Box:
+        family = _FAMILIES[self._families[i]]
+        anchor, expiry = self._anchors[i], self._expiries[i]
+        return Box(self._lines[i], self._pecs[i], self._owners[i], family, anchor, expiry)
+
+    def __iter__(self) -> Iterator[Box]:
+        return (self[i] for i in range(len(self)))
+
+
 @dataclass(slots=True)
 class ParsedFile:
     people: list[Person] = field(default_factory=list)  # one per userid, first occurrence
-    boxes: list[Box] = field(default_factory=list)  # one per PEC, first occurrence
+    boxes: Boxes = field(default_factory=Boxes)  # one per PEC, first occurrence
     errors: list[tuple[int, str]] = field(default_factory=list)
     duplicates: int = 0  # rows said twice, identically
     encoding: str = "utf-8"
@@ -246,6 +284,8 @@ def parse_lines(
         boxes.append(Box(line, pec, owner, family, anchor, expiry))
     if source.failed_at is not None:
         errors.append((source.failed_at, _undecodable(encoding)))
+    _date.cache_clear()  # the boxes hold the dates they need; the raw texts can go
+    _anniversary.cache_clear()
     return parsed
 
 
