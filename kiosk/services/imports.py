@@ -35,15 +35,8 @@ from kiosk.i18n import _, _n
 from kiosk.services import import_write
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import BoxExpiryChange, ImportReport
-from kiosk.services.provider_file import (
-    HEADER,
-    Box,
-    ParsedFile,
-    Person,
-    decoded_lines,
-    open_provider_file,
-    parse_lines,
-)
+from kiosk.services.provider_file import HEADER, decoded_lines, open_provider_file, parse_lines
+from kiosk.services.provider_rows import Box, ParsedFile, Person
 from kiosk.services.tx import audit, guarded
 from kiosk.store import bulk
 from kiosk.store.models import Subscriber

@@ -17,12 +17,10 @@ import csv
 import functools
 import itertools
 import sys
-from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 from kiosk.domain import validation
 from kiosk.domain.dates import is_anniversary
@@ -30,6 +28,7 @@ from kiosk.domain.model import MailboxFamily
 from kiosk.errors import InvalidInput
 from kiosk.i18n import _, _n
 from kiosk.refdata import ReferenceData
+from kiosk.services.provider_rows import Box, ParsedFile, Person
 
 # beyond these a renewal window or a next expiry cannot be computed (year 9999 is the limit)
 MIN_DATE = date(1990, 1, 1)
@@ -54,80 +53,6 @@ MAX_LENGTH = {
     "area": 100,
 }
 _CHUNK = 1 << 20
-
-
-class Person(NamedTuple):
-    """A subscriber of the file as its first row (`line`) says: a plain tuple, 60,000 of them
-    in a large file."""
-
-    userid: str
-    nominativo: str
-    codice_fiscale: str
-    email: str
-    area: str
-    line: int
-
-    def data(self) -> tuple[str, str, str, str]:
-        """What every row of this userid must repeat (and the database must hold)."""
-        return (self.nominativo, self.codice_fiscale, self.email, self.area)
-
-
-class Box(NamedTuple):
-    """A mailbox of the file; `owner` is its subscriber's index in `ParsedFile.people`, and the
-    box's area is the subscriber's."""
-
-    line: int
-    pec: str
-    owner: int
-    family: MailboxFamily
-    anchor: date
-    expiry: date
-
-
-_FAMILIES = tuple(MailboxFamily)
-
-
-class Boxes:
-    """The file's boxes kept column by column, handed out as `Box` one at a time: 100,000
-    tuples and their line numbers would hold ~10 MB more."""
-
-    __slots__ = ("_anchors", "_expiries", "_families", "_lines", "_owners", "_pecs")
-
-    def __init__(self) -> None:
-        self._lines = array("l")
-        self._pecs: list[str] = []
-        self._owners = array("l")
-        self._families = bytearray()
-        self._anchors: list[date] = []
-        self._expiries: list[date] = []
-
-    def append(self, box: Box) -> None:
-        self._lines.append(box.line)
-        self._pecs.append(box.pec)
-        self._owners.append(box.owner)
-        self._families.append(_FAMILIES.index(box.family))
-        self._anchors.append(box.anchor)
-        self._expiries.append(box.expiry)
-
-    def __len__(self) -> int:
-        return len(self._pecs)
-
-    def __getitem__(self, i: int) -> Box:
-        family = _FAMILIES[self._families[i]]
-        anchor, expiry = self._anchors[i], self._expiries[i]
-        return Box(self._lines[i], self._pecs[i], self._owners[i], family, anchor, expiry)
-
-    def __iter__(self) -> Iterator[Box]:
-        return (self[i] for i in range(len(self)))
-
-
-@dataclass(slots=True)
-class ParsedFile:
-    people: list[Person] = field(default_factory=list)  # one per userid, first occurrence
-    boxes: Boxes = field(default_factory=Boxes)  # one per PEC, first occurrence
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    duplicates: int = 0  # rows said twice, identically
-    encoding: str = "utf-8"
 
 
 def detect_encoding(path: Path) -> str:
