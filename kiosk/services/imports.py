@@ -26,7 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from kiosk.domain.model import MailboxFamily, Role
 from kiosk.domain.validation import email_key
@@ -160,7 +161,7 @@ class ImportService:
                 await import_write.drop(bulk.client_for(Subscriber))
 
 
-async def _stage(client: Any, parsed: ParsedFile, plan: _Plan) -> import_write.Staged:
+async def _stage(client: BaseDBAsyncClient, parsed: ParsedFile, plan: _Plan) -> import_write.Staged:
     """The plan's rows into the stage, generated as they go (never all held as rows)."""
     people, boxes = parsed.people, parsed.boxes
 
