@@ -171,6 +171,7 @@ async def _import_with_logins(env: dict[str, str], url: str, data_dir: Path, pat
 
 
 def bench_backend(url: str, path: Path, rows: int) -> dict[str, Any]:
+    load_at_start = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         env = _env(url, data_dir)
@@ -199,6 +200,7 @@ def bench_backend(url: str, path: Path, rows: int) -> dict[str, Any]:
                 "report": {k: v for k, v in again.items() if not isinstance(v, list)},
             },
             "login_during_import_ms": summarize([t * 1000 for t in logins]),
+            "load_average_at_start": load_at_start,
             "load_average": os.getloadavg(),
         }
 

@@ -1,17 +1,18 @@
 """Import subscribers and mailboxes from the provider's CSV.
 
 All or nothing: every bad row is reported with its line number and reason, and then nothing of
-the file is written. Three phases, so that the write lock is held only for the writing:
+the file is written. Phases, so that the write lock is held only for the writing:
 
 1. parse and check the whole file (`provider_file`), no database;
-2. read what the database already has of it (set-based look-ups, no lock) and plan: new
-   subscribers and boxes, boxes renewed elsewhere (the provider's expiry is later: ours is
-   updated, and audited), boxes whose expiry is ours (later than the provider's: kept), rows
-   already here (unchanged), rows that contradict the database (errors: nothing is written);
-3. write the plan in one short transaction, many rows to a statement. Each write is guarded
-   (`ON CONFLICT DO NOTHING` counted, `UPDATE … WHERE expiry_date = <what was read>`, the
-   subscribers created since the look-ups): if anything moved since phase 2 the transaction
-   is rolled back and phases 2-3 run again.
+2. read what the database already has of it (set-based look-ups a chunk at a time, no lock) and
+   plan: new subscribers and boxes, boxes renewed elsewhere (the provider's expiry is later:
+   ours is updated, and audited), boxes whose expiry is ours (later than the provider's:
+   kept), rows already here (unchanged), rows that contradict the database (errors: nothing is
+   written);
+3. stage what the plan writes in temporary tables and apply it in one short transaction
+   (`import_write`: on SQLite the stage is written before the transaction, without the lock).
+   Each write is guarded: if anything moved since phase 2 the transaction is rolled back and
+   phases 2-3 run again.
 
 Importing the same file twice changes nothing (and takes no write lock at all).
 """
@@ -19,38 +20,31 @@ Importing the same file twice changes nothing (and takes no write lock at all).
 from __future__ import annotations
 
 import io
+import json
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
+
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from kiosk.domain.model import MailboxFamily, Role
 from kiosk.domain.validation import email_key
 from kiosk.errors import InvalidInput, unavailable
 from kiosk.i18n import _, _n
+from kiosk.services import import_write
 from kiosk.services.context import ServiceContext
 from kiosk.services.dto import BoxExpiryChange, ImportReport
-from kiosk.services.provider_file import (
-    HEADER,
-    ParsedFile,
-    ProviderRow,
-    decoded_lines,
-    open_provider_file,
-    parse_lines,
-)
+from kiosk.services.provider_file import HEADER, decoded_lines, open_provider_file, parse_lines
+from kiosk.services.provider_rows import Box, ParsedFile, Person
 from kiosk.services.tx import audit, guarded
 from kiosk.store import bulk, search_index
-from kiosk.store.models import AuditEvent, Subscriber
+from kiosk.store.models import Subscriber
 
 __all__ = ["HEADER", "ImportRejected", "ImportService"]
 ATTEMPTS = 3  # plan and write again when the database moved in between
-SUBSCRIBER = Role.SUBSCRIBER.value
-SUBSCRIBER_COLUMNS = (
-    *("userid", "nominativo", "codice_fiscale", "email", "area_id", "role"),
-    *("password_hash", "cf_proven", "created_at"),
-)
-MAILBOX_COLUMNS = (
-    *("address", "family", "area_id", "owner_id", "anchor_date", "expiry_date", "created_at"),
-)
+LOOKUP_CHUNK = 2_000  # keys to a look-up: what the rows read back hold at a time
 
 
 class ImportRejected(InvalidInput):
@@ -68,27 +62,21 @@ class ImportRejected(InvalidInput):
         self.errors = errors
 
 
-class _Stale(Exception):
-    """The database changed between the look-ups and the write: plan again."""
-
-
 @dataclass(slots=True)
 class _Plan:
-    new_users: dict[str, ProviderRow] = field(default_factory=dict)
-    owner_ids: dict[str, int] = field(default_factory=dict)  # existing subscribers
-    new_boxes: list[ProviderRow] = field(default_factory=list)
+    new_people: array[int] = field(default_factory=lambda: array("l"))  # in parsed.people
+    new_boxes: array[int] = field(default_factory=lambda: array("l"))  # in parsed.boxes
     renewed: list[tuple[int, BoxExpiryChange]] = field(default_factory=list)  # (box id, change)
     kept: list[BoxExpiryChange] = field(default_factory=list)
     unchanged: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
-    max_subscriber_id: int = 0
 
     def report(self, parsed: ParsedFile, *, dry_run: bool) -> ImportReport:
         return ImportReport(
-            subscribers_created=len(self.new_users),
+            subscribers_created=len(self.new_people),
             mailboxes_created=len(self.new_boxes),
             rows_unchanged=self.unchanged,
-            duplicates=len(parsed.duplicates),
+            duplicates=parsed.duplicates,
             mailboxes_updated=len(self.renewed),
             renewed_elsewhere=tuple(change for _id, change in self.renewed),
             kept_ours=tuple(self.kept),
@@ -128,197 +116,182 @@ class ImportService:
         if parsed.errors:
             raise ImportRejected(sorted(parsed.errors))
         for _attempt in range(ATTEMPTS):
-            plan = await _plan(parsed.rows)
+            plan = await _plan(parsed)
             if plan.problems:
                 raise ImportRejected(sorted(plan.problems))
             report = plan.report(parsed, dry_run=dry_run)
-            if dry_run or not (plan.new_users or plan.new_boxes or plan.renewed):
+            if dry_run or not (plan.new_people or plan.new_boxes or plan.renewed):
                 return report
             try:
-                await self.ctx.atomic(lambda: self._write(plan, report, actor))  # noqa: B023
-            except _Stale:
+                await self._write(parsed, plan, report, actor)
+            except import_write.Stale:
                 continue
             return report
         raise unavailable(busy=True)
 
-    async def _write(self, plan: _Plan, report: ImportReport, actor: str | None) -> None:
+    async def _write(
+        self, parsed: ParsedFile, plan: _Plan, report: ImportReport, actor: str | None
+    ) -> None:
+        """The plan staged and applied in one transaction (see `import_write`)."""
         now = self.ctx.now().astimezone(UTC)
-        client = bulk.client_for(Subscriber)
-        owner_ids = dict(plan.owner_ids)
-        if plan.new_users:
-            since = await bulk.execute_rows(
-                client,
-                "SELECT userid, codice_fiscale FROM subscriber WHERE id > {p1} AND cf_proven",
-                [plan.max_subscriber_id],
-            )
-            new_cfs = {row.codice_fiscale for row in plan.new_users.values()}
-            if any(r["userid"] in plan.new_users or r["codice_fiscale"] in new_cfs for r in since):
-                raise _Stale
-            new_ids: list[int] = []
+        outside = import_write.stage_outside_transaction(bulk.client_for(Subscriber))
+        prepared: import_write.Staged | None = None
 
-            def keep(chunk: list[dict[str, object]]) -> None:
-                for r in chunk:
-                    owner_ids[str(r["userid"])] = int(str(r["id"]))
-                    new_ids.append(int(str(r["id"])))
+        async def write() -> None:
+            client = bulk.client_for(Subscriber)  # the transaction's
+            staged = prepared or await _stage(client, parsed, plan)
+            await import_write.apply(client, staged, now, actor)
+            await _index_created(client, len(parsed.people), len(parsed.boxes))
+            await audit(
+                now,
+                "import.mailboxes",
+                actor=actor,
+                subscribers=report.subscribers_created,
+                mailboxes=report.mailboxes_created,
+                updated=report.mailboxes_updated,
+                unchanged=report.rows_unchanged,
+                duplicates=report.duplicates,
+            )
 
-            created = await bulk.insert_rows(
-                client,
-                "subscriber",
-                SUBSCRIBER_COLUMNS,
-                [
-                    # cf_proven: the provider vouches for the codice fiscale
-                    (
-                        uid,
-                        r.nominativo,
-                        r.codice_fiscale,
-                        r.email,
-                        r.area,
-                        SUBSCRIBER,
-                        None,
-                        True,
-                        now,
-                    )
-                    for uid, r in plan.new_users.items()
-                ],
-                on_conflict_nothing="userid",
-                returning="id, userid",
-                on_rows=keep,
-            )
-            if created != len(plan.new_users):
-                raise _Stale
-            await bulk.insert_rows(
-                client, "prepaid_account", ("subscriber_id", "balance_cents"),
-                [(i, 0) for i in new_ids],
-            )  # fmt: skip
-            await search_index.add_people(
-                client,
-                [
-                    (owner_ids[uid], uid, r.nominativo, r.codice_fiscale)
-                    for uid, r in plan.new_users.items()
-                ],
-            )
-        if plan.new_boxes:
-            written = await bulk.insert_rows(
-                client,
-                "mailbox",
-                MAILBOX_COLUMNS,
-                [
-                    (r.pec, r.family.value, r.area, owner_ids[r.userid], r.anchor, r.expiry, now)
-                    for r in plan.new_boxes
-                ],
-                on_conflict_nothing="address",
-            )
-            if written != len(plan.new_boxes):
-                raise _Stale
-            await search_index.add_mailboxes(
-                client, [(owner_ids[r.userid], r.pec) for r in plan.new_boxes]
-            )
-        for box_id, change in plan.renewed:
-            moved = await bulk.execute(
-                client,
-                "UPDATE mailbox SET expiry_date = {p1} WHERE id = {p2} AND expiry_date = {p3}",
-                [change.provider_expiry, box_id, change.our_expiry],
-            )
-            if moved != 1:
-                raise _Stale
-        await AuditEvent.bulk_create(
-            [
-                AuditEvent(
-                    at=now,
-                    actor=actor,
-                    action="import.renewed_elsewhere",
-                    subject=change.pec,
-                    details={
-                        "from": change.our_expiry.isoformat(),
-                        "to": change.provider_expiry.isoformat(),
-                    },
-                )
-                for _id, change in plan.renewed
-            ],
-            batch_size=500,
+        try:
+            if outside:
+                prepared = await _stage(bulk.client_for(Subscriber), parsed, plan)
+            await self.ctx.atomic(write)
+        finally:
+            if outside:
+                await import_write.drop(bulk.client_for(Subscriber))
+
+
+INDEX_CHUNK = 5000  # rows of the stage indexed at a time: the search terms are never all held
+
+
+async def _index_created(client: BaseDBAsyncClient, people: int, boxes: int) -> None:
+    """The search terms (`search_index`) of the subscribers and boxes the import created, read
+    back from the stage in the same transaction, a chunk at a time."""
+    for start in range(0, people, INDEX_CHUNK):
+        rows = await bulk.execute_rows(
+            client,
+            "SELECT s.id, s.userid, s.nominativo, s.codice_fiscale FROM subscriber s "
+            f"JOIN {import_write.PEOPLE} p ON p.userid = s.userid "
+            "WHERE p.seq >= {p1} AND p.seq < {p2}",
+            [start, start + INDEX_CHUNK],
         )
-        await audit(
-            now,
-            "import.mailboxes",
-            actor=actor,
-            subscribers=report.subscribers_created,
-            mailboxes=report.mailboxes_created,
-            updated=report.mailboxes_updated,
-            unchanged=report.rows_unchanged,
-            duplicates=report.duplicates,
+        await search_index.add_people(
+            client, [(r["id"], r["userid"], r["nominativo"], r["codice_fiscale"]) for r in rows]
         )
+    for start in range(0, boxes, INDEX_CHUNK):
+        rows = await bulk.execute_rows(
+            client,
+            "SELECT m.owner_id, m.address FROM mailbox m "
+            f"JOIN {import_write.BOXES} b ON b.address = m.address "
+            "WHERE b.seq >= {p1} AND b.seq < {p2}",
+            [start, start + INDEX_CHUNK],
+        )
+        await search_index.add_mailboxes(client, [(r["owner_id"], r["address"]) for r in rows])
 
 
-async def _plan(rows: list[ProviderRow]) -> _Plan:
-    """What the file changes, from set-based look-ups (no transaction, no lock)."""
+async def _stage(client: BaseDBAsyncClient, parsed: ParsedFile, plan: _Plan) -> import_write.Staged:
+    """The plan's rows into the stage, generated as they go (never all held as rows)."""
+    people, boxes = parsed.people, parsed.boxes
+
+    def new_people() -> Iterator[tuple[object, ...]]:
+        for i in plan.new_people:
+            p = people[i]
+            yield (i, p.userid, p.nominativo, p.codice_fiscale, p.email, p.area)
+
+    def new_boxes() -> Iterator[tuple[object, ...]]:
+        for i in plan.new_boxes:
+            b = boxes[i]
+            owner = people[b.owner]
+            yield (i, b.pec, b.family.value, owner.area, owner.userid, b.anchor, b.expiry)
+
+    def renewals() -> Iterator[tuple[object, ...]]:
+        for seq, (box_id, c) in enumerate(plan.renewed):
+            changed = {"from": c.our_expiry.isoformat(), "to": c.provider_expiry.isoformat()}
+            details = json.dumps(changed, separators=(",", ":"))
+            yield (seq, box_id, c.pec, c.our_expiry, c.provider_expiry, details)
+
+    return await import_write.stage(client, new_people(), new_boxes(), renewals())
+
+
+async def _plan(parsed: ParsedFile) -> _Plan:
+    """What the file changes, from set-based look-ups a chunk at a time (no transaction, no
+    lock)."""
     client = bulk.client_for(Subscriber)
     plan = _Plan()
-    top = await bulk.execute_rows(client, "SELECT COALESCE(MAX(id), 0) AS top FROM subscriber")
-    plan.max_subscriber_id = int(top[0]["top"])
-    in_file: dict[str, ProviderRow] = {}
-    for row in rows:
-        in_file.setdefault(row.userid, row)
-    existing = {
-        str(r[1]): r
-        for r in await bulk.select_in_tuples(
-            client,
-            "SELECT id, userid, nominativo, codice_fiscale, email, area_id, role "
-            "FROM subscriber WHERE userid IN {keys}",
-            list(in_file),
-        )
-    }
-    new_cfs = {r.codice_fiscale for uid, r in in_file.items() if uid not in existing}
-    # a self-registration proved an e-mail address, not this codice fiscale: it never stands
-    # in the way of the provider's record (cf_proven, migration 0003)
-    holders = {
-        str(r["codice_fiscale"]): str(r["userid"])
-        for r in await bulk.select_in(
-            client,
-            "SELECT userid, codice_fiscale FROM subscriber "
-            "WHERE cf_proven AND codice_fiscale IN {keys}",
-            sorted(new_cfs),
-        )
-    }
-    for uid, row in in_file.items():
-        user = existing.get(uid)
-        if user is None:
-            if row.codice_fiscale in holders:
-                plan.problems.append((row.line, _cf_taken(holders[row.codice_fiscale])))
+    people = parsed.people
+    for start in range(0, len(people), LOOKUP_CHUNK):
+        part = people[start : start + LOOKUP_CHUNK]
+        existing = {
+            str(r[0]): r
+            for r in await bulk.select_in_tuples(
+                client,
+                "SELECT userid, nominativo, codice_fiscale, email, area_id, role "
+                "FROM subscriber WHERE userid IN {keys}",
+                [p.userid for p in part],
+            )
+        }
+        fresh = [i for i, p in enumerate(part, start) if not _known(p, existing, plan)]
+        # a self-registration proved an e-mail address, not this codice fiscale: it never
+        # stands in the way of the provider's record (cf_proven, migration 0003)
+        holders = {
+            str(r[1]): str(r[0])
+            for r in await bulk.select_in_tuples(
+                client,
+                "SELECT userid, codice_fiscale FROM subscriber "
+                "WHERE cf_proven AND codice_fiscale IN {keys}",
+                sorted({people[i].codice_fiscale for i in fresh}),
+            )
+        }
+        for i in fresh:
+            holder = holders.get(people[i].codice_fiscale)
+            if holder is None:
+                plan.new_people.append(i)
             else:
-                plan.new_users[uid] = row
-            continue
-        user_id, _uid, name, cf, mail, area, role = user
-        plan.owner_ids[uid] = int(user_id)
-        if (name, cf or "", email_key(str(mail)), area) != row.person():
-            plan.problems.append((row.line, _user_differs(uid)))
-        elif role != Role.SUBSCRIBER.value:
-            plan.problems.append((row.line, _user_is_staff(uid)))
-    for part in bulk.chunks(rows, 1):  # a chunk at a time: 100,000 boxes read hold ~100 MB
-        boxes = {
+                plan.problems.append((people[i].line, _cf_taken(holder)))
+    boxes = parsed.boxes
+    for start in range(0, len(boxes), LOOKUP_CHUNK):
+        chunk = [boxes[i] for i in range(start, min(start + LOOKUP_CHUNK, len(boxes)))]
+        found = {
             str(b[1]): b
             for b in await bulk.select_in_tuples(
                 client,
                 "SELECT m.id, m.address, m.family, m.area_id, m.anchor_date, m.expiry_date, "
                 "s.userid FROM mailbox m JOIN subscriber s ON s.id = m.owner_id "
                 "WHERE m.address IN {keys}",
-                [r.pec for r in part],
+                [b.pec for b in chunk],
             )
         }
-        for row in part:
-            _plan_box(row, boxes.get(row.pec), plan)
+        for i, box in enumerate(chunk, start):
+            _plan_box(i, box, people[box.owner], found.get(box.pec), plan)
     return plan
 
 
-def _plan_box(row: ProviderRow, box: tuple[object, ...] | None, plan: _Plan) -> None:
+def _known(person: Person, existing: dict[str, tuple[object, ...]], plan: _Plan) -> bool:
+    """Whether the subscriber is in the database already (a problem if not as the file says)."""
+    user = existing.get(person.userid)
+    if user is None:
+        return False
+    _uid, name, cf, mail, area, role = user
+    if (name, cf or "", email_key(str(mail)), area) != person.data():
+        plan.problems.append((person.line, _user_differs(person.userid)))
+    elif role != Role.SUBSCRIBER.value:
+        plan.problems.append((person.line, _user_is_staff(person.userid)))
+    return True
+
+
+def _plan_box(
+    index: int, row: Box, person: Person, box: tuple[object, ...] | None, plan: _Plan
+) -> None:
     if box is None:
-        plan.new_boxes.append(row)
+        plan.new_boxes.append(index)
         return
     box_id, _address, family, area, anchor, expiry, owner = box
     ours = bulk.as_date(expiry)
     same_box = (owner, MailboxFamily(str(family)), area, bulk.as_date(anchor)) == (
-        row.userid,
+        person.userid,
         row.family,
-        row.area,
+        person.area,
         row.anchor,
     )
     if not same_box:

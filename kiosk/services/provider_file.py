@@ -1,9 +1,10 @@
 """Reading the provider's CSV: encoding, delimiter, records, and every row checked on its own.
 
 Streaming: the file is read line by line by `csv.reader` (the encoding is found by one pass over
-its bytes in chunks), and each record becomes a small `ProviderRow` or an error with the number
-of its *first* physical line (a quoted field may span lines). Nothing here touches the database:
-the whole file is parsed and checked before any write lock is taken.
+its bytes in chunks), and each record becomes a small `Box` or an error with the number of its
+*first* physical line (a quoted field may span lines). A subscriber's columns repeat on each of
+their boxes: they are checked and kept once (`Person`), the boxes point at them. Nothing here
+touches the database: the whole file is parsed and checked before any write lock is taken.
 
 Provider files are what spreadsheets save: UTF-8 (with or without BOM) or Windows-1252, `,` or
 `;`, empty trailing columns (`;;`), the same row twice.
@@ -17,7 +18,6 @@ import functools
 import itertools
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +28,7 @@ from kiosk.domain.model import MailboxFamily
 from kiosk.errors import InvalidInput
 from kiosk.i18n import _, _n
 from kiosk.refdata import ReferenceData
+from kiosk.services.provider_rows import Box, ParsedFile, Person
 
 # beyond these a renewal window or a next expiry cannot be computed (year 9999 is the limit)
 MIN_DATE = date(1990, 1, 1)
@@ -52,45 +53,6 @@ MAX_LENGTH = {
     "area": 100,
 }
 _CHUNK = 1 << 20
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderRow:
-    line: int
-    userid: str
-    nominativo: str
-    codice_fiscale: str
-    email: str
-    area: str
-    pec: str
-    family: MailboxFamily
-    anchor: date
-    expiry: date
-
-    def data(self) -> tuple[object, ...]:
-        """Everything but the line: two rows with the same data are one box said twice."""
-        return (
-            self.userid,
-            self.nominativo,
-            self.codice_fiscale,
-            self.email,
-            self.area,
-            self.pec,
-            self.family,
-            self.anchor,
-            self.expiry,
-        )
-
-    def person(self) -> tuple[str, str, str, str]:
-        return (self.nominativo, self.codice_fiscale, self.email, self.area)
-
-
-@dataclass(slots=True)
-class ParsedFile:
-    rows: list[ProviderRow] = field(default_factory=list)  # one per PEC, first occurrence
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (line, first line)
-    encoding: str = "utf-8"
 
 
 def detect_encoding(path: Path) -> str:
@@ -199,10 +161,10 @@ def parse_lines(
             [(1, _undecodable(encoding) if source.failed_at else _header_message())]
         )
     checker = _RowChecker(refdata)
-    by_pec: dict[str, ProviderRow] = {}
-    users: dict[str, ProviderRow] = {}
-    cf_owner: dict[str, ProviderRow] = {}
-    errors = parsed.errors
+    by_pec: dict[str, int] = {}  # -> index in parsed.boxes
+    users: dict[str, int] = {}  # -> index in parsed.people
+    cf_owner: dict[str, int] = {}  # -> index in parsed.people
+    people, boxes, errors = parsed.people, parsed.boxes, parsed.errors
     while True:
         line = reader.line_num + 1  # the record's first physical line
         try:
@@ -220,29 +182,35 @@ def parse_lines(
             errors.append((line, _columns_message(len(record))))
             continue
         try:
-            row = checker.row(line, record)
+            person, pec, family, anchor, expiry = checker.row(line, record)
         except InvalidInput as exc:
             errors.append((line, f"{exc.field}: {exc.message}"))
             continue
-        seen = by_pec.get(row.pec)
+        seen = by_pec.get(pec)
         if seen is not None:
-            if seen.data() == row.data():
-                parsed.duplicates.append((line, seen.line))
+            earlier = boxes[seen]
+            said = people[earlier.owner]
+            if (said.userid, said.data(), earlier.family, earlier.anchor, earlier.expiry) == (
+                person.userid, person.data(), family, anchor, expiry
+            ):  # fmt: skip
+                parsed.duplicates += 1
             else:
                 errors.append(
                     (
                         line,
                         _("PEC {pec} già presente alla riga {first} con dati diversi").format(
-                            pec=row.pec, first=seen.line
+                            pec=pec, first=earlier.line
                         ),
                     )
                 )
             continue
-        by_pec[row.pec] = row
-        _consistent(row, users, cf_owner, errors)
-        parsed.rows.append(row)
+        owner = _owner(person, line, people, users, cf_owner, errors)
+        by_pec[pec] = len(boxes)
+        boxes.append(Box(line, pec, owner, family, anchor, expiry))
     if source.failed_at is not None:
         errors.append((source.failed_at, _undecodable(encoding)))
+    _date.cache_clear()  # the boxes hold the dates they need; the raw texts can go
+    _anniversary.cache_clear()
     return parsed
 
 
@@ -262,55 +230,69 @@ def _columns_message(found: int) -> str:
     )
 
 
-def _consistent(
-    row: ProviderRow,
-    users: dict[str, ProviderRow],
-    cf_owner: dict[str, ProviderRow],
+def _owner(
+    person: Person,
+    line: int,
+    people: list[Person],
+    users: dict[str, int],
+    cf_owner: dict[str, int],
     errors: list[tuple[int, str]],
-) -> None:
-    first = users.setdefault(row.userid, row)
-    if first.person() != row.person():
+) -> int:
+    """The index of the row's subscriber in `people` (added when new); rows of one userid
+    must agree, and a codice fiscale belongs to one userid."""
+    owner = users.get(person.userid)
+    if owner is None:
+        owner = users[person.userid] = len(people)
+        people.append(person)
+    first = people[owner]
+    if first.data() != person.data():
         errors.append(
             (
-                row.line,
+                line,
                 _("dati di {userid} diversi da quelli della riga {first}").format(
-                    userid=row.userid, first=first.line
+                    userid=person.userid, first=first.line
                 ),
             )
         )
-    owner = cf_owner.setdefault(row.codice_fiscale, row)
-    if owner.userid != row.userid:
+    holder = people[cf_owner.setdefault(person.codice_fiscale, owner)]
+    if holder.userid != person.userid:
         errors.append(
             (
-                row.line,
+                line,
                 _("codice fiscale già usato da {userid} alla riga {first}").format(
-                    userid=owner.userid, first=owner.line
+                    userid=holder.userid, first=holder.line
                 ),
             )
         )
+    return owner
+
+
+_LIMITS = tuple((HEADER.index(name), name, limit) for name, limit in MAX_LENGTH.items())
 
 
 class _RowChecker:
-    """One record to a `ProviderRow`, or `InvalidInput` naming the column. A person's columns
-    repeat on each of their boxes: they are checked once."""
+    """One record to its checked values, or `InvalidInput` naming the column. A person's
+    columns repeat on each of their boxes, usually on consecutive rows: the last person checked
+    is remembered (only the last: a cache of every person would hold the raw columns of all)."""
 
     def __init__(self, refdata: ReferenceData) -> None:
         self.refdata = refdata
-        self._people: dict[tuple[str, ...], tuple[str, str, str, str] | InvalidInput] = {}
+        self._last: tuple[tuple[str, ...], Person | InvalidInput] | None = None
 
-    def row(self, line: int, record: list[str]) -> ProviderRow:
-        v = dict(zip(HEADER, (cell.strip() for cell in record), strict=True))
-        for name, limit in MAX_LENGTH.items():
-            if len(v[name]) > limit:
-                raise InvalidInput(name, _too_long(len(v[name]), limit))
-        area_code = sys.intern(v["area"] or self.refdata.default_area)
+    def row(self, line: int, record: list[str]) -> tuple[Person, str, MailboxFamily, date, date]:
+        cells = [cell.strip() for cell in record]
+        for index, name, limit in _LIMITS:
+            if len(cells[index]) > limit:
+                raise InvalidInput(name, _too_long(len(cells[index]), limit))
+        userid, nominativo, cf, email, area_cell, pec, famiglia, attivazione, scadenza = cells
+        area_code = sys.intern(area_cell or self.refdata.default_area)
         area = self.refdata.area(area_code)
         if area is None:
             raise InvalidInput("area", _("area sconosciuta: {area}").format(area=area_code))
-        userid, nominativo, cf, email = self._person(v, area_code)
-        family = self._family(v["famiglia"], area_code, area.prices)
-        anchor = _date(v["data_attivazione"], "data_attivazione")
-        expiry = _date(v["data_scadenza"], "data_scadenza")
+        person = self._person(line, (userid, nominativo, cf, email, area_code))
+        family = self._family(famiglia, area_code, area.prices)
+        anchor = _date(attivazione, "data_attivazione")
+        expiry = _date(scadenza, "data_scadenza")
         if expiry < anchor:
             raise InvalidInput(
                 "data_scadenza", _("data di scadenza precedente alla data di attivazione")
@@ -327,25 +309,25 @@ class _RowChecker:
                 "data_scadenza",
                 _("la scadenza deve cadere un numero intero di anni dopo l'attivazione"),
             )
-        pec = validation.pec(v["pec"], family, area.domains_for(family))
-        return ProviderRow(
-            line, userid, nominativo, cf, email, area_code, pec, family, anchor, expiry
-        )
+        return person, validation.pec(pec, family, area.domains_for(family)), family, anchor, expiry
 
-    def _person(self, v: dict[str, str], area: str) -> tuple[str, str, str, str]:
-        key = (v["userid"], v["nominativo"], v["codice_fiscale"], v["email"], area)
-        known = self._people.get(key)
-        if known is None:
+    def _person(self, line: int, raw: tuple[str, str, str, str, str]) -> Person:
+        if self._last is not None and self._last[0] == raw:
+            known = self._last[1]
+        else:
+            userid, nominativo, cf, email, area = raw
             try:
-                known = (
-                    validation.userid(v["userid"]),
-                    validation.nominativo(v["nominativo"]),
-                    validation.codice_fiscale(v["codice_fiscale"]),
-                    validation.email(v["email"]),
+                known = Person(
+                    validation.userid(userid),
+                    validation.nominativo(nominativo),
+                    validation.codice_fiscale(cf),
+                    validation.email(email),
+                    area,
+                    line,
                 )
             except InvalidInput as exc:
                 known = exc
-            self._people[key] = known
+            self._last = (raw, known)
         if isinstance(known, InvalidInput):
             raise known
         return known

@@ -7,13 +7,15 @@ refuses more than 32,767, SQLite's default limit is 32,766.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 MAX_PARAMS = 30_000
+FILL_ROWS = 10_000  # rows to a batch of `fill`: what Python holds of them at a time
 
 
 def client_for(model: Any) -> BaseDBAsyncClient:
@@ -34,24 +36,11 @@ def chunks(items: Sequence[Any], per_item: int) -> list[Sequence[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-async def select_in(
-    client: BaseDBAsyncClient, sql: str, keys: Sequence[Any], params: Sequence[Any] = ()
-) -> list[dict[str, Any]]:
-    """Run `sql`, whose `{keys}` stands for a parenthesised list of parameters, once per chunk
-    of `keys` (after `params`, which come first), and gather the rows."""
-    dialect = client.capabilities.dialect
-    found: list[dict[str, Any]] = []
-    for part in chunks(list(keys), 1):
-        marks = _marks(dialect, len(params) + 1, len(part))
-        query = sql.format(keys="(" + ", ".join(marks) + ")", **_numbered(dialect, len(params)))
-        found.extend(dict(r) for r in await client.execute_query_dict(query, [*params, *part]))
-    return found
-
-
 async def select_in_tuples(
     client: BaseDBAsyncClient, sql: str, keys: Sequence[Any]
 ) -> list[tuple[Any, ...]]:
-    """`select_in`, each row kept as a tuple of its columns in order (a dict per row of
+    """Run `sql`, whose `{keys}` stands for a parenthesised list of parameters, once per chunk
+    of `keys`, and gather the rows, each as a tuple of its columns in order (a dict per row of
     100,000 rows costs ~50 MB more)."""
     dialect = client.capabilities.dialect
     found: list[tuple[Any, ...]] = []
@@ -64,40 +53,6 @@ async def select_in_tuples(
 def _numbered(dialect: str, count: int) -> dict[str, str]:
     """`{p1}`, `{p2}`... for the leading parameters of a statement."""
     return {f"p{i}": m for i, m in enumerate(_marks(dialect, 1, count), start=1)}
-
-
-async def insert_rows(
-    client: BaseDBAsyncClient,
-    table: str,
-    columns: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    *,
-    on_conflict_nothing: str | None = None,
-    returning: str | None = None,
-    on_rows: Callable[[list[dict[str, Any]]], None] | None = None,
-) -> int:
-    """INSERT many rows, a chunk to a statement: the number of rows written. `on_conflict_nothing`
-    names the unique column whose clash skips a row (the caller compares the count);
-    `returning` the columns handed to `on_rows`, a chunk at a time (not kept: memory)."""
-    dialect = client.capabilities.dialect
-    cols = ", ".join(f'"{c}"' for c in columns)
-    written = 0
-    for part in chunks(rows, len(columns)):
-        groups = []
-        for i in range(len(part)):
-            marks = _marks(dialect, i * len(columns) + 1, len(columns))
-            groups.append("(" + ", ".join(marks) + ")")
-        query = f'INSERT INTO "{table}" ({cols}) VALUES {", ".join(groups)}'
-        if on_conflict_nothing:
-            query += f' ON CONFLICT ("{on_conflict_nothing}") DO NOTHING'
-        values = [v for row in part for v in row]
-        # counted by RETURNING: Tortoise's asyncpg client reads "INSERT 0 n" as 0 rows
-        query += f" RETURNING {returning or '1 AS one'}"
-        got = await client.execute_query_dict(query, values)
-        if on_rows is not None:
-            on_rows([dict(r) for r in got])
-        written += len(got)
-    return written
 
 
 async def execute(client: BaseDBAsyncClient, sql: str, params: Sequence[Any] = ()) -> int:
@@ -118,6 +73,55 @@ async def execute_rows(
         sql.format(**_numbered(dialect, len(params))), list(params)
     )
     return [dict(r) for r in rows]
+
+
+def batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """`rows` in lists of `size` (the last shorter)."""
+    it = iter(rows)
+    while part := list(islice(it, size)):
+        yield part
+
+
+async def fill(
+    client: BaseDBAsyncClient,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence[Any]],
+) -> int:
+    """Rows (an iterable, consumed `FILL_ROWS` at a time) into `table`, whose `columns` are
+    (name, PostgreSQL type): an `executemany` on SQLite (where, outside a transaction, a
+    temporary table takes no lock on the database); on PostgreSQL one `INSERT … SELECT FROM
+    unnest(arrays)` per batch, one array parameter per column. The number of rows."""
+    names = ", ".join(name for name, _type in columns)
+    sqlite = client.capabilities.dialect == "sqlite"
+    if sqlite:
+        query = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+    else:
+        arrays = ", ".join(f"${i}::{kind}[]" for i, (_n, kind) in enumerate(columns, start=1))
+        query = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
+    count = 0
+    for part in batched(rows, FILL_ROWS):
+        if sqlite:
+            await client.execute_many(query, part)
+        else:
+            await client.execute_query(query, [list(column) for column in zip(*part, strict=True)])
+        count += len(part)
+    return count
+
+
+async def insert_select(client: BaseDBAsyncClient, sql: str, params: Sequence[Any] = ()) -> int:
+    """One `INSERT … SELECT` (parameters written `{p1}`, `{p2}`...): the rows it wrote.
+    (Tortoise's asyncpg client reads "INSERT 0 n" as 0 rows: there it is counted by a
+    `RETURNING` in a CTE; SQLite counts changes.)"""
+    dialect = client.capabilities.dialect
+    query = sql.format(**_numbered(dialect, len(params)))
+    if dialect == "sqlite":
+        count, _rows = await client.execute_query(query, list(params))
+        return count
+    found = await client.execute_query_dict(
+        f"WITH written AS ({query} RETURNING 1) SELECT COUNT(*) AS n FROM written", list(params)
+    )
+    return int(found[0]["n"])
 
 
 def as_date(value: Any) -> date:

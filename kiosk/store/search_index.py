@@ -19,6 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from kiosk.domain.search import SearchField, pec_term, subscriber_terms
 from kiosk.store import bulk
 
+TYPED_COLUMNS = (("term", "text"), ("subscriber_id", "int"), ("field", "text"))
 COLUMNS = ("term", "subscriber_id", "field")
 TERM_INDEX = "CREATE INDEX search_term_term ON search_term (term, subscriber_id, field)"
 OWNER_INDEX = "CREATE INDEX search_term_subscriber ON search_term (subscriber_id, term)"
@@ -47,7 +48,7 @@ def mailbox_rows(boxes: Iterable[tuple[int, str]]) -> list[Row]:
 async def add_rows(client: BaseDBAsyncClient, rows: Sequence[Row]) -> None:
     """Insert term rows, many to a statement."""
     if rows:
-        await bulk.insert_rows(client, "search_term", COLUMNS, rows)
+        await bulk.fill(client, "search_term", TYPED_COLUMNS, rows)
 
 
 async def add_people(

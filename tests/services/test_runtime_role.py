@@ -31,7 +31,7 @@ from kiosk.store.db import migrate
 from kiosk.store.models import SearchTerm, Subscriber
 from tests import dbs
 from tests.bank import free_port, pay, running_bank, running_shop, wired
-from tests.cli.helpers import FAST_HASHING, ROOT
+from tests.cli.helpers import FAST_HASHING, GOOD_CSV, ROOT
 from tests.cli.pgdb import dsn, execute, with_user
 from tests.conftest import DATA
 from tests.services.conftest import RENEWABLE, ROSSI, SOSPESA, TOO_EARLY
@@ -190,6 +190,25 @@ async def test_the_runtime_role_runs_the_kiosk_and_cannot_rewrite_history(
                 await conn.execute(statement)
     finally:
         await conn.close()
+
+
+async def test_the_runtime_role_imports_the_providers_file(
+    owner_url: str, runtime_role: str, tmp_path: Path, clock: FixedClock
+) -> None:
+    """The import stages its rows in temporary tables (PostgreSQL's default TEMPORARY right)
+    and updates only `mailbox.expiry_date`: the runtime role's grants are enough."""
+    assert await migrate(owner_url)
+    granted = pec_kiosk(owner_url, tmp_path, "db", "grant", runtime_role, "--apply", "--json")
+    assert granted.returncode == 0, granted.stderr
+    async with open_services(
+        settings_for(with_user(owner_url, runtime_role), tmp_path), clock
+    ) as svc:
+        report = await svc.imports.import_mailboxes(GOOD_CSV, actor="admin.demo")
+        assert (report.subscribers_created, report.mailboxes_created) == (2, 4)
+        later = GOOD_CSV.replace("2020-12-10,2026-12-10", "2020-12-10,2027-12-10")
+        renewed = await svc.imports.import_mailboxes(later, actor="admin.demo")
+        assert (renewed.mailboxes_updated, renewed.rows_unchanged) == (1, 3)
+        assert await svc.consistency.check() == []
 
 
 async def card_payment(svc: Services, userid: str, box: str) -> None:
