@@ -23,6 +23,10 @@ class FakeRemote:
         self.assistant: str | None = None
         self.joined: list[str] = []
         self.ended = 0
+        self.sessions: list[str | None] = []
+
+    def session_changed(self, userid: str | None) -> None:
+        self.sessions.append(userid)
 
     async def request_code(self) -> AssistCode:
         return AssistCode("482913", 10)
