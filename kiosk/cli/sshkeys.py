@@ -97,7 +97,9 @@ def key_add(userid: str, pubkey_file: Path | None, terminal: str | None, as_json
 
 @key.command("list")
 @click.argument("userid", required=False)
-@click.option("--terminal", "terminal", metavar="NOME", default=None, help="Solo del terminale NOME.")
+@click.option(
+    "--terminal", "terminal", metavar="NOME", default=None, help="Solo del terminale NOME."
+)
 @json_option
 def key_list(userid: str | None, terminal: str | None, as_json: bool) -> None:
     """Elenca le chiavi SSH (di tutti, dell'operatore USERID o del terminale --terminal NOME)."""
@@ -112,8 +114,10 @@ def key_list(userid: str | None, terminal: str | None, as_json: bool) -> None:
     if not views:
         click.echo(_("Nessuna chiave SSH registrata."))
     for view in views:
-        owner = view.userid if view.userid is not None else _("terminale {name}").format(
-            name=view.terminal
+        owner = (
+            view.userid
+            if view.userid is not None
+            else _("terminale {name}").format(name=view.terminal)
         )
         click.echo(
             "  ".join(

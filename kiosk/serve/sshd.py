@@ -234,9 +234,7 @@ class SshConnection(asyncssh.SSHServer):
         cache_key = (username, fingerprint)
         if cache_key not in self._keys:  # asked twice: the key's offer, then its signature
             try:
-                login = await self.server.call(
-                    lambda s: s.ssh.login_for_key(username, fingerprint)
-                )
+                login = await self.server.call(lambda s: s.ssh.login_for_key(username, fingerprint))
             except KioskError:
                 login = None
             self._keys[cache_key] = login

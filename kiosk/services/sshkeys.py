@@ -3,8 +3,9 @@
 `pec-kiosk serve ssh` lets operators in by public key only: each key (its SHA256 fingerprint,
 as OpenSSH prints it) belongs to one operator account, or to one kiosk terminal (a kiosk
 started through the server on its welcome page, where lawyers log in as at any kiosk), added
-and removed by the back office (`pec-kiosk users key add [--terminal NAME]|list|remove`). Lawyers may be let in with their kiosk password when
-the deployment allows it (`ssh_lawyer_passwords`), under the kiosk's own throttle and lock.
+and removed by the back office (`pec-kiosk users key add [--terminal NAME]|list|remove`).
+Lawyers may be let in with their kiosk password when the deployment allows it
+(`ssh_lawyer_passwords`), under the kiosk's own throttle and lock.
 The server writes every login, logout, refusal and assistance join through `record`.
 """
 

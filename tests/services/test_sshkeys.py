@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncssh
 import pytest
 
@@ -122,8 +124,9 @@ async def test_the_database_holds_a_key_to_exactly_one_owner(demo: Services) -> 
 
     operator = await Subscriber.get(userid=OPERATOR)
     text, fingerprint = public()
-    common = {"public_key": text, "added_by": "test", "added_at": demo.ctx.now()}
-    for owner in ({}, {"operator": operator, "terminal": "sportello-1"}):
+    common: dict[str, Any] = {"public_key": text, "added_by": "test", "added_at": demo.ctx.now()}
+    owners: list[dict[str, Any]] = [{}, {"operator": operator, "terminal": "sportello-1"}]
+    for owner in owners:
         with pytest.raises((IntegrityError, OperationalError)):
             await SshKey.create(fingerprint=fingerprint, **common, **owner)
     row = await SshKey.create(fingerprint=fingerprint, terminal="sportello-1", **common)
