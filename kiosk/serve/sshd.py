@@ -105,14 +105,16 @@ class SshServer:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.handle.close()
 
-    async def serve_forever(self) -> None:
+    def stop_on_signals(self) -> asyncio.Event:
+        """An event set by SIGTERM / SIGINT: installed before the server says it is ready, so
+        that a signal sent as soon as it says so stops it cleanly (exit 0)."""
         import signal
 
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        await stop.wait()
+        return stop
 
     def spawn(self, work: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(work)
@@ -344,8 +346,9 @@ async def run_ssh(settings: Settings, *, on_ready: Callable[[int], None] | None 
                 raise  # listening failed: the address is taken or not ours
             error = translate(exc)
             raise (error if error is not None else unavailable()) from exc
+        stop = server.stop_on_signals()
         if on_ready is not None:
             on_ready(port)
-        await server.serve_forever()
+        await stop.wait()
     finally:
         await server.stop()

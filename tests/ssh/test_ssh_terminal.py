@@ -90,3 +90,23 @@ async def test_a_lawyer_at_a_kiosk_terminal_gets_remote_assistance(
     assert joins and joins[0]["terminal"] == TERMINAL
     leaves = [d for a, u, d in assist if a == "assist.leave"]
     assert [d["why"] for d in leaves] == ["session_ended"]
+
+
+async def test_a_terminals_key_only_as_its_name_and_never_idle_closed(
+    start_server: Start,
+) -> None:
+    """The key opens its terminal only (not as an operator's name); the terminal waits on its
+    welcome page past the server's idle timeout (the kiosk's own idle wipe applies there)."""
+    server: SshServer = await start_server(ssh_idle_timeout=1.0)
+    key = await terminal_key(server)
+    with pytest.raises(asyncssh.PermissionDenied):
+        await Term.open(server.port, OPERATOR, client_keys=[key])
+    kiosk = await Term.open(server.port, TERMINAL, client_keys=[key])
+    try:
+        await kiosk.wait_for("Accedi")
+        await asyncio.sleep(2.5)  # the server's idle watch runs every 0.25 s here
+        assert not kiosk.session.closed.is_set() and len(server.sessions) == 1
+    finally:
+        await kiosk.close()
+    refused = [d for a, _u, d in await audit_actions(server) if a == "ssh.refused"]
+    assert [d.get("reason") for d in refused] == ["unknown_key"]
