@@ -241,6 +241,7 @@ class KioskApp(HelpDeskMixin):
 
     async def on_session_started(self, message: SessionStarted) -> None:
         self.session = message.user
+        self.tell_remote(message.user.userid)
         if message.user.role in (Role.OPERATOR, Role.ADMIN):
             from screens.operator.workspace import WorkspaceScreen  # loaded after the first frame
 
@@ -279,6 +280,7 @@ class KioskApp(HelpDeskMixin):
             return
         self.drop_handover(reason)
         self.session = None
+        self.tell_remote(None)
         self.home = None
         self.clear_notifications()
         set_language(self.first.lang)

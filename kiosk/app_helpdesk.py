@@ -59,6 +59,12 @@ class HelpDeskMixin(App[None]):
         self.remote = link
         self.run_worker(link.run(), group="remote", exit_on_error=False)
 
+    def tell_remote(self, userid: str | None) -> None:
+        """Who is logged in at this kiosk now (None: nobody): a kiosk terminal's server names
+        them in its audit trail and ends the assistance when their session ends."""
+        if self.remote is not None:
+            self.remote.session_changed(userid)
+
     def _post_remote(self, event: RemoteEvent) -> None:
         self.post_message(RemoteChanged(event))
 

@@ -1,4 +1,6 @@
-"""`pec-kiosk users key add|list|remove`: the operators' SSH keys for `pec-kiosk serve ssh`."""
+"""`pec-kiosk users key add|list|remove`: the SSH keys for `pec-kiosk serve ssh`, each an
+operator's (their session) or a kiosk terminal's (`--terminal NAME`: a kiosk on its welcome
+page, where lawyers log in)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from kiosk.services.sshkeys import MAX_KEY_TEXT, SshKeyView
 
 @click.group("key")
 def key() -> None:
-    """Chiavi SSH degli operatori per l'assistenza remota (pec-kiosk serve ssh)."""
+    """Chiavi SSH degli operatori e dei terminali chiosco (pec-kiosk serve ssh)."""
 
 
 def _read_key_file(path: Path, as_json: bool) -> str:
@@ -38,35 +40,72 @@ def _read_key_file(path: Path, as_json: bool) -> str:
 
 
 @key.command("add")
-@click.argument("userid")
-@click.argument("pubkey_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("userid", metavar="[USERID]")
+@click.argument("pubkey_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--terminal",
+    "terminal",
+    metavar="NOME",
+    default=None,
+    help="La chiave è di un terminale chiosco NOME (senza USERID): il chiosco si apre sulla "
+    "pagina di benvenuto.",
+)
 @json_option
-def key_add(userid: str, pubkey_file: Path, as_json: bool) -> None:
-    """Autorizza la chiave pubblica PUBKEY_FILE (.pub) per l'operatore USERID."""
-    text = _read_key_file(pubkey_file, wants_json(as_json))
+def key_add(userid: str, pubkey_file: Path | None, terminal: str | None, as_json: bool) -> None:
+    """Autorizza la chiave pubblica PUBKEY_FILE (.pub) per l'operatore USERID, o per il
+    terminale chiosco indicato con --terminal NOME."""
+    as_json = wants_json(as_json)
+    if terminal is not None:  # `key add --terminal NAME PUBKEY_FILE`: one argument, the file
+        if pubkey_file is not None:
+            fail(
+                EXIT_BAD_INPUT,
+                "invalid_input",
+                _("Con --terminal indicare solo il file della chiave, senza USERID."),
+                as_json=as_json,
+            )
+        pubkey_file = Path(userid)
+    elif pubkey_file is None:
+        fail(
+            EXIT_BAD_INPUT,
+            "invalid_input",
+            _("Indicare USERID e il file della chiave (o --terminal NOME e il file)."),
+            as_json=as_json,
+        )
+    text = _read_key_file(pubkey_file, as_json)
 
     async def work(services: Services, actor: str) -> SshKeyView:
+        if terminal is not None:
+            return await services.ssh.add_terminal(terminal, text, actor=actor)
         return await services.ssh.add(userid, text, actor=actor)
 
     view = run_as(work, as_json=as_json)
-    if wants_json(as_json):
+    if as_json:
         emit_json(_plain(view))
+    elif view.terminal is not None:
+        click.echo(
+            _("Chiave {fingerprint} autorizzata per il terminale {terminal}.").format(
+                fingerprint=view.fingerprint, terminal=neutral(view.terminal)
+            )
+        )
     else:
         click.echo(
             _("Chiave {fingerprint} autorizzata per {userid}.").format(
-                fingerprint=view.fingerprint, userid=neutral(view.userid)
+                fingerprint=view.fingerprint, userid=neutral(view.owner)
             )
         )
 
 
 @key.command("list")
 @click.argument("userid", required=False)
+@click.option(
+    "--terminal", "terminal", metavar="NOME", default=None, help="Solo del terminale NOME."
+)
 @json_option
-def key_list(userid: str | None, as_json: bool) -> None:
-    """Elenca le chiavi SSH (di tutti, o dell'operatore USERID)."""
+def key_list(userid: str | None, terminal: str | None, as_json: bool) -> None:
+    """Elenca le chiavi SSH (di tutti, dell'operatore USERID o del terminale --terminal NOME)."""
 
     async def work(services: Services) -> list[SshKeyView]:
-        return await services.ssh.keys(userid)
+        return await services.ssh.keys(userid, terminal=terminal)
 
     views = run(work, as_json=as_json)
     if wants_json(as_json):
@@ -75,10 +114,15 @@ def key_list(userid: str | None, as_json: bool) -> None:
     if not views:
         click.echo(_("Nessuna chiave SSH registrata."))
     for view in views:
+        owner = (
+            view.userid
+            if view.userid is not None
+            else _("terminale {name}").format(name=view.terminal)
+        )
         click.echo(
             "  ".join(
                 (
-                    neutral(view.userid),
+                    neutral(owner),
                     view.fingerprint,
                     view.key_type,
                     neutral(view.comment) or "-",
@@ -104,7 +148,7 @@ def key_remove(fingerprint: str, as_json: bool) -> None:
     else:
         click.echo(
             _("Chiave {fingerprint} di {userid} revocata.").format(
-                fingerprint=view.fingerprint, userid=neutral(view.userid)
+                fingerprint=view.fingerprint, userid=neutral(view.owner)
             )
         )
 
@@ -115,6 +159,7 @@ def _plain(view: SshKeyView) -> dict[str, object]:
         "type": view.key_type,
         "comment": view.comment,
         "userid": view.userid,
+        "terminal": view.terminal,
         "added_by": view.added_by,
         "added_at": view.added_at.isoformat(),
         "public_key": view.public_key,

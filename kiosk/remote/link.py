@@ -30,6 +30,7 @@ class RemoteLink:
         self._ids = itertools.count(1)
         self._typing = False
         self._assistant: str | None = None
+        self._session: str | None = None  # who is logged in (told to the server)
 
     @property
     def typing_allowed(self) -> bool:
@@ -43,6 +44,8 @@ class RemoteLink:
         """Read the server's messages until the channel closes (the app's worker)."""
         sock = socket.socket(fileno=self._fd)
         reader, self._writer = await asyncio.open_unix_connection(sock=sock)
+        if self._session is not None:  # logged in before the channel was open
+            self._writer.write(wire.encode("session", userid=self._session))
         try:
             while line := await reader.readline():
                 message = wire.decode(line)
@@ -101,6 +104,15 @@ class RemoteLink:
     async def end_assistance(self) -> None:
         await self._ask("assist-end")
         self._typing = False
+
+    def session_changed(self, userid: str | None) -> None:
+        """Someone logged in at this kiosk, or out (None): the server names them in the audit
+        trail, and ends the assistance of a session that ended."""
+        self._session = userid
+        if userid is None:
+            self._typing, self._assistant = False, None
+        if self._writer is not None and not self._writer.is_closing():
+            self._writer.write(wire.encode("session", userid=userid))
 
     async def join(self, code: str) -> None:
         await self._ask("join", code=code.strip()[:32])

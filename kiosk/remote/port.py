@@ -45,6 +45,10 @@ class RemoteSupport(Protocol):
 
     async def end_assistance(self) -> None: ...
 
+    def session_changed(self, userid: str | None) -> None:
+        """Someone logged in at this kiosk (`userid`), or out (None)."""
+        ...
+
     async def join(self, code: str) -> None:
         """Join the session with this code (an operator): returns once the server shows it on
         this operator's terminal; `AssistRefused` says why not."""

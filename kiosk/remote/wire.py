@@ -4,7 +4,8 @@ A Unix socket pair: the server keeps one end, the kiosk gets the other as an inh
 descriptor (`KIOSK_SSH_CONTROL_FD`). One JSON object per line, each with an `op`:
 
 kiosk -> server: `assist-code` (a lawyer asks for an assistance code), `allow-typing` (`on`),
-`assist-end` (the lawyer ends the assistance), `join` (`code`: an operator joins a session);
+`assist-end` (the lawyer ends the assistance), `join` (`code`: an operator joins a session),
+`session` (`userid`, or null: who logged in or out at a kiosk terminal; no answer);
 requests carry an `id` that the answer repeats.
 server -> kiosk: `code` (`code`, `minutes`), `joined` / `left` (`by`: the operator's name, to
 the lawyer's kiosk), `join-refused` (`message`), `join-ok`, `returned` (the operator is back on

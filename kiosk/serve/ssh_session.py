@@ -3,6 +3,11 @@
 The kiosk's output goes to this session's client and to every operator who has joined it; the
 client's keys go to the kiosk, or, while this (operator's) session shows another one, to that
 one when its lawyer allows typing. Ctrl+] takes the operator back to their own kiosk.
+
+A kiosk terminal's session (`terminal`) starts with no one logged in: its kiosk tells the
+server who logs in and out there (`session`), so that the audit trail names the lawyer, and so
+that the lawyer's logout ends the assistance (codes revoked, operators sent back): the next
+person at that terminal is never seen by an operator who joined the previous one.
 """
 
 from __future__ import annotations
@@ -45,8 +50,9 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
     def __init__(self, server: SshServer, connection: SshConnection) -> None:
         self.server = server
         self.connection = connection
-        assert connection.user is not None
-        self.user = connection.user
+        self.user = connection.user  # None for a kiosk terminal's session
+        self.terminal = connection.terminal
+        self.lawyer: str | None = None  # at a terminal: who is logged in there now
         self.chan: asyncssh.SSHServerChannel[bytes] | None = None
         self.term: str | None = None
         self.cols, self.rows = 80, 24
@@ -127,7 +133,11 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
     async def _start_kiosk(self) -> None:
         assert self.chan is not None and self.term is not None
         env = self.server.kiosk_env(
-            self.user, self.connection.address, self.term, dict(self.chan.get_environment())
+            self.user,
+            self.connection.address,
+            self.term,
+            dict(self.chan.get_environment()),
+            terminal=self.terminal,
         )
         self.kiosk = KioskPty(
             env,
@@ -186,9 +196,19 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
             with contextlib.suppress(BrokenPipeError, asyncssh.Error):
                 self.chan.exit(1)
 
+    @property
+    def who(self) -> str | None:
+        """Whose session this is: the user the server let in, or who is logged in at this
+        kiosk terminal now (None on its welcome page)."""
+        return self.user.userid if self.user is not None else self.lawyer
+
     def _audit(self, action: str, **details: Any) -> None:
         self.server.audit(
-            action, actor=self.user.userid, subject=self.connection.address, **details
+            action,
+            actor=self.who,
+            subject=self.connection.address,
+            **self.connection.terminal_details,
+            **details,
         )
 
     # --- remote assistance --------------------------------------------------------------------
@@ -198,7 +218,12 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
         kiosk = self.kiosk
         if kiosk is None:
             return
-        if op == "assist-code":
+        if op == "session":
+            self._session_changed(message.get("userid"))
+        elif op == "assist-code":
+            if self.who is None:
+                kiosk.send("error", id=ident, message=_("Accedere prima di chiedere assistenza."))
+                return
             code = self.server.codes.issue(self)
             self._audit("assist.code", minutes=self.server.codes.minutes)  # never the code
             kiosk.send("code", id=ident, code=code, minutes=self.server.codes.minutes)
@@ -207,10 +232,7 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
             self._audit("assist.typing", allowed=self.typing_allowed)
             kiosk.send("ok", id=ident)
         elif op == "assist-end":
-            self.server.codes.revoke(self)
-            self.typing_allowed = False
-            for viewer in list(self.viewers):
-                viewer.leave("ended_by_lawyer")
+            self._end_assistance("ended_by_lawyer")
             kiosk.send("ok", id=ident)
         elif op == "join":
             refusal = self._join(str(message.get("code", "")))
@@ -221,9 +243,27 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
         else:
             kiosk.send("error", id=ident, message=_("Richiesta non riconosciuta."))
 
+    def _end_assistance(self, why: str) -> None:
+        self.server.codes.revoke(self)
+        self.typing_allowed = False
+        for viewer in list(self.viewers):
+            viewer.leave(why)
+
+    def _session_changed(self, userid: object) -> None:
+        """At a kiosk terminal, someone logged in (`userid`) or out (None): a logout ends any
+        assistance. Ignored elsewhere (the connection's user is the session's, for good)."""
+        if self.terminal is None:
+            return
+        new = str(userid).strip().lower()[:32] if isinstance(userid, str) and userid else None
+        if new == self.lawyer:
+            return
+        if self.lawyer is not None:
+            self._end_assistance("session_ended")
+        self.lawyer = new
+
     def _join(self, code: str) -> str | None:
         """Show the session with this code on this operator's terminal; why not, if not."""
-        if self.user.role not in (Role.OPERATOR, Role.ADMIN):
+        if self.user is None or self.user.role not in (Role.OPERATOR, Role.ADMIN):
             return _("Solo gli operatori dello sportello possono collegarsi a una sessione.")
         if self.watching is not None:
             return _("Già collegati a una sessione.")
@@ -242,9 +282,10 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
         self.server.audit(
             "assist.join",
             actor=self.user.userid,
-            subject=target.user.userid,
+            subject=target.who or "",
             lawyer_address=target.connection.address,
             address=self.connection.address,
+            **target.connection.terminal_details,
         )
         return None
 
@@ -254,10 +295,15 @@ class KioskSession(asyncssh.SSHServerSession[bytes]):
         if target is None:
             return
         target.viewers.discard(self)
+        assert self.user is not None  # only an operator's session joins another
         if target.kiosk is not None:
             target.kiosk.send("left", by=self.user.nominativo)
         self.server.audit(
-            "assist.leave", actor=self.user.userid, subject=target.user.userid, why=why
+            "assist.leave",
+            actor=self.user.userid,
+            subject=target.who or "",
+            why=why,
+            **target.connection.terminal_details,
         )
         if notify_self and self.kiosk is not None:
             self.kiosk.send("returned")

@@ -1,7 +1,10 @@
 """`pec-kiosk serve ssh`: remote support over SSH, one kiosk process per connection.
 
 Operators log in with a public key mapped to their account (`pec-kiosk users key add`);
-lawyers with their kiosk password only where `ssh_lawyer_passwords` allows it. There is no
+lawyers with their kiosk password only where `ssh_lawyer_passwords` allows it. A kiosk
+terminal's key (`users key add --terminal NAME`) opens a kiosk on its welcome page, with no
+one logged in and KIOSK_TERMINAL_ID NAME: lawyers log in there as at any kiosk, and may ask
+for remote assistance as over SSH. There is no
 shell, exec, subsystem or forwarding: a session gets the kiosk, on a pseudo-terminal this
 server owns (`kiosk.serve.ssh_pty`), or nothing. Failed logins are limited per address; every
 login, logout and refusal is audited through the services (`SshKeyService.record`).
@@ -31,6 +34,7 @@ from kiosk.settings import Settings
 
 if TYPE_CHECKING:
     from kiosk.services.facade import Services
+    from kiosk.services.sshkeys import KeyLogin
 
 T = TypeVar("T")
 log = logging.getLogger("kiosk.ssh")
@@ -101,14 +105,16 @@ class SshServer:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.handle.close()
 
-    async def serve_forever(self) -> None:
+    def stop_on_signals(self) -> asyncio.Event:
+        """An event set by SIGTERM / SIGINT: installed before the server says it is ready, so
+        that a signal sent as soon as it says so stops it cleanly (exit 0)."""
         import signal
 
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        await stop.wait()
+        return stop
 
     def spawn(self, work: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(work)
@@ -121,7 +127,9 @@ class SshServer:
             await asyncio.sleep(min(30.0, max(limit / 4, 0.2)))
             now = self.monotonic()
             for session in list(self.sessions):
-                if now - session.last_input > limit:
+                # a terminal's kiosk waits on its welcome page for the next lawyer: its own
+                # idle timeout ends their sessions, the connection stays
+                if session.terminal is None and now - session.last_input > limit:
                     self.spawn(session.finish("idle"))
 
     # --- the database, in its own context -----------------------------------------------------
@@ -167,10 +175,17 @@ class SshServer:
         return len(self.sessions) >= self.settings.ssh_max_sessions
 
     def kiosk_env(
-        self, user: SessionUser, address: str, term: str, client: dict[str, str]
+        self,
+        user: SessionUser | None,
+        address: str,
+        term: str,
+        client: dict[str, str],
+        *,
+        terminal: str | None = None,
     ) -> dict[str, str]:
-        """The environment of a kiosk started for `user`: the server's own and its settings,
-        this terminal's identity, the client's terminal type and colour depth."""
+        """The environment of a kiosk started for `user` (or, for a kiosk terminal, for no
+        one yet): the server's own and its settings, this terminal's identity, the client's
+        terminal type and colour depth."""
         env = {
             k: v
             for k, v in os.environ.items()
@@ -184,8 +199,9 @@ class SshServer:
             env["COLORTERM"] = colorterm
         if "NO_COLOR" in client:
             env["NO_COLOR"] = "1"
-        env["KIOSK_SSH_USER"] = user.userid
-        env["KIOSK_TERMINAL_ID"] = f"ssh:{address}"[:200]
+        if user is not None:
+            env["KIOSK_SSH_USER"] = user.userid
+        env["KIOSK_TERMINAL_ID"] = terminal if terminal is not None else f"ssh:{address}"[:200]
         return env
 
 
@@ -196,9 +212,10 @@ class SshConnection(asyncssh.SSHServer):
         self.server = server
         self.address = "?"
         self.user: SessionUser | None = None
+        self.terminal: str | None = None  # a kiosk terminal's key: its name
         self.method = ""
         self.conn: asyncssh.SSHServerConnection | None = None
-        self._keys: dict[tuple[str, str], SessionUser | None] = {}
+        self._keys: dict[tuple[str, str], KeyLogin | None] = {}
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
@@ -219,13 +236,11 @@ class SshConnection(asyncssh.SSHServer):
         cache_key = (username, fingerprint)
         if cache_key not in self._keys:  # asked twice: the key's offer, then its signature
             try:
-                user = await self.server.call(
-                    lambda s: s.ssh.operator_for_key(username, fingerprint)
-                )
+                login = await self.server.call(lambda s: s.ssh.login_for_key(username, fingerprint))
             except KioskError:
-                user = None
-            self._keys[cache_key] = user
-            if user is None:
+                login = None
+            self._keys[cache_key] = login
+            if login is None:
                 self.server.failed(self.address)
                 self.server.audit(
                     "ssh.refused",
@@ -234,10 +249,11 @@ class SshConnection(asyncssh.SSHServer):
                     username=username[:64],
                     key=fingerprint,
                 )
-        user = self._keys[cache_key]
-        if user is not None:
-            self.user, self.method = user, f"key {fingerprint}"
-        return user is not None
+        login = self._keys[cache_key]
+        if login is not None:
+            self.user, self.terminal = login.user, login.terminal
+            self.method = f"key {fingerprint}"
+        return login is not None
 
     def password_auth_supported(self) -> bool:
         return self.server.settings.ssh_lawyer_passwords
@@ -262,19 +278,35 @@ class SshConnection(asyncssh.SSHServer):
         self.user, self.method = user, "password"
         return True
 
+    @property
+    def terminal_details(self) -> dict[str, str]:
+        """For the audit trail: the kiosk terminal this connection is, if it is one."""
+        return {"terminal": self.terminal} if self.terminal is not None else {}
+
     def auth_completed(self) -> None:
-        assert self.user is not None
+        assert self.user is not None or self.terminal is not None
         self.server.audit(
-            "ssh.login", actor=self.user.userid, subject=self.address, method=self.method
+            "ssh.login",
+            actor=self.user.userid if self.user else None,
+            subject=self.address,
+            method=self.method,
+            **self.terminal_details,
         )
 
     def session_requested(self) -> KioskSession:
-        assert self.user is not None
+        assert self.user is not None or self.terminal is not None
         return KioskSession(self.server, self)
 
     def _refuse(self, what: str, **details: Any) -> bool:
         actor = self.user.userid if self.user else None
-        self.server.audit("ssh.refused", actor=actor, subject=self.address, reason=what, **details)
+        self.server.audit(
+            "ssh.refused",
+            actor=actor,
+            subject=self.address,
+            reason=what,
+            **self.terminal_details,
+            **details,
+        )
         return False
 
     def connection_requested(
@@ -314,8 +346,9 @@ async def run_ssh(settings: Settings, *, on_ready: Callable[[int], None] | None 
                 raise  # listening failed: the address is taken or not ours
             error = translate(exc)
             raise (error if error is not None else unavailable()) from exc
+        stop = server.stop_on_signals()
         if on_ready is not None:
             on_ready(port)
-        await server.serve_forever()
+        await stop.wait()
     finally:
         await server.stop()

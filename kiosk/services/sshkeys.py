@@ -1,9 +1,11 @@
-"""Remote support over SSH: the operators' keys, who a connection is, and its audit trail.
+"""Remote support over SSH: the keys, who a connection is, and its audit trail.
 
 `pec-kiosk serve ssh` lets operators in by public key only: each key (its SHA256 fingerprint,
-as OpenSSH prints it) belongs to one operator account, added and removed by the back office
-(`pec-kiosk users key add|list|remove`). Lawyers may be let in with their kiosk password when
-the deployment allows it (`ssh_lawyer_passwords`), under the kiosk's own throttle and lock.
+as OpenSSH prints it) belongs to one operator account, or to one kiosk terminal (a kiosk
+started through the server on its welcome page, where lawyers log in as at any kiosk), added
+and removed by the back office (`pec-kiosk users key add [--terminal NAME]|list|remove`).
+Lawyers may be let in with their kiosk password when the deployment allows it
+(`ssh_lawyer_passwords`), under the kiosk's own throttle and lock.
 The server writes every login, logout, refusal and assistance join through `record`.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +41,7 @@ KEY_TYPES = (
 MIN_RSA_BITS = 2048
 MAX_KEY_TEXT = 16_384
 STAFF = (Role.OPERATOR, Role.ADMIN)
+TERMINAL_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +49,24 @@ class SshKeyView:
     fingerprint: str
     key_type: str
     comment: str
-    userid: str
+    userid: str | None  # the operator's, or None for a terminal's key
     added_by: str
     added_at: datetime
     public_key: str
+    terminal: str | None = None  # the kiosk terminal's name, for a terminal's key
+
+    @property
+    def owner(self) -> str:
+        """Whose key, as the list and the audit trail name it."""
+        return self.userid if self.userid is not None else f"terminal:{self.terminal}"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLogin:
+    """Who a key lets in: an operator's session, or a kiosk terminal (nobody logged in yet)."""
+
+    user: SessionUser | None = None
+    terminal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,15 +140,33 @@ def _rsa_bits(blob: bytes) -> int:
     return int.from_bytes(parts[2], "big").bit_length()
 
 
-def _view(row: SshKey, userid: str) -> SshKeyView:
+def terminal_name(value: str) -> str:
+    """A kiosk terminal's name (its SSH username and KIOSK_TERMINAL_ID): lower case letters,
+    digits, dots, dashes and underscores, at most 64."""
+    cleaned = value.strip().lower()
+    if not TERMINAL_RE.match(cleaned):
+        raise InvalidInput(
+            "terminal",
+            _(
+                "Nome del terminale non valido: da 1 a 64 caratteri tra lettere minuscole, "
+                "cifre, punto, trattino e trattino basso (es. sportello-1)."
+            ),
+        )
+    return cleaned
+
+
+def _view(row: SshKey) -> SshKeyView:
+    """A row whose operator (if any) was fetched with it."""
+    operator = row.operator
     return SshKeyView(
         fingerprint=row.fingerprint,
         key_type=row.public_key.split(" ", 1)[0],
         comment=row.comment,
-        userid=userid,
+        userid=operator.userid if operator is not None else None,
         added_by=row.added_by,
         added_at=row.added_at,
         public_key=row.public_key,
+        terminal=row.terminal,
     )
 
 
@@ -160,34 +196,34 @@ class SshKeyService:
                         "chiavi SSH sono solo per lo sportello."
                     ).format(userid=uid),
                 )
-            if await SshKey.exists(fingerprint=parsed.fingerprint):
-                raise Conflict(
-                    "ssh_key.fingerprint",
-                    _("Questa chiave è già registrata ({fingerprint}).").format(
-                        fingerprint=parsed.fingerprint
-                    ),
-                )
-            row = await SshKey.create(
-                fingerprint=parsed.fingerprint,
-                public_key=parsed.text,
-                comment=parsed.comment,
-                operator=user,
-                added_by=actor[:32],
-                added_at=now,
-            )
-            await audit(now, "ssh.key_added", actor=actor[:32], subject=uid, key=parsed.fingerprint)
-            return _view(row, uid)
+            return await _store(parsed, now, actor, operator=user)
 
         return await self.ctx.atomic(work, retry_on=["ssh_key.fingerprint"])
 
     @guarded
-    async def keys(self, userid: str | None = None) -> list[SshKeyView]:
-        """The keys of one operator, or of everybody, by operator then date."""
+    async def add_terminal(self, terminal: str, public_key: str, *, actor: str) -> SshKeyView:
+        """Authorise `public_key` for the kiosk terminal `terminal`: a connection with it (as
+        that name) gets a kiosk on its welcome page, KIOSK_TERMINAL_ID `terminal`."""
+        parsed = parse_public_key(public_key)
+        name = terminal_name(terminal)
+        now = self.ctx.now()
+        return await self.ctx.atomic(
+            lambda: _store(parsed, now, actor, terminal=name), retry_on=["ssh_key.fingerprint"]
+        )
+
+    @guarded
+    async def keys(
+        self, userid: str | None = None, *, terminal: str | None = None
+    ) -> list[SshKeyView]:
+        """The keys of one operator, of one terminal, or of everybody: the operators' by userid
+        then date, then the terminals' by name then date."""
         query = SshKey.all().select_related("operator")
         if userid is not None:
             query = query.filter(operator__userid=validation.userid_ref(userid))
-        rows = await query.order_by("operator__userid", "added_at", "id")
-        return [_view(row, row.operator.userid) for row in rows]
+        if terminal is not None:
+            query = query.filter(terminal=terminal.strip().lower()[:64])
+        views = [_view(row) for row in await query.order_by("added_at", "id")]
+        return sorted(views, key=lambda v: (v.terminal is not None, v.userid or v.terminal or ""))
 
     @guarded
     async def remove(self, fingerprint: str, *, actor: str) -> SshKeyView:
@@ -206,24 +242,40 @@ class SshKeyService:
                     Reason.UNKNOWN_KEY,
                     _("Nessuna chiave SSH con impronta {fingerprint}.").format(fingerprint=wanted),
                 )
-            view = _view(row, row.operator.userid)
+            view = _view(row)
             await SshKey.filter(id=row.id).delete()
-            await audit(now, "ssh.key_removed", actor=actor[:32], subject=view.userid, key=wanted)
+            await audit(
+                now,
+                "ssh.key_removed",
+                actor=actor[:32],
+                subject=view.owner,
+                key=wanted,
+                **({"terminal": view.terminal} if view.terminal else {}),
+            )
             return view
 
         return await self.ctx.atomic(work)
 
     @guarded
-    async def operator_for_key(self, username: str, fingerprint: str) -> SessionUser | None:
-        """The operator a key lets in as `username`: the key's owner, still staff, and the
-        name the client gave is theirs. None otherwise (whatever the reason: nothing is told)."""
+    async def login_for_key(self, username: str, fingerprint: str) -> KeyLogin | None:
+        """Who a key lets in as `username`: its operator (still staff, and the name the client
+        gave is theirs), or its terminal (the name given is the terminal's). None otherwise
+        (whatever the reason: nothing is told)."""
         row = await SshKey.get_or_none(fingerprint=fingerprint).select_related("operator")
         if row is None:
             return None
+        wanted = username.strip().lower()
+        if row.terminal is not None:
+            return KeyLogin(terminal=row.terminal) if row.terminal == wanted else None
         user = row.operator
-        if Role(user.role) not in STAFF or user.userid != username.strip().lower():
+        if user is None or Role(user.role) not in STAFF or user.userid != wanted:
             return None
-        return session_of(user)
+        return KeyLogin(user=session_of(user))
+
+    async def operator_for_key(self, username: str, fingerprint: str) -> SessionUser | None:
+        """The operator a key lets in as `username` (None for a terminal's key)."""
+        login = await self.login_for_key(username, fingerprint)
+        return login.user if login is not None else None
 
     @guarded
     async def lawyer_login(self, userid: str, password: str, *, terminal: str) -> SessionUser:
@@ -252,3 +304,42 @@ class SshKeyService:
         await self.ctx.atomic(
             lambda: audit(now, action[:48], actor=actor_text, subject=subject[:254], **details)
         )
+
+
+async def _store(
+    parsed: ParsedKey,
+    now: datetime,
+    actor: str,
+    *,
+    operator: Subscriber | None = None,
+    terminal: str | None = None,
+) -> SshKeyView:
+    """One new key for one owner (exactly one of `operator`, `terminal`), audited."""
+    if (operator is None) == (terminal is None):
+        raise ValueError("a key belongs to an operator or to a terminal")
+    if await SshKey.exists(fingerprint=parsed.fingerprint):
+        raise Conflict(
+            "ssh_key.fingerprint",
+            _("Questa chiave è già registrata ({fingerprint}).").format(
+                fingerprint=parsed.fingerprint
+            ),
+        )
+    row = await SshKey.create(
+        fingerprint=parsed.fingerprint,
+        public_key=parsed.text,
+        comment=parsed.comment,
+        operator=operator,
+        terminal=terminal,
+        added_by=actor[:32],
+        added_at=now,
+    )
+    view = _view(row)
+    await audit(
+        now,
+        "ssh.key_added",
+        actor=actor[:32],
+        subject=view.owner,
+        key=parsed.fingerprint,
+        **({"terminal": terminal} if terminal else {}),
+    )
+    return view

@@ -505,21 +505,25 @@ class StatementLine(Model):
 
 
 class SshKey(Model):
-    """An operator's SSH public key for `pec-kiosk serve ssh`: one key, one operator account.
+    """An SSH public key for `pec-kiosk serve ssh`: one key, one operator account or one kiosk
+    terminal (exactly one of the two: a CHECK of migration 0016, and the service's rule).
 
     The fingerprint (SHA256, as OpenSSH prints it) is the key's identity; the public key itself
-    is kept so that the list can show it and a deployment can audit what was authorised."""
+    is kept so that the list can show it and a deployment can audit what was authorised. An
+    operator's key opens that operator's session; a terminal's key opens a kiosk on its welcome
+    page, named `terminal` (its KIOSK_TERMINAL_ID), where anyone may log in."""
 
     id = fields.IntField(primary_key=True)
     fingerprint = fields.CharField(max_length=64, unique=True)
     public_key = fields.TextField()
     comment = fields.CharField(max_length=200, default="")
-    operator: fields.ForeignKeyRelation[Subscriber] = fields.ForeignKeyField(
-        "models.Subscriber", related_name="ssh_keys", on_delete=fields.CASCADE
+    operator: fields.ForeignKeyNullableRelation[Subscriber] = fields.ForeignKeyField(
+        "models.Subscriber", related_name="ssh_keys", null=True, on_delete=fields.CASCADE
     )
+    terminal = fields.CharField(max_length=64, null=True)
     added_by = fields.CharField(max_length=32)
     added_at = fields.DatetimeField()
-    operator_id: int
+    operator_id: int | None
 
     class Meta:
         table = "ssh_key"

@@ -10,6 +10,7 @@ from kiosk.app_helpdesk import RemoteChanged
 from kiosk.remote.port import AssistCode, AssistRefused, RemoteEvent
 from screens.assist_code import AssistCodeScreen
 from screens.mailboxes import MailboxesScreen
+from screens.messages import SessionStarted
 from screens.operator.assist import AssistJoinScreen
 from tests.app.conftest import running
 from tests.app.helpers import fill, notice, press_button, settle_all, shown_text, start_session
@@ -23,6 +24,10 @@ class FakeRemote:
         self.assistant: str | None = None
         self.joined: list[str] = []
         self.ended = 0
+        self.sessions: list[str | None] = []
+
+    def session_changed(self, userid: str | None) -> None:
+        self.sessions.append(userid)
 
     async def request_code(self) -> AssistCode:
         return AssistCode("482913", 10)
@@ -91,7 +96,11 @@ async def test_the_operator_joins_with_the_code(make_app: Callable[..., KioskApp
     remote = FakeRemote()
     async with running(app) as pilot:
         app.remote = remote
-        await start_session(pilot, "operatore.demo", "Sportello2026!")
+        services = await app.front_desk.services()  # an operator lands on the workspace
+        operator = await services.auth.login("operatore.demo", "Sportello2026!")
+        app.post_message(SessionStarted(operator))
+        await settle_all(pilot)
+        assert remote.sessions == ["operatore.demo"]  # the server hears who logged in
         await pilot.press("f10")
         await settle_all(pilot)
         assert isinstance(app.screen, AssistJoinScreen)

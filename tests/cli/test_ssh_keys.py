@@ -93,3 +93,41 @@ def test_small_rsa_key_is_refused(demo_db: Kiosk, tmp_path: Path) -> None:
     strong = asyncssh.generate_private_key("ssh-rsa", key_size=2048)
     path.write_bytes(strong.export_public_key())
     assert demo_db.ok("users", "key", "add", OPERATOR, str(path))["type"] == "ssh-rsa"
+
+
+def test_a_kiosk_terminals_key(demo_db: Kiosk, tmp_path: Path) -> None:
+    """`users key add --terminal NAME PUBKEY_FILE`: listed and removed like the others."""
+    path = public_key_file(tmp_path, "atrio", comment="chiosco@atrio")
+    added = demo_db.ok("users", "key", "add", "--terminal", "sportello-1", str(path))
+    assert (added["terminal"], added["userid"]) == ("sportello-1", None)
+    operator = demo_db.ok("users", "key", "add", OPERATOR, str(public_key_file(tmp_path, "l")))
+    assert operator["terminal"] is None
+    listed = demo_db.ok("users", "key", "list")
+    assert [(k["userid"], k["terminal"]) for k in listed] == [
+        (OPERATOR, None),
+        (None, "sportello-1"),
+    ]
+    only = demo_db.ok("users", "key", "list", "--terminal", "sportello-1")
+    assert [k["fingerprint"] for k in only] == [added["fingerprint"]]
+    text = demo_db("users", "key", "list", expect=0).stdout
+    assert "terminale sportello-1" in text and "chiosco@atrio" in text
+    said = demo_db("users", "key", "add", "--terminal", "sportello-2",
+                   str(public_key_file(tmp_path, "b")), expect=0).stdout  # fmt: skip
+    assert "per il terminale sportello-2" in said
+
+    removed = demo_db.ok("users", "key", "remove", added["fingerprint"])
+    assert removed["removed"] is True and removed["terminal"] == "sportello-1"
+    assert demo_db.ok("users", "key", "list", "--terminal", "sportello-1") == []
+
+
+def test_terminal_key_bad_input_is_exit_2(demo_db: Kiosk, tmp_path: Path) -> None:
+    path = public_key_file(tmp_path, "t")
+    for args in (
+        ("--terminal", "con spazi", str(path)),  # not a terminal's name
+        ("--terminal", "sportello-1", OPERATOR, str(path)),  # a userid as well
+        (str(path),),  # neither a userid nor --terminal
+        ("--terminal", "sportello-1", str(tmp_path / "assente.pub")),
+    ):
+        result = demo_db("users", "key", "add", *args, expect=2)
+        assert "Errore:" in result.stderr and "Traceback" not in result.stderr
+    assert demo_db.ok("users", "key", "list") == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncssh
 import pytest
 
@@ -77,3 +79,57 @@ async def test_session_user_and_record(demo: Services) -> None:
     await demo.ssh.record("ssh.login", actor=OPERATOR, subject="127.0.0.1", method="key")
     row = await AuditEvent.filter(action="ssh.login").first()
     assert row is not None and row.details == {"method": "key"}
+
+
+async def test_a_terminals_key_opens_that_terminal_only(demo: Services) -> None:
+    text, fingerprint = public("chiosco@atrio")
+    view = await demo.ssh.add_terminal(" Sportello-1 ", text, actor="admin.demo")
+    assert (view.terminal, view.userid, view.owner) == ("sportello-1", None, "terminal:sportello-1")
+    login = await demo.ssh.login_for_key("sportello-1", fingerprint)
+    assert login is not None and login.terminal == "sportello-1" and login.user is None
+    assert await demo.ssh.login_for_key(OPERATOR, fingerprint) is None  # only as its name
+    assert await demo.ssh.operator_for_key("sportello-1", fingerprint) is None  # nobody's session
+    operator = await demo.ssh.add(OPERATOR, public()[0], actor="admin.demo")
+    listed = await demo.ssh.keys()
+    assert [(v.userid, v.terminal) for v in listed] == [(OPERATOR, None), (None, "sportello-1")]
+    assert [v.fingerprint for v in await demo.ssh.keys(terminal="sportello-1")] == [fingerprint]
+    assert [v.fingerprint for v in await demo.ssh.keys(OPERATOR)] == [operator.fingerprint]
+    with pytest.raises(Conflict):  # a key has one owner: not an operator's as well
+        await demo.ssh.add(OPERATOR, text, actor="admin.demo")
+
+    removed = await demo.ssh.remove(fingerprint, actor="admin.demo")
+    assert removed.terminal == "sportello-1"
+    assert await demo.ssh.login_for_key("sportello-1", fingerprint) is None
+    rows = await AuditEvent.filter(action__startswith="ssh.key").order_by("id")
+    assert [(r.action, r.subject) for r in rows] == [
+        ("ssh.key_added", "terminal:sportello-1"),
+        ("ssh.key_added", OPERATOR),
+        ("ssh.key_removed", "terminal:sportello-1"),
+    ]
+    assert rows[0].details["terminal"] == "sportello-1"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "con spazi", "-inizio", "x" * 65, "àccento", "a/b"])
+async def test_bad_terminal_names_are_bad_input(demo: Services, name: str) -> None:
+    with pytest.raises(InvalidInput):
+        await demo.ssh.add_terminal(name, public()[0], actor="admin.demo")
+    assert not await SshKey.exists()
+
+
+async def test_the_database_holds_a_key_to_exactly_one_owner(demo: Services) -> None:
+    """Whatever writes the table: the CHECK (PostgreSQL) or its triggers (SQLite)."""
+    from tortoise.exceptions import IntegrityError, OperationalError
+
+    from kiosk.store.models import Subscriber
+
+    operator = await Subscriber.get(userid=OPERATOR)
+    text, fingerprint = public()
+    common: dict[str, Any] = {"public_key": text, "added_by": "test", "added_at": demo.ctx.now()}
+    owners: list[dict[str, Any]] = [{}, {"operator": operator, "terminal": "sportello-1"}]
+    for owner in owners:
+        with pytest.raises((IntegrityError, OperationalError)):
+            await SshKey.create(fingerprint=fingerprint, **common, **owner)
+    row = await SshKey.create(fingerprint=fingerprint, terminal="sportello-1", **common)
+    with pytest.raises((IntegrityError, OperationalError)):
+        await SshKey.filter(id=row.id).update(terminal=None)
+    assert await SshKey.filter(terminal="sportello-1").count() == 1
