@@ -21,7 +21,7 @@ from kiosk.services.tx import guarded
 
 def key_view(view: SshKeyView) -> StaffKey:
     return StaffKey(
-        userid=view.userid,
+        userid=view.owner,  # an operator's keys here: their userid
         fingerprint=view.fingerprint,
         key_type=view.key_type,
         comment=view.comment,
