@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,9 +41,10 @@ from kiosk.services.provider_file import HEADER, decoded_lines, open_provider_fi
 from kiosk.services.provider_rows import Box, ParsedFile, Person
 from kiosk.services.tx import audit, guarded
 from kiosk.store import bulk, search_index
-from kiosk.store.models import Subscriber
+from kiosk.store.models import KioskFact, Subscriber
 
 __all__ = ["HEADER", "ImportRejected", "ImportService"]
+log = logging.getLogger("kiosk.imports")
 ATTEMPTS = 3  # plan and write again when the database moved in between
 LOOKUP_CHUNK = 2_000  # keys to a look-up: what the rows read back hold at a time
 
@@ -115,6 +117,8 @@ class ImportService:
     async def _import(self, parsed: ParsedFile, actor: str | None, dry_run: bool) -> ImportReport:
         if parsed.errors:
             raise ImportRejected(sorted(parsed.errors))
+        if not dry_run:  # an earlier import died before its search terms were all written
+            await self.ctx.atomic(repair_search_index)
         for _attempt in range(ATTEMPTS):
             plan = await _plan(parsed)
             if plan.problems:
@@ -141,7 +145,9 @@ class ImportService:
             client = bulk.client_for(Subscriber)  # the transaction's
             staged = prepared or await _stage(client, parsed, plan)
             await import_write.apply(client, staged, now, actor)
-            await _index_created(client, len(parsed.people), len(parsed.boxes))
+            # the search terms follow in short transactions of their own (below); until they
+            # are all written, the marker says the index must be made again after a crash
+            await KioskFact.update_or_create(key=SEARCH_PENDING, defaults={"value": "1"})
             await audit(
                 now,
                 "import.mailboxes",
@@ -160,34 +166,67 @@ class ImportService:
         finally:
             if outside:
                 await import_write.drop(bulk.client_for(Subscriber))
+        try:
+            await self._index_created(parsed, plan)
+        except Exception:  # the import itself is committed: say so, repair at the next one
+            log.exception("search terms of the import not all written: repaired next time")
+
+    async def _index_created(self, parsed: ParsedFile, plan: _Plan) -> None:
+        """The search terms of the subscribers and boxes the import created, `INDEX_CHUNK` at a
+        time, each chunk a short transaction of its own: on SQLite a kiosk's login gets in
+        between (writing them with the import's rows held the lock for seconds at 100,000
+        rows). Searches find the new rows a moment after the import's commit."""
+        people, boxes = parsed.people, parsed.boxes
+        for part in bulk.batched(plan.new_people, INDEX_CHUNK):
+
+            async def add_people(part: list[int] = part) -> None:
+                client = bulk.client_for(Subscriber)
+                ids = await _ids(client, [people[i].userid for i in part])
+                await search_index.add_people(
+                    client,
+                    (
+                        (ids[p.userid], p.userid, p.nominativo, p.codice_fiscale)
+                        for p in (people[i] for i in part)
+                    ),
+                )
+
+            await self.ctx.atomic(add_people)
+        for part in bulk.batched(plan.new_boxes, INDEX_CHUNK):
+
+            async def add_boxes(part: list[int] = part) -> None:
+                client = bulk.client_for(Subscriber)
+                owners = [people[boxes[i].owner].userid for i in part]
+                ids = await _ids(client, owners)
+                await search_index.add_mailboxes(
+                    client, ((ids[o], boxes[i].pec) for o, i in zip(owners, part, strict=True))
+                )
+
+            await self.ctx.atomic(add_boxes)
+        await self.ctx.atomic(lambda: KioskFact.filter(key=SEARCH_PENDING).update(value="0"))
 
 
-INDEX_CHUNK = 5000  # rows of the stage indexed at a time: the search terms are never all held
+INDEX_CHUNK = 5000  # subscribers or boxes indexed per transaction (a short one)
+SEARCH_PENDING = "search_index_pending"  # kiosk_meta: an import's terms not all written yet
 
 
-async def _index_created(client: BaseDBAsyncClient, people: int, boxes: int) -> None:
-    """The search terms (`search_index`) of the subscribers and boxes the import created, read
-    back from the stage in the same transaction, a chunk at a time."""
-    for start in range(0, people, INDEX_CHUNK):
-        rows = await bulk.execute_rows(
-            client,
-            "SELECT s.id, s.userid, s.nominativo, s.codice_fiscale FROM subscriber s "
-            f"JOIN {import_write.PEOPLE} p ON p.userid = s.userid "
-            "WHERE p.seq >= {p1} AND p.seq < {p2}",
-            [start, start + INDEX_CHUNK],
-        )
-        await search_index.add_people(
-            client, [(r["id"], r["userid"], r["nominativo"], r["codice_fiscale"]) for r in rows]
-        )
-    for start in range(0, boxes, INDEX_CHUNK):
-        rows = await bulk.execute_rows(
-            client,
-            "SELECT m.owner_id, m.address FROM mailbox m "
-            f"JOIN {import_write.BOXES} b ON b.address = m.address "
-            "WHERE b.seq >= {p1} AND b.seq < {p2}",
-            [start, start + INDEX_CHUNK],
-        )
-        await search_index.add_mailboxes(client, [(r["owner_id"], r["address"]) for r in rows])
+async def _ids(client: BaseDBAsyncClient, userids: list[str]) -> dict[str, int]:
+    rows = await bulk.select_in_tuples(
+        client, "SELECT userid, id FROM subscriber WHERE userid IN {keys}", sorted(set(userids))
+    )
+    return {str(userid): int(sid) for userid, sid in rows}
+
+
+async def repair_search_index() -> bool:
+    """After an import that died before all its search terms were written: make the whole
+    index again (one transaction; rare). True if it had to."""
+    fact = await KioskFact.get_or_none(key=SEARCH_PENDING)
+    if fact is None or fact.value != "1":
+        return False
+    client = bulk.client_for(Subscriber)
+    await client.execute_query("DELETE FROM search_term")
+    await search_index.backfill(client)
+    await KioskFact.filter(key=SEARCH_PENDING).update(value="0")
+    return True
 
 
 async def _stage(client: BaseDBAsyncClient, parsed: ParsedFile, plan: _Plan) -> import_write.Staged:

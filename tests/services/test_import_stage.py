@@ -17,8 +17,15 @@ import pytest
 from kiosk.services import import_write, imports
 from kiosk.services.facade import Services
 from kiosk.settings import Settings
-from kiosk.store import bulk
-from kiosk.store.models import AuditEvent, Mailbox, PrepaidAccount, Subscriber
+from kiosk.store import bulk, search_index
+from kiosk.store.models import (
+    AuditEvent,
+    KioskFact,
+    Mailbox,
+    PrepaidAccount,
+    SearchTerm,
+    Subscriber,
+)
 from tests.cli.helpers import GOOD_CSV, GOOD_ROWS, HEADER
 
 NEW_EXPIRY = {  # GOOD_ROWS' boxes renewed at the provider: one year later each
@@ -203,3 +210,31 @@ async def test_rows_go_in_batches_and_renewals_are_audited_from_the_stage(
     assert str(box.expiry_date) == "2028-03-15"
     again = await services.imports.import_mailboxes(renewed_file(), actor="admin.demo")
     assert (again.mailboxes_updated, again.rows_unchanged) == (0, 4)
+
+
+async def test_search_terms_follow_the_import_and_are_repaired_after_a_crash(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terms are written after the import's commit, in short transactions; if the process
+    dies in between, the next import makes the index again (nothing is found twice or lost)."""
+    real = search_index.add_mailboxes
+
+    async def dies(*args: Any) -> None:
+        raise RuntimeError("guasto simulato")
+
+    monkeypatch.setattr(search_index, "add_mailboxes", dies)
+    report = await services.imports.import_mailboxes(GOOD_CSV, actor="admin.demo")
+    assert report.mailboxes_created == 4  # committed: the terms are not part of the import
+    assert (await KioskFact.get(key="search_index_pending")).value == "1"
+    box = await Mailbox.filter(address__contains="@").order_by("-id").first()
+    assert box is not None
+    assert not await services.search.subscribers(box.address)  # not yet in the index
+    monkeypatch.setattr(search_index, "add_mailboxes", real)
+    again = await services.imports.import_mailboxes(GOOD_CSV, actor="admin.demo")
+    assert again.mailboxes_created == 0
+    assert (await KioskFact.get(key="search_index_pending")).value == "0"
+    hits = await services.search.subscribers(box.address)
+    assert [h.userid for h in hits] == [(await box.owner).userid]
+    total = await SearchTerm.all().count()
+    await services.imports.import_mailboxes(GOOD_CSV, actor="admin.demo")
+    assert await SearchTerm.all().count() == total  # a clean index is left alone
