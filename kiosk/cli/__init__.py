@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from kiosk.cli.output import EXIT_BAD_INPUT
+from kiosk.cli.exits import EXIT_BAD_INPUT
 from kiosk.i18n import _
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

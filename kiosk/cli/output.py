@@ -16,9 +16,12 @@ from typing import Any, NoReturn
 
 import click
 
+from kiosk.cli.exits import EXIT_BAD_INPUT as EXIT_BAD_INPUT
+from kiosk.cli.exits import EXIT_OK as EXIT_OK
+from kiosk.cli.exits import EXIT_REFUSED as EXIT_REFUSED
+from kiosk.cli.exits import EXIT_UNAVAILABLE as EXIT_UNAVAILABLE
 from kiosk.i18n import _
 
-EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_UNAVAILABLE = 0, 1, 2, 3
 AMOUNT_DIGITS = 9  # euros: what `parse_amount` reads (far inside the 64-bit money columns)
 
 
