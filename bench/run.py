@@ -43,7 +43,7 @@ TARGETS = {
 BARE_SAME = {  # the kiosk's transitions that the bare app has too
     "welcome_to_login": "welcome_to_login",
     "renewal_to_mailboxes": "escape_back",
-    "logout_to_welcome": "escape_back",
+    "logout_asked": "escape_back",
 }
 STEP_NAMES = {
     "welcome_to_login": "welcome → login (Enter on Accedi)",
@@ -51,7 +51,8 @@ STEP_NAMES = {
     "mailboxes_to_renewal": "mailbox list → Rinnova (Enter on a row)",
     "avanti_to_quote": "Avanti → quote shown",
     "renewal_to_mailboxes": "Rinnova → mailbox list (Esc)",
-    "logout_to_welcome": "logout → welcome (Esc)",
+    "logout_asked": "mailbox list → Uscire? (Esc)",
+    "logout_to_welcome": "Sì, esci → welcome (Enter)",
 }
 
 
