@@ -19,6 +19,7 @@ Importing the same file twice changes nothing (and takes no write lock at all).
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -177,21 +178,31 @@ class ImportService:
         between (writing them with the import's rows held the lock for seconds at 100,000
         rows). Searches find the new rows a moment after the import's commit."""
         people, boxes = parsed.people, parsed.boxes
+        new_people = set(plan.new_people)
+        boxes_of: dict[int, list[int]] = {}  # a new subscriber's new boxes: indexed with them
+        others: list[int] = []  # new boxes of subscribers already there
+        for b in plan.new_boxes:
+            if boxes[b].owner in new_people:
+                boxes_of.setdefault(boxes[b].owner, []).append(b)
+            else:
+                others.append(b)
         for part in bulk.batched(plan.new_people, INDEX_CHUNK):
 
             async def add_people(part: list[int] = part) -> None:
                 client = bulk.client_for(Subscriber)
                 ids = await _ids(client, [people[i].userid for i in part])
-                await search_index.add_people(
-                    client,
-                    (
-                        (ids[p.userid], p.userid, p.nominativo, p.codice_fiscale)
-                        for p in (people[i] for i in part)
-                    ),
+                chosen = [people[i] for i in part]
+                rows = search_index.person_rows(
+                    (ids[p.userid], p.userid, p.nominativo, p.codice_fiscale) for p in chosen
                 )
+                rows += search_index.mailbox_rows(
+                    (ids[people[i].userid], boxes[b].pec) for i in part for b in boxes_of.get(i, ())
+                )
+                await search_index.add_rows(client, rows)
 
             await self.ctx.atomic(add_people)
-        for part in bulk.batched(plan.new_boxes, INDEX_CHUNK):
+            await _let_others_write()
+        for part in bulk.batched(others, INDEX_CHUNK):
 
             async def add_boxes(part: list[int] = part) -> None:
                 client = bulk.client_for(Subscriber)
@@ -202,11 +213,21 @@ class ImportService:
                 )
 
             await self.ctx.atomic(add_boxes)
+            await _let_others_write()
         await self.ctx.atomic(lambda: KioskFact.filter(key=SEARCH_PENDING).update(value="0"))
 
 
 INDEX_CHUNK = 5000  # subscribers or boxes indexed per transaction (a short one)
+INDEX_PAUSE = 0.12  # seconds between two of those transactions on SQLite
 SEARCH_PENDING = "search_index_pending"  # kiosk_meta: an import's terms not all written yet
+
+
+async def _let_others_write() -> None:
+    """Between two of the index's transactions on SQLite, a pause longer than SQLite's longest
+    busy-handler sleep (100 ms): a kiosk's login waiting for the lock gets it, instead of
+    sleeping through the moment the next chunk begins."""
+    if bulk.client_for(Subscriber).capabilities.dialect == "sqlite":
+        await asyncio.sleep(INDEX_PAUSE)
 
 
 async def _ids(client: BaseDBAsyncClient, userids: list[str]) -> dict[str, int]:

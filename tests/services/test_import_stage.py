@@ -217,19 +217,19 @@ async def test_search_terms_follow_the_import_and_are_repaired_after_a_crash(
 ) -> None:
     """The terms are written after the import's commit, in short transactions; if the process
     dies in between, the next import makes the index again (nothing is found twice or lost)."""
-    real = search_index.add_mailboxes
+    real = search_index.add_rows
 
     async def dies(*args: Any) -> None:
         raise RuntimeError("guasto simulato")
 
-    monkeypatch.setattr(search_index, "add_mailboxes", dies)
+    monkeypatch.setattr(search_index, "add_rows", dies)
     report = await services.imports.import_mailboxes(GOOD_CSV, actor="admin.demo")
     assert report.mailboxes_created == 4  # committed: the terms are not part of the import
     assert (await KioskFact.get(key="search_index_pending")).value == "1"
     box = await Mailbox.filter(address__contains="@").order_by("-id").first()
     assert box is not None
     assert not await services.search.subscribers(box.address)  # not yet in the index
-    monkeypatch.setattr(search_index, "add_mailboxes", real)
+    monkeypatch.setattr(search_index, "add_rows", real)
     again = await services.imports.import_mailboxes(GOOD_CSV, actor="admin.demo")
     assert again.mailboxes_created == 0
     assert (await KioskFact.get(key="search_index_pending")).value == "0"
