@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, cast
 
 from textual.pilot import Pilot
@@ -191,3 +193,22 @@ class Driver:
         """An order placed through the services (another kiosk, the help desk)."""
         services = await self.app.front_desk.services()
         await services.renewals.place_order(DEMO_USER, pec, method)
+
+
+def driven(
+    idle_clock: FakeMonotonic, steps: Callable[[Driver], Awaitable[None]]
+) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """A snapshot's `run_before`: start the demo kiosk, take `steps`, settle for the picture."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        driver = Driver(pilot, idle_clock)
+        await driver.start()
+        await steps(driver)
+        await driver.finish()
+
+    return run_before
+
+
+def stale_snapshots(folder: Path, expected: set[str]) -> list[str]:
+    """The SVGs in `folder` no test makes (syrupy misses them under xdist)."""
+    return sorted(p.name for p in folder.iterdir() if p.name not in expected)

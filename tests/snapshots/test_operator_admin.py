@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable
 
@@ -27,7 +26,7 @@ from screens.operator.statements import StatementsScreen
 from screens.operator.topup import TopUpScreen
 from tests.app.conftest import SOSPESA, FakeMonotonic
 from tests.snapshots.conftest import ORDER_CODE
-from tests.snapshots.driver import Driver
+from tests.snapshots.driver import Driver, driven, stale_snapshots
 from tests.statements import camt, credit
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -140,12 +139,7 @@ def test_admin_screen(
 ) -> None:
     app = snapshot_app()
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        driver = Driver(pilot, idle_clock)
-        await driver.start()
-        await screen_state.steps(driver)
-        await driver.finish()
-
+    run_before = driven(idle_clock, screen_state.steps)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
@@ -153,5 +147,5 @@ def test_every_snapshot_file_belongs_to_a_state() -> None:
     if not SNAPSHOTS.exists():
         pytest.skip("no snapshots yet: run with --snapshot-update")
     expected = {f"test_admin_screen[{s.name}-{size}].svg" for s in STATES for size in SIZES}
-    stale = sorted(p.name for p in SNAPSHOTS.iterdir() if p.name not in expected)
+    stale = stale_snapshots(SNAPSHOTS, expected)
     assert not stale, f"snapshots no test uses: {stale}"

@@ -11,14 +11,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from kiosk.app import KioskApp
 from kiosk.domain.model import PaymentMethod
 from screens.operator.assisted import METHODS, AssistedRenewalScreen
 from tests.app.conftest import SOSPESA, FakeMonotonic
-from tests.snapshots.driver import Driver
+from tests.snapshots.driver import Driver, driven
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 OP, OP_PASSWORD = "operatore.demo", "Sportello2026!"
@@ -97,12 +96,7 @@ def test_operator_screen(
 ) -> None:
     app = snapshot_app()
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        driver = Driver(pilot, idle_clock)
-        await driver.start()
-        await STATES[name](driver)
-        await driver.finish()
-
+    run_before = driven(idle_clock, STATES[name])
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 

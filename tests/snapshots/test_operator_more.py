@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable
 
@@ -27,7 +26,7 @@ from screens.operator.workspace import WorkspaceScreen
 from tests.app.conftest import FakeMonotonic
 from tests.app.test_assist_screens import FakeRemote
 from tests.fixed_keys import HOME, LAPTOP
-from tests.snapshots.driver import Driver
+from tests.snapshots.driver import Driver, driven, stale_snapshots
 from tests.snapshots.test_operator_queues import radar_selected
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -139,12 +138,7 @@ def test_operator_state(
 ) -> None:
     app = snapshot_app()
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        driver = Driver(pilot, idle_clock)
-        await driver.start()
-        await STATES[state](driver)
-        await driver.finish()
-
+    run_before = driven(idle_clock, STATES[state])
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
@@ -152,5 +146,5 @@ def test_every_snapshot_file_belongs_to_a_state() -> None:
     if not SNAPSHOTS.exists():
         pytest.skip("no snapshots yet: run with --snapshot-update")
     expected = {f"test_operator_state[{s}-{size}].svg" for s in STATES for size in SIZES}
-    stale = sorted(p.name for p in SNAPSHOTS.iterdir() if p.name not in expected)
+    stale = stale_snapshots(SNAPSHOTS, expected)
     assert not stale, f"snapshots no test uses: {stale}"

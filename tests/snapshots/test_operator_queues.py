@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select
 
@@ -21,7 +20,7 @@ from screens.operator.callbacks import CallbackQueueScreen
 from screens.operator.radar import ExpiryRadarScreen
 from screens.operator.takings import TakingsScreen
 from tests.app.conftest import CESSATA, SOSPESA, FakeMonotonic
-from tests.snapshots.driver import Driver
+from tests.snapshots.driver import Driver, driven
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 OPERATOR, PASSWORD = "operatore.demo", "Sportello2026!"
@@ -85,10 +84,5 @@ def test_operator_screen(
 ) -> None:
     app = snapshot_app()
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        driver = Driver(pilot, idle_clock)
-        await driver.start()
-        await STATES[state](driver)
-        await driver.finish()
-
+    run_before = driven(idle_clock, STATES[state])
     assert snap_compare(app, terminal_size=size, run_before=run_before)

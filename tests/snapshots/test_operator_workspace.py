@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from textual.pilot import Pilot
 
 from kiosk.app import KioskApp
 from screens.operator.workspace import WorkspaceScreen
 from tests.app.conftest import FakeMonotonic
-from tests.snapshots.driver import Driver
+from tests.snapshots.driver import Driver, driven, stale_snapshots
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 OPERATOR, PASSWORD = "operatore.demo", "Sportello2026!"
@@ -53,12 +52,7 @@ def test_workspace(
 ) -> None:
     app = snapshot_app()
 
-    async def run_before(pilot: Pilot[None]) -> None:
-        driver = Driver(pilot, idle_clock)
-        await driver.start()
-        await STATES[state](driver)
-        await driver.finish()
-
+    run_before = driven(idle_clock, STATES[state])
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
@@ -68,5 +62,5 @@ def test_every_snapshot_file_belongs_to_a_state() -> None:
 
     folder = Path(__file__).parent / "__snapshots__" / "test_operator_workspace"
     expected = {f"test_workspace[{s}-{size}].svg" for s in STATES for size in SIZES}
-    stale = sorted(p.name for p in folder.iterdir() if p.name not in expected)
+    stale = stale_snapshots(folder, expected)
     assert not stale, f"snapshots no test uses: {stale}"
