@@ -173,6 +173,14 @@ async def press_button(pilot: Pilot[Any], button_id: str, *, wait: bool = True) 
         await pilot.pause()
 
 
+async def click_again(pilot: Pilot[Any], selector: str) -> None:
+    """Click a button that was just clicked: Textual ignores a click while the button still
+    shows its press (0.2 s), as a person's second click comes after it has faded."""
+    button = pilot.app.screen.query_one(selector, Button)
+    await wait_for(pilot, lambda: not button.has_class("-active"))
+    assert await pilot.click(selector)
+
+
 def flat(text: str) -> str:
     """Runs of whitespace (and non-breaking spaces) as one space: table cells, wrapped lines."""
     return re.sub(r"\s+", " ", text.replace(NBSP, " ")).strip()

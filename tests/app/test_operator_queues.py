@@ -20,6 +20,7 @@ from screens.operator.radar import ExpiryRadarScreen
 from screens.operator.sections import SECTIONS
 from screens.operator.takings import TakingsScreen
 from tests.app.conftest import CESSATA, RENEWABLE, TOO_EARLY, running, settle
+from tests.app.helpers import click_again
 
 OPERATOR, PASSWORD = "operatore.demo", "Sportello2026!"
 SIZES = [(80, 24), (120, 40)]
@@ -69,7 +70,7 @@ async def test_callbacks_take_note_close(make_app: Callable[..., KioskApp], size
         await settle(pilot)
         assert "esito" in str(screen.query_one("#text-error").render())
         screen.query_one("#text", Input).value = "Rinnovata dal Supporto Vendite"
-        await pilot.click("#close")
+        await click_again(pilot, "#close")
         await settle(pilot)
         assert "chiusa" in notice(app)
         assert table.row_count == 0  # the queue is empty now
@@ -130,7 +131,7 @@ async def test_radar_bad_days_and_missing_assisted_screen(
         assert "365" in str(screen.query_one("#days-error").render())
         screen.query_one("#area").value = "avvocatinocera.lextel.it"
         screen.query_one("#days", Input).value = "30"
-        await pilot.click("#scan")
+        await click_again(pilot, "#scan")
         await settle(pilot)
         screen.query_one("#radar", DataTable).focus()
         await pilot.press("a")
@@ -184,7 +185,7 @@ async def test_takings_today_and_pdf(make_app: Callable[..., KioskApp], size: An
         await settle(pilot)
         assert screen.takings.total_cents == 0
         screen.query_one("#day", Input).value = "31/02/2026"
-        await pilot.click("#show")
+        await click_again(pilot, "#show")
         await settle(pilot)
         assert "inesistente" in str(screen.query_one("#day-error").render())
         await pilot.click("#print")
