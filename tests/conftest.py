@@ -80,7 +80,7 @@ async def db_url(backend: str, template: Path | str, tmp_path: Path) -> AsyncIte
         yield dbs.clone_sqlite(template, tmp_path / "kiosk.sqlite3")
         return
     url = dbs.with_database(template, dbs.PG_TEMPLATE)
-    await dbs.truncate_pg(url)
+    await dbs.clear_pg(url)
     yield url
 
 

@@ -3,7 +3,7 @@
 SQLite: the template file is migrated once per session and copied per test.
 PostgreSQL (`KIOSK_TEST_POSTGRES_URL`): one database is migrated once per session and every table
 but the migration history is truncated before each test (CREATE DATABASE ... TEMPLATE costs
-~0.4 s here, TRUNCATE ~20 ms). Tests that need a database of their own (several processes) get
+~0.4 s here, emptying it ~5 ms). Tests that need a database of their own (several processes) get
 one cloned from it with `create_pg_database`. Unset variable: the PostgreSQL variants skip and say
 why. Set but unreachable: they fail.
 
@@ -91,7 +91,7 @@ async def create_pg_database(base: str) -> str:
     finally:
         await conn.close()
     url = with_database(base, name)
-    await truncate_pg(url)  # the template is also the shared test database: empty the copy
+    await clear_pg(url)  # the template is also the shared test database: empty the copy
     return url
 
 
@@ -126,16 +126,29 @@ def clone_sqlite(template: Path, target: Path) -> str:
     return f"sqlite://{target}"
 
 
-async def truncate_pg(url: str) -> None:
-    """Empty every table but the migration history; sequences restart."""
+async def clear_pg(url: str) -> None:
+    """Empty every table but the migration history; sequences restart.
+
+    DELETE, not TRUNCATE: a test leaves a few rows in a few tables, and TRUNCATE gives each of
+    the ~25 tables new files (~90 ms here) where DELETE takes ~5 ms. The replica role switches
+    off the triggers for this connection only: the append-only guards of the ledger and audit
+    tables, and the foreign keys (so the order of the tables does not matter)."""
     conn = await _admin(url)
     try:
         tables = await conn.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
             "AND tablename <> 'tortoise_migrations'"
         )
-        names = ", ".join(f'"{row["tablename"]}"' for row in tables)
-        await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        sequences = await conn.fetch(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+        )
+        script = [
+            "SET session_replication_role = replica",
+            *(f'DELETE FROM "{row["tablename"]}"' for row in tables),
+            *(f"SELECT setval('\"{row['sequencename']}\"', 1, false)" for row in sequences),
+            "SET session_replication_role = DEFAULT",
+        ]
+        await conn.execute(";\n".join(script))
     finally:
         await conn.close()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import dbs
 from tests.cli.helpers import DEMO_USER, FAST_HASHING, Kiosk
 
 OPERATOR_OF_RECORD = "admin.demo"  # the demo's administrator (on an empty database: bootstrap)
@@ -26,8 +27,12 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite://{tmp_path / 'cli.sqlite3'}"
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A database of this test's, already migrated (a copy of the session's template): each
+    command still checks the migrations, as it does at every start, but the suite does not pay
+    ~2 s per test to run them all from nothing (the tests of migrating itself start from
+    nothing: test_migrations_safe.py, test_db_check.py, the first `db migrate` here)."""
+    return dbs.clone_sqlite(sqlite_template, tmp_path / "cli.sqlite3")
 
 
 @pytest.fixture

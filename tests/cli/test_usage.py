@@ -76,8 +76,9 @@ def test_bad_clock_is_exit_2(cli: Kiosk) -> None:
 
 
 def test_the_clock_moves_only_in_the_demo_or_where_the_configuration_allows_it(
-    make_kiosk: Callable[..., Kiosk], sqlite_url: str
+    make_kiosk: Callable[..., Kiosk], tmp_path: Path
 ) -> None:
+    sqlite_url = f"sqlite://{tmp_path / 'not-yet.sqlite3'}"
     production: Kiosk = make_kiosk(
         subprocess_mode=True, KIOSK_DATABASE_URL=sqlite_url, KIOSK_ALLOW_CLOCK_OVERRIDE="0"
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from tests.cli.helpers import DEMO_USER, RENEWABLE, ROSSI, ROSSI_USER, Kiosk
 
 PASSWORD = "Rinnovo!2027x"
@@ -106,7 +109,8 @@ def test_users_add_asks_for_the_password_when_omitted(cli: Kiosk) -> None:
     assert cli.ok("account", "show", "enrico.neri")["userid"] == "enrico.neri"
 
 
-def test_db_migrate_and_load_demo(cli: Kiosk) -> None:
+def test_db_migrate_and_load_demo(make_kiosk: Callable[..., Kiosk], tmp_path: Path) -> None:
+    cli = make_kiosk(KIOSK_DATABASE_URL=f"sqlite://{tmp_path / 'nothing-yet.sqlite3'}")
     assert cli.ok("db", "migrate") == {"migrated": True, "backend": "sqlite"}
     assert cli.ok("db", "migrate") == {"migrated": True, "backend": "sqlite"}  # idempotent
     assert cli.ok("overview") == []
