@@ -1,16 +1,13 @@
 """Many processes writing one database at the same instant (one per kiosk or SSH session).
 
-Each test starts 8 real processes, waits until all have opened the database, then releases them
-together. Run on SQLite (BEGIN IMMEDIATE + busy_timeout) and PostgreSQL (row locks, unique
-indexes). The outcome must be exact: no lost update, no double debit, no gap in invoice numbers.
+Each test starts 8 real processes (concurrency_worker.race), waits until all have opened the
+database, then releases them together. Run on SQLite (BEGIN IMMEDIATE + busy_timeout) and
+PostgreSQL (row locks, unique indexes). The outcome must be exact: no lost update, no double
+debit, no gap in invoice numbers.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import cast
@@ -23,7 +20,8 @@ from kiosk.services.runtime import open_services
 from kiosk.settings import Settings
 from kiosk.store.models import Invoice, Order, PrepaidEntry
 from tests import dbs
-from tests.conftest import DATA, NOW, ROOT
+from tests.conftest import DATA, NOW
+from tests.services.concurrency_worker import race
 
 pytestmark = pytest.mark.serial
 WORKERS = 8
@@ -65,42 +63,6 @@ def _settings(url: str, tmp_path: Path) -> Settings:
         password_memory_kib=1024,
         test_mode=True,
     )
-
-
-def race(url: str, jobs: list[list[str]]) -> list[dict[str, object]]:
-    """Start one worker per job, release them together, return their outcomes."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tests.services.concurrency_worker", url, *job],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env=env,
-        )
-        for job in jobs
-    ]
-    try:
-        for p in procs:
-            assert p.stdout is not None
-            line = p.stdout.readline().strip()
-            assert line == "ready", (line, p.stderr.read() if p.stderr else "")
-        for p in procs:  # the start signal, as close together as the OS allows
-            assert p.stdin is not None
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        outcomes = []
-        for p in procs:
-            out, err = p.communicate(timeout=120)
-            assert p.returncode == 0, err
-            outcomes.append(json.loads(out.strip().splitlines()[-1]))
-        return outcomes
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
 
 
 async def test_eight_processes_renew_the_same_mailbox_with_prepaid(
