@@ -127,8 +127,8 @@ class KioskScreen(Screen[ResultT]):
     def notice(self) -> Notice:
         return self.query_one("#notice", Notice)
 
-    def say(self, message: str, kind: Any = "info") -> None:
-        self.notice.show(message, kind)
+    def say(self, message: str, kind: Any = "info", *, reveal: bool = True) -> None:
+        self.notice.show(message, kind, reveal=reveal)
 
     def clear_errors(self) -> None:
         self.notice.clear()
@@ -140,8 +140,9 @@ class KioskScreen(Screen[ResultT]):
         """The one place where what went wrong in a worker becomes words on the screen."""
         if isinstance(error, InvalidInput):
             if self.mark_field(error):
-                self.say(_("Controllare i dati inseriti."), "error")
-                self.focus_soon(f"#{error.field}")  # after the notice's scroll: the field wins
+                # the field to correct is what comes into view, its message beside it
+                self.say(_("Controllare i dati inseriti."), "error", reveal=False)
+                self.focus_soon(f"#{error.field}")
             else:
                 self.say(error.message, "error")
         elif isinstance(error, Unavailable):
@@ -179,8 +180,9 @@ class KioskScreen(Screen[ResultT]):
         for error in errors:
             self.mark_field(error)
         if errors:
-            self.say(_("Correggere i campi segnalati ({n}).").format(n=len(errors)), "error")
-            self.focus_soon(f"#{errors[0].field}")  # after the notice's scroll: the field wins
+            message = _("Correggere i campi segnalati ({n}).").format(n=len(errors))
+            self.say(message, "error", reveal=False)  # the first field comes into view
+            self.focus_soon(f"#{errors[0].field}")
         return bool(errors)
 
     # --- a QR beside its text, or behind "Mostra codice QR" --------------------------------

@@ -44,14 +44,17 @@ class Notice(Static):
     Notice.-success { background: $success 20%; border-left: thick $success; }
     """
 
-    def show(self, message: str, kind: Kind = "info") -> None:
+    def show(self, message: str, kind: Kind = "info", *, reveal: bool = True) -> None:
         """Show `message` literally (user data never becomes markup), and bring it into view
-        once laid out: a message drawn below the bottom of an 80x24 screen is not read."""
+        once laid out: a message drawn below the bottom of an 80x24 screen is not read.
+        `reveal=False` when the screen brings something else into view (the field to correct):
+        two scrolls queued on two widgets run in no set order, and the last one wins."""
         text = Text(_PREFIX[kind].format(_label(kind) + ": "), style="bold")
         text.append_text(literal(message, style="not bold"))
         self.update(text)
         self.set_classes(f"-shown -{kind}")
-        self.call_after_refresh(self.scroll_visible, animate=False)
+        if reveal:
+            self.call_after_refresh(self.scroll_visible, animate=False)
 
     def clear(self) -> None:
         self.update("")
