@@ -99,6 +99,9 @@ class KioskApp(HelpDeskMixin):
         self._idle_poll = idle_poll
         self._last_input = monotonic()
         self._idle_held = False
+        # the countdowns mounted by `check_inactivity` (none, nearly always): a key removes them
+        # without searching the screen for them, which every key would otherwise pay for
+        self._idle_warnings: list[IdleWarning] = []
         self._pin_known = False  # kiosk mode: the database has an exit PIN
         self.welcome = WelcomeScreen()  # the page everyone starts from
         self.home: Screen[Any] | None = None  # the first screen of a session (the mailboxes)
@@ -299,9 +302,16 @@ class KioskApp(HelpDeskMixin):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, INPUT_EVENTS):
             self._last_input = self.monotonic()
-            for warning in self.screen.query(IdleWarning):
-                await warning.remove()
+            if self._idle_warnings:
+                await self._remove_idle_warnings()
         await super().on_event(event)
+
+    async def _remove_idle_warnings(self) -> None:
+        """Someone is at the kiosk: no countdown stays on any screen."""
+        warnings, self._idle_warnings = self._idle_warnings, []
+        for warning in warnings:
+            if warning.is_attached:
+                await warning.remove()
 
     @property
     def idle_held(self) -> bool:
@@ -325,7 +335,9 @@ class KioskApp(HelpDeskMixin):
             if warnings:
                 warnings.first().seconds = int(remaining + 0.999)
             else:
-                await self.screen.mount(IdleWarning(int(remaining + 0.999)))
+                warning = IdleWarning(int(remaining + 0.999))
+                self._idle_warnings.append(warning)
+                await self.screen.mount(warning)
 
     # --- leaving ----------------------------------------------------------------------------
 

@@ -195,6 +195,25 @@ async def test_a_key_during_the_idle_warning_keeps_the_session(
         assert app.session is not None and not app.screen.query(IdleWarning)
 
 
+async def test_a_key_removes_the_countdown_of_a_screen_below_too(
+    make_app: Callable[..., KioskApp], idle_clock: FakeMonotonic
+) -> None:
+    app = make_app()
+    async with running(app) as pilot:
+        await start_session(pilot)
+        settings = app.settings
+        await idle_for(pilot, idle_clock, settings.idle_timeout - settings.idle_warning + 5)
+        mailboxes = app.screen
+        assert mailboxes.query(IdleWarning)
+        await app.push_screen(RenewalScreen(pec=RENEWABLE))  # opened without a key
+        await settle_all(pilot)
+        await pilot.press("down")  # someone is there
+        await app.back_to(mailboxes)
+        await settle_all(pilot)
+        assert not mailboxes.query(IdleWarning), "a stale countdown under the screen"
+        assert "Sessione in scadenza" not in screen_dump(app)
+
+
 async def wait_at_the_bank(pilot: Pilot[None]) -> CardPaymentScreen:
     app = pilot.app
     assert isinstance(app, KioskApp)
