@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from kiosk import heap
 from kiosk.app_helpdesk import HelpDeskMixin
 from kiosk.boot import Preview
 from kiosk.domain.model import Role
@@ -62,6 +63,9 @@ SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 # first frame (Textual re-parses all of its CSS whenever a screen brings a file it has not read:
 # ~50 ms, which would otherwise land in the middle of a transition)
 FIRST_CSS = ("theme", "welcome", "login", "register", "recovery", "pin")
+# seconds without a key, click or paste before the heap is tidied (one full garbage collection,
+# 30-60 ms: see `kiosk.heap`); a person typing never leaves such a gap between two keys
+HEAP_TIDY_AFTER_IDLE = 1.0
 
 
 class KioskApp(HelpDeskMixin):
@@ -99,7 +103,12 @@ class KioskApp(HelpDeskMixin):
         self._idle_poll = idle_poll
         self._last_input = monotonic()
         self._idle_held = False
+        # the countdowns mounted by `check_inactivity` (none, nearly always): a key removes them
+        # without searching the screen for them, which every key would otherwise pay for
+        self._idle_warnings: list[IdleWarning] = []
         self._pin_known = False  # kiosk mode: the database has an exit PIN
+        self._warmed_up = False  # the session's screens imported and their CSS read
+        self._heap_tidy_due = True  # what the start-up made, once it is all there
         self.welcome = WelcomeScreen()  # the page everyone starts from
         self.home: Screen[Any] | None = None  # the first screen of a session (the mailboxes)
         self._ssh_started = False
@@ -134,7 +143,7 @@ class KioskApp(HelpDeskMixin):
         self.push_screen(self.welcome)
         # the database is opened once the welcome page is on screen: nobody waits for it
         self.call_after_refresh(self._open_database)
-        self.set_interval(self._idle_poll, self.check_inactivity)
+        self.set_interval(self._idle_poll, self._idle_tick)
 
     def _open_database(self) -> None:
         self.run_worker(self._settle_and_connect(), group="database", exit_on_error=False)
@@ -207,6 +216,7 @@ class KioskApp(HelpDeskMixin):
         await asyncio.to_thread(importlib.import_module, "screens.mailboxes")
         await asyncio.to_thread(importlib.import_module, "screens.operator.workspace")
         self._read_remaining_css()
+        self._warmed_up = True
 
     def _read_remaining_css(self) -> None:
         first = {SCREENS_DIR / f"{n}.tcss" for n in FIRST_CSS}
@@ -288,20 +298,57 @@ class KioskApp(HelpDeskMixin):
         await self.back_to(self.welcome)
         await self.welcome.reset(notice)  # the next person's page: nothing typed, no notice
         self._last_input = self.monotonic()
+        self._heap_tidy_due = True  # the session's screens, and the old welcome page, are garbage
 
     @property
     def in_session(self) -> bool:
         """Anything on screen but the welcome page belongs to someone (a login half typed)."""
         return self.session is not None or not isinstance(self.screen, WelcomeScreen)
 
-    # --- idle timeout -----------------------------------------------------------------------
+    # --- idle timeout, and the heap's tidying while nobody types -------------------------------
+
+    async def _idle_tick(self) -> None:
+        """The idle timer (every `idle_poll` seconds)."""
+        self.tidy_heap_if_idle()
+        await self.check_inactivity()
+
+    @property
+    def started(self) -> bool:
+        """Everything the start-up brings in is there: the validated settings, the database
+        link, the session's screens and their CSS, and (the demo) the in-process serve."""
+        if self._settings is None or not self._warmed_up:
+            return False
+        if self.front_desk.state.link is not Link.READY:
+            return False
+        serving = self._serve and self.settings.ssh_control_fd is None
+        return not serving or self.serve_started.is_set()
+
+    def tidy_heap_if_idle(self) -> bool:
+        """Once the start-up is over, and again after each session, at the first moment nobody
+        has typed for `HEAP_TIDY_AFTER_IDLE`: collect the garbage and freeze the rest
+        (`kiosk.heap`), so that the collector's full passes, short from then on, never stall a
+        key for 50-100 ms. True if it ran."""
+        if not self._heap_tidy_due or not self.started:
+            return False
+        if self.monotonic() - self._last_input < HEAP_TIDY_AFTER_IDLE:
+            return False
+        self._heap_tidy_due = False
+        heap.tidy()
+        return True
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, INPUT_EVENTS):
             self._last_input = self.monotonic()
-            for warning in self.screen.query(IdleWarning):
-                await warning.remove()
+            if self._idle_warnings:
+                await self._remove_idle_warnings()
         await super().on_event(event)
+
+    async def _remove_idle_warnings(self) -> None:
+        """Someone is at the kiosk: no countdown stays on any screen."""
+        warnings, self._idle_warnings = self._idle_warnings, []
+        for warning in warnings:
+            if warning.is_attached:
+                await warning.remove()
 
     @property
     def idle_held(self) -> bool:
@@ -325,7 +372,9 @@ class KioskApp(HelpDeskMixin):
             if warnings:
                 warnings.first().seconds = int(remaining + 0.999)
             else:
-                await self.screen.mount(IdleWarning(int(remaining + 0.999)))
+                warning = IdleWarning(int(remaining + 0.999))
+                self._idle_warnings.append(warning)
+                await self.screen.mount(warning)
 
     # --- leaving ----------------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
-from kiosk.app import KioskApp
+from kiosk import heap
+from kiosk.app import HEAP_TIDY_AFTER_IDLE, KioskApp
 from kiosk.domain.model import PaymentMethod, Role
 from kiosk.store.models import Area, AuditEvent, Subscriber
 from screens.card_payment import CardPaymentScreen
@@ -193,6 +194,56 @@ async def test_a_key_during_the_idle_warning_keeps_the_session(
         # the full timeout counts again from the key press
         await idle_for(pilot, idle_clock, settings.idle_timeout - settings.idle_warning - 1)
         assert app.session is not None and not app.screen.query(IdleWarning)
+
+
+async def test_a_key_removes_the_countdown_of_a_screen_below_too(
+    make_app: Callable[..., KioskApp], idle_clock: FakeMonotonic
+) -> None:
+    app = make_app()
+    async with running(app) as pilot:
+        await start_session(pilot)
+        settings = app.settings
+        await idle_for(pilot, idle_clock, settings.idle_timeout - settings.idle_warning + 5)
+        mailboxes = app.screen
+        assert mailboxes.query(IdleWarning)
+        await app.push_screen(RenewalScreen(pec=RENEWABLE))  # opened without a key
+        await settle_all(pilot)
+        await pilot.press("down")  # someone is there
+        await app.back_to(mailboxes)
+        await settle_all(pilot)
+        assert not mailboxes.query(IdleWarning), "a stale countdown under the screen"
+        assert "Sessione in scadenza" not in screen_dump(app)
+
+
+async def test_the_heap_is_tidied_when_nobody_types_after_the_start_and_each_session(
+    make_app: Callable[..., KioskApp],
+    idle_clock: FakeMonotonic,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tidied: list[float] = []
+
+    def tidy() -> int:  # counted, not run: it would collect and freeze the test process's heap
+        tidied.append(idle_clock.now)
+        return 0
+
+    monkeypatch.setattr(heap, "tidy", tidy)
+    app = make_app()
+    async with running(app) as pilot:
+        await wait_for(pilot, lambda: app.started)
+        await pilot.press("f12")  # someone is at the kiosk
+        idle_clock.advance(HEAP_TIDY_AFTER_IDLE / 2)
+        assert not app.tidy_heap_if_idle(), "tidied while someone was typing"
+        idle_clock.advance(HEAP_TIDY_AFTER_IDLE / 2)
+        assert app.tidy_heap_if_idle() and len(tidied) == 1
+        idle_clock.advance(10)
+        assert not app.tidy_heap_if_idle() and len(tidied) == 1, "tidied with nothing new"
+        await start_session(pilot)
+        idle_clock.advance(10)
+        assert not app.tidy_heap_if_idle(), "tidied in the middle of a session"
+        await app.end_session()
+        assert not app.tidy_heap_if_idle(), "tidied the moment the session ended"
+        idle_clock.advance(HEAP_TIDY_AFTER_IDLE)
+        assert app.tidy_heap_if_idle() and len(tidied) == 2
 
 
 async def wait_at_the_bank(pilot: Pilot[None]) -> CardPaymentScreen:

@@ -1,0 +1,27 @@
+"""Keeping Python's cyclic garbage collector out of the keystrokes.
+
+The kiosk's process holds ~130,000 objects that live as long as it does (Textual, Tortoise,
+pydantic, the demo's in-process serve with aiohttp, the screens' modules and CSS). CPython's
+full collection walks all of them: 30-60 ms on the 2-core machine, ~100 ms under load, and it
+comes when enough new objects have survived, which is while someone types (one such stall per
+~200 keys on the login form). `tidy` collects once and then freezes what is left, so that later
+collections walk only what was made since; the kiosk calls it when nobody is typing (see
+`KioskApp.tidy_heap_if_idle`).
+
+Frozen objects are still freed when their last reference goes, but a frozen cycle (a widget and
+its parent, say) that becomes garbage is never collected: `tidy` therefore thaws everything
+first, so each call also reclaims what became garbage since the last one (the welcome page's
+widgets are replaced at the end of every session).
+"""
+
+from __future__ import annotations
+
+import gc
+
+
+def tidy() -> int:
+    """Collect all garbage, frozen or not, then freeze the survivors; how many were freed."""
+    gc.unfreeze()
+    freed = gc.collect()
+    gc.freeze()
+    return freed
