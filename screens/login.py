@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
+from kiosk.errors import Unavailable
 from kiosk.i18n import N_, _
 from screens.base import KioskScreen, service_call
 from screens.forms import field
@@ -64,7 +65,11 @@ class LoginScreen(KioskScreen[None]):
     async def log_in(self, userid: str, password: str) -> None:
         try:
             user = await self.desk.login(userid, password)
-        finally:
-            self.query_one("#password", Input).value = ""
+        except Unavailable:
+            raise  # not answered: what was typed stays, to send again when the banner goes
+        except BaseException:
+            self.query_one("#password", Input).value = ""  # answered: a wrong one goes
+            raise
+        self.query_one("#password", Input).value = ""
         # the list of mailboxes is read here, so that it comes up whole with its screen
         self.post_message(SessionStarted(user, await self.desk.overview(user.userid)))

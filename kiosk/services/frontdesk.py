@@ -60,7 +60,10 @@ CORE_MODULES = (
     "stdnum.it.codicefiscale",
     "email_validator",
 )
-CONNECT_WAIT = 5.0  # seconds a call waits for the first connection before giving up
+# seconds a call made while the kiosk is still opening its database waits for the first
+# answer, either way (the first start of a demo migrates and builds it: several seconds on a
+# loaded machine); a failed first attempt ends the wait at once and the banner says so
+CONNECT_WAIT = 60.0
 
 
 class _FactsSource(Protocol):
@@ -120,6 +123,7 @@ class FrontDesk:
         self._db_context: contextvars.Context | None = None
         self._state = LinkState(Link.CONNECTING)
         self._ready = asyncio.Event()
+        self._answered = asyncio.Event()  # the first connection succeeded or failed
         self._lost = asyncio.Event()
         self._listeners: list[Callable[[LinkState], None]] = []
 
@@ -170,6 +174,7 @@ class FrontDesk:
         if state == self._state:
             return
         self._state = state
+        self._answered.set()  # any state after CONNECTING: the first attempt has ended
         if state.link is Link.READY:
             self._ready.set()
         else:
@@ -244,7 +249,7 @@ class FrontDesk:
     async def _call(self, use: Callable[[Services], Awaitable[T]]) -> T:
         if self._state.link is Link.CONNECTING:  # just started: the first connection is on its way
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.ready(), CONNECT_WAIT)
+                await asyncio.wait_for(self._answered.wait(), CONNECT_WAIT)
         services = self._services
         if services is None or self._state.link is not Link.READY:
             raise unavailable(busy=self._state.link is Link.BUSY)

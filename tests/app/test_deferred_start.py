@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
+from kiosk.app import KioskApp
 from kiosk.boot import preview
 from kiosk.factory import build_deferred
+from kiosk.services.port import Link
+from kiosk.services.runtime import ServiceHandle
+from screens.login import LoginScreen
+from screens.mailboxes import MailboxesScreen
 from screens.welcome import WelcomeScreen
+from screens.widgets.link_banner import LinkBanner
+from tests.app.conftest import short_workers
+from tests.app.helpers import press_button, settle_all, wait_for
 from tests.bank import free_port
 from tests.conftest import DATA, NOW
 
@@ -67,3 +77,75 @@ async def test_bad_settings_end_the_kiosk_with_exit_2_and_say_why(
     said = " ".join(capsys.readouterr().err.split())  # printed as the app ends
     assert "Errore: impostazioni non valide: parametri di hashing delle password" in said
     assert "Traceback" not in said
+
+
+class SlowFirstOpen:
+    """`ServiceHandle.connect` held until the test opens the gate (a demo being built on a
+    loaded machine), and failing once if asked (a database not there yet)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, *, fail_first: bool = False) -> None:
+        self.gate = asyncio.Event()
+        self.fail_first = fail_first
+        original = ServiceHandle.connect
+
+        async def connect(handle: ServiceHandle) -> Any:
+            await self.gate.wait()
+            if self.fail_first:
+                self.fail_first = False
+                raise ConnectionRefusedError("not yet")
+            return await original(handle)
+
+        monkeypatch.setattr(ServiceHandle, "connect", connect)
+
+
+async def submit_login(pilot: Any) -> None:
+    app = pilot.app
+    await pilot.click("#login")
+    await settle_all(pilot)
+    app.screen.query_one("#userid", Input).value = "avv.demo"
+    app.screen.query_one("#password", Input).value = "Rinnovo2026!"
+    await press_button(pilot, "submit", wait=False)
+
+
+async def test_a_login_sent_while_the_database_opens_goes_through_when_it_is_open(
+    make_app: Callable[..., KioskApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = SlowFirstOpen(monkeypatch)
+    app = make_app()
+    app.front_desk.enter()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await submit_login(pilot)
+            # longer than a call used to wait (5 s) before giving up without a word, the
+            # password gone: a first demo start on a loaded machine takes that long
+            await asyncio.sleep(5.5)
+            assert app.link.link is Link.CONNECTING and isinstance(app.screen, LoginScreen)
+            assert short_workers(app)  # the login is still waiting, not failed
+            slow.gate.set()
+            await wait_for(pilot, lambda: isinstance(app.screen, MailboxesScreen))
+    finally:
+        await app.front_desk.close()
+
+
+async def test_a_first_open_that_fails_says_so_and_keeps_what_was_typed(
+    make_app: Callable[..., KioskApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = SlowFirstOpen(monkeypatch, fail_first=True)
+    app = make_app(db_retry_seconds=0.2)
+    app.front_desk.enter()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await submit_login(pilot)
+            slow.gate.set()  # the first attempt fails: the login is answered at once, not lost
+            await wait_for(pilot, lambda: not short_workers(app))
+            await settle_all(pilot)
+            assert app.session is None
+            banner = str(app.screen.query_one(LinkBanner).render())
+            assert "il database non risponde" in banner
+            assert app.screen.query_one("#userid", Input).value == "avv.demo"
+            assert app.screen.query_one("#password", Input).value == "Rinnovo2026!"
+            await wait_for(pilot, lambda: app.link.link is Link.READY)
+            await press_button(pilot, "submit")  # sent again as it was typed
+            assert isinstance(app.screen, MailboxesScreen)
+    finally:
+        await app.front_desk.close()
