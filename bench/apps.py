@@ -46,6 +46,11 @@ def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
     env["PYTHONPATH"] = str(ROOT)
     env.pop("TEXTUAL", None)  # no devtools / debug features
+    # the programs keep their bytecode, as an installed kiosk does (pip compiles it when it
+    # installs): with PYTHONDONTWRITEBYTECODE from the caller, every run compiled the kiosk's
+    # modules from source again (before the first frame: 44 modules, ~40-50 ms of CPU; the
+    # bare app has one), which is what the unrecorded warm-up run is there to spare them
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
