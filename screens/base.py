@@ -26,6 +26,7 @@ from kiosk.errors import InvalidInput, KioskError, Unavailable
 from kiosk.i18n import _
 from kiosk.services.port import Desk, Link, LinkState
 from screens.host import KioskHost
+from screens.messages import SessionStarted
 from screens.widgets.acting_banner import ActingBanner
 from screens.widgets.bounded_input import BoundedInput
 from screens.widgets.footer import KioskFooter
@@ -34,8 +35,9 @@ from screens.widgets.notice import Notice
 from screens.widgets.qr import QRCode
 from screens.widgets.titlebar import TitleBar
 
-if TYPE_CHECKING:  # a DTO: imported after the first paint
+if TYPE_CHECKING:  # DTOs: imported after the first paint
     from kiosk.services.desk_dto import ActingOperator
+    from kiosk.services.dto import AccountView, SessionUser
 
 log = logging.getLogger("kiosk.screens")
 ResultT = TypeVar("ResultT")
@@ -67,6 +69,7 @@ class KioskScreen(Screen[ResultT]):
     ]
     _busy_timer: Timer | None = None
     _focus_before_busy: Widget | None = None
+    _replaced = False  # the screen asked the app for what replaces it (see `start_session`)
     _pending_focus: tuple[str, str] | None = None
     _reveal: str | None = None
 
@@ -120,6 +123,13 @@ class KioskScreen(Screen[ResultT]):
 
     def link_restored(self) -> None:
         """The database answers again: redo what could not be done (a screen's own business)."""
+
+    def start_session(self, user: SessionUser, account: AccountView | None = None) -> None:
+        """Someone logged in here: the app replaces this screen with the session's first one.
+        The panel stays disabled until then: enabling it again would restyle a form that is
+        about to go (~10 ms on the way to the next screen)."""
+        self._replaced = True
+        self.post_message(SessionStarted(user, account))
 
     # --- messages for the person at the kiosk --------------------------------------------
 
@@ -243,8 +253,13 @@ class KioskScreen(Screen[ResultT]):
         if worker.state is WorkerState.ERROR:
             assert worker.error is not None
             self.show_error(worker.error)
-        if worker.group == "default":  # long waits (the bank) show their own progress
-            self.set_busy(worker.state in (WorkerState.PENDING, WorkerState.RUNNING))
+        if worker.group != "default":  # long waits (the bank) show their own progress
+            return
+        busy = worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        if busy or not self._replaced:
+            self.set_busy(busy)
+        else:  # on its way out: only the loading indicator's timer stops
+            self._stop_busy_timer()
 
     def answer_arrived(self) -> None:
         """The database has answered: the panel takes input again before the answer is drawn,
@@ -264,10 +279,13 @@ class KioskScreen(Screen[ResultT]):
                 self.call_after_refresh(self._apply_pending_focus)
             elif self.focused is None and previous is not None and previous.focusable:
                 previous.focus()
-        if self._busy_timer is not None:
-            self._busy_timer.stop()
-            self._busy_timer = None
+        self._stop_busy_timer()
         if busy:
             self._busy_timer = self.set_timer(BUSY_AFTER, lambda: setattr(panel, "loading", True))
         else:
             panel.loading = False
+
+    def _stop_busy_timer(self) -> None:
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None

@@ -14,7 +14,6 @@ from kiosk.errors import Unavailable
 from kiosk.i18n import N_, _
 from screens.base import KioskScreen, service_call
 from screens.forms import field
-from screens.messages import SessionStarted
 from screens.recovery import RecoveryScreen
 
 
@@ -72,4 +71,4 @@ class LoginScreen(KioskScreen[None]):
             raise
         self.query_one("#password", Input).value = ""
         # the list of mailboxes is read here, so that it comes up whole with its screen
-        self.post_message(SessionStarted(user, await self.desk.overview(user.userid)))
+        self.start_session(user, await self.desk.overview(user.userid))

@@ -18,7 +18,6 @@ from kiosk.errors import InvalidInput
 from kiosk.i18n import N_, _
 from screens.base import KioskScreen, service_call
 from screens.forms import check_all, field, new_password
-from screens.messages import SessionStarted
 from screens.widgets.notice import Notice
 
 
@@ -115,4 +114,4 @@ class RecoveryScreen(KioskScreen[None]):
             )
         finally:
             self.query_one("#code", Input).value = ""
-        self.post_message(SessionStarted(user))
+        self.start_session(user)

@@ -21,7 +21,6 @@ from kiosk.errors import InvalidInput
 from kiosk.i18n import N_, _
 from screens.base import KioskScreen, service_call
 from screens.forms import check_all, field, labelled, new_password
-from screens.messages import SessionStarted
 from screens.widgets.notice import Notice
 
 
@@ -164,7 +163,7 @@ class RegisterScreen(KioskScreen[None]):
                 raise
             self.ask_new_userid(exc.message)
             return
-        self.post_message(SessionStarted(user))
+        self.start_session(user)
 
     def ask_new_userid(self, message: str) -> None:
         """The code was right, the userid is taken: choose another here, same code."""
