@@ -69,6 +69,11 @@ class LoginScreen(KioskScreen[None]):
         except BaseException:
             self.query_one("#password", Input).value = ""  # answered: a wrong one goes
             raise
-        self.query_one("#password", Input).value = ""
-        # the list of mailboxes is read here, so that it comes up whole with its screen
-        self.start_session(user, await self.desk.overview(user.userid))
+        try:
+            # the list of mailboxes is read here, so that it comes up whole with its screen
+            account = await self.desk.overview(user.userid)
+        finally:
+            # emptied once the list is read too: emptied before, the form was drawn again
+            # (~5 ms) just before it made way for the list
+            self.query_one("#password", Input).value = ""
+        self.start_session(user, account)
