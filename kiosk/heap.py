@@ -6,7 +6,8 @@ full collection walks all of them: 30-60 ms on the 2-core machine, ~100 ms under
 comes when enough new objects have survived, which is while someone types (one such stall per
 ~200 keys on the login form). `tidy` collects once and then freezes what is left, so that later
 collections walk only what was made since; the kiosk calls it when nobody is typing (see
-`KioskApp.tidy_heap_if_idle`).
+`KioskApp.tidy_heap_if_idle`), and freezes what its start-up made without collecting (`freeze`)
+when someone is typing already.
 
 Frozen objects are still freed when their last reference goes, but a frozen cycle (a widget and
 its parent, say) that becomes garbage is never collected: `tidy` therefore thaws everything
@@ -25,3 +26,9 @@ def tidy() -> int:
     freed = gc.collect()
     gc.freeze()
     return freed
+
+
+def freeze() -> None:
+    """Freeze what exists now, without collecting first: unlike `tidy`, it costs nothing, so it
+    may run while someone types; garbage frozen with the rest waits for the next `tidy`."""
+    gc.freeze()

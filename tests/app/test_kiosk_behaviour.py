@@ -246,6 +246,36 @@ async def test_the_heap_is_tidied_when_nobody_types_after_the_start_and_each_ses
         assert app.tidy_heap_if_idle() and len(tidied) == 2
 
 
+async def test_what_the_start_up_made_is_frozen_at_once_when_someone_is_already_typing(
+    make_app: Callable[..., KioskApp],
+    idle_clock: FakeMonotonic,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No idle second may come for long (a queue at the desk, the benchmarks): the start-up's
+    objects are frozen anyway, uncollected, once; the tidy still comes at the first idle second,
+    and a session's end alone freezes nothing early."""
+    calls: list[str] = []
+
+    def tidy() -> int:  # counted, not run (see the test above)
+        calls.append("tidy")
+        return 0
+
+    monkeypatch.setattr(heap, "tidy", tidy)
+    monkeypatch.setattr(heap, "freeze", lambda: calls.append("freeze"))
+    app = make_app()
+    async with running(app) as pilot:
+        await wait_for(pilot, lambda: app.started)
+        await pilot.press("f12")  # someone is at the kiosk
+        assert not app.tidy_heap_if_idle() and calls == ["freeze"]
+        assert not app.tidy_heap_if_idle() and calls == ["freeze"], "frozen twice"
+        idle_clock.advance(HEAP_TIDY_AFTER_IDLE)
+        assert app.tidy_heap_if_idle() and calls == ["freeze", "tidy"]
+        await start_session(pilot)
+        await app.end_session()
+        await pilot.press("f12")
+        assert not app.tidy_heap_if_idle() and calls == ["freeze", "tidy"]
+
+
 async def wait_at_the_bank(pilot: Pilot[None]) -> CardPaymentScreen:
     app = pilot.app
     assert isinstance(app, KioskApp)

@@ -1,4 +1,5 @@
-"""`kiosk.heap.tidy`: garbage collected, the rest frozen, and frozen garbage reclaimed next time."""
+"""`kiosk.heap`: `tidy` collects the garbage and freezes the rest, `freeze` only freezes; frozen
+garbage is reclaimed by the next `tidy`."""
 
 from __future__ import annotations
 
@@ -49,3 +50,13 @@ def test_a_frozen_cycle_that_became_garbage_goes_at_the_next_tidy() -> None:
     assert gone() is not None  # frozen: a full collection does not look at it
     heap.tidy()
     assert gone() is None
+
+
+def test_freeze_collects_nothing_and_the_next_tidy_reclaims_what_it_froze() -> None:
+    garbage = weakref.ref(cycle())
+    heap.freeze()
+    assert gc.get_freeze_count() > 0
+    gc.collect()
+    assert garbage() is not None  # frozen, not collected
+    heap.tidy()
+    assert garbage() is None
