@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from kiosk.app import KioskApp
 from kiosk.boot import preview
@@ -123,6 +123,9 @@ async def test_a_login_sent_while_the_database_opens_goes_through_when_it_is_ope
             assert short_workers(app)  # the login is still waiting, not failed
             slow.gate.set()
             await wait_for(pilot, lambda: isinstance(app.screen, MailboxesScreen))
+            await settle_all(pilot)  # the list drawn whole before the app ends
+            assert app.session is not None and app.session.userid == "avv.demo"
+            assert app.screen.query_one("#boxes", DataTable).row_count == 4
     finally:
         await app.front_desk.close()
 
