@@ -224,6 +224,8 @@ class KioskScreen(Screen[ResultT]):
         input again (a worker asks for this while the panel is still busy), and scroll to it, or
         to `reveal` (e.g. the box around it, so the box's buttons show too)."""
         self._pending_focus = (selector, reveal or selector)
+        with contextlib.suppress(NoMatches):
+            self.notice.give_way()  # what is focused comes into view, not the notice
         # queued behind the notice's own scroll (`Notice.show`), on the notice's queue: each
         # widget runs its queue in order, two widgets' queues in no set order, and the field's
         # scroll must come last (under load the notice's scroll sometimes won)

@@ -53,8 +53,21 @@ class Notice(Static):
         text.append_text(literal(message, style="not bold"))
         self.update(text)
         self.set_classes(f"-shown -{kind}")
+        self._reveal_wanted = reveal
         if reveal:
-            self.call_after_refresh(self.scroll_visible, animate=False)
+            self.call_after_refresh(self._reveal)
+
+    def give_way(self) -> None:
+        """The screen brings something else into view (a field, a box just shown): a reveal of
+        this notice still queued does not run, whichever of the two queues runs first."""
+        self._reveal_wanted = False
+
+    def _reveal(self) -> None:
+        if self._reveal_wanted:
+            self._reveal_wanted = False
+            self.scroll_visible(animate=False)
+
+    _reveal_wanted = False
 
     def clear(self) -> None:
         self.update("")
