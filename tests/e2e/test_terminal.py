@@ -31,6 +31,7 @@ pytestmark = pytest.mark.serial
 NOW = "2026-11-25T10:00:00+01:00"
 COLS, ROWS = 80, 24
 DOWN, ENTER, CTRL_Q, TAB = "\x1b[B", "\r", "\x11", "\t"
+SETTLE = 0.3  # seconds without a change: the frame on the screen is whole
 
 
 class Terminal:
@@ -77,13 +78,28 @@ class Terminal:
             return "\n".join(self.screen.display).replace("\u00a0", " ")
 
     def wait_for(self, needle: str, timeout: float = 20.0) -> str:
+        """The screen once `needle` is on it and the frame is whole.
+
+        A frame reaches the pty in chunks: the needle may be read before the rest of its frame
+        (CI saw "Rinnovo pagato" with the invoice's line still to come), so what is returned is
+        the screen once it has stopped changing for SETTLE seconds.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             shown = self.text()
             if needle in shown:
-                return shown
+                return self._settled(shown, deadline)
             time.sleep(0.05)
         raise AssertionError(f"{needle!r} never appeared; the screen shows:\n{self.text()}")
+
+    def _settled(self, shown: str, deadline: float) -> str:
+        still_since = time.monotonic()
+        while time.monotonic() - still_since < SETTLE and time.monotonic() < deadline:
+            time.sleep(0.05)
+            now = self.text()
+            if now != shown:
+                shown, still_since = now, time.monotonic()
+        return shown
 
     def type(self, keys: str) -> None:
         """Keys as a person types them; what they lead to is waited for on the screen."""

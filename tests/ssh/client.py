@@ -10,6 +10,7 @@ import asyncssh
 import pyte
 
 COLS, ROWS = 80, 24
+SETTLE = 0.3  # seconds without a change: the frame on the screen is whole
 
 
 class ScreenSession(asyncssh.SSHClientSession[bytes]):
@@ -62,13 +63,23 @@ class Term:
         return "\n".join(self.session.screen.display).replace("\u00a0", " ")
 
     async def wait_for(self, needle: str, within: float = 20.0) -> str:
+        """The screen once `needle` is on it and the frame is whole (it arrives in chunks)."""
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             shown = self.text()
             if needle in shown:
-                return shown
+                return await self._settled(shown, deadline)
             await asyncio.sleep(0.05)
         raise AssertionError(f"{needle!r} never appeared; the screen shows:\n{self.text()}")
+
+    async def _settled(self, shown: str, deadline: float) -> str:
+        still_since = time.monotonic()
+        while time.monotonic() - still_since < SETTLE and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            now = self.text()
+            if now != shown:
+                shown, still_since = now, time.monotonic()
+        return shown
 
     def type(self, keys: str) -> None:
         self.chan.write(keys.encode())
