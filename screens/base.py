@@ -137,8 +137,8 @@ class KioskScreen(Screen[ResultT]):
     def notice(self) -> Notice:
         return self.query_one("#notice", Notice)
 
-    def say(self, message: str, kind: Any = "info", *, reveal: bool = True) -> None:
-        self.notice.show(message, kind, reveal=reveal)
+    def say(self, message: str, kind: Any = "info") -> None:
+        self.notice.show(message, kind)
 
     def clear_errors(self) -> None:
         self.notice.clear()
@@ -151,7 +151,7 @@ class KioskScreen(Screen[ResultT]):
         if isinstance(error, InvalidInput):
             if self.mark_field(error):
                 # the field to correct is what comes into view, its message beside it
-                self.say(_("Controllare i dati inseriti."), "error", reveal=False)
+                self.say(_("Controllare i dati inseriti."), "error")
                 self.focus_soon(f"#{error.field}")
             else:
                 self.say(error.message, "error")
@@ -191,7 +191,7 @@ class KioskScreen(Screen[ResultT]):
             self.mark_field(error)
         if errors:
             message = _("Correggere i campi segnalati ({n}).").format(n=len(errors))
-            self.say(message, "error", reveal=False)  # the first field comes into view
+            self.say(message, "error")
             self.focus_soon(f"#{errors[0].field}")
         return bool(errors)
 

@@ -47,8 +47,9 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return dbs.make_sqlite_template(tmp_path_factory.mktemp("sqlite-template"))
+def sqlite_template() -> Path:
+    """The migrated SQLite database; copy it, never write to it (shared by every process)."""
+    return dbs.make_sqlite_template()
 
 
 @pytest.fixture(scope="session")

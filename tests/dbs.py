@@ -8,8 +8,10 @@ one cloned from it with `create_pg_database`. Unset variable: the PostgreSQL var
 why. Set but unreachable: they fail.
 
 Each pytest-xdist worker has a template of its own (`kiosk_test_template_gw0_<checkout>`; `main`
-instead of `gw0` without xdist), made at its session start and dropped at its session end with
-every database cloned from it. The checkout's tag keeps two checkouts testing on one server apart.
+instead of `gw0` without xdist), cloned at its session start from one migrated database shared by
+every worker and every pass (`kiosk_test_base_<checkout>_<hash>`, built once for these sources:
+tests/templates.py) and dropped at its session end with every database cloned from it. The
+checkout's tag keeps two checkouts testing on one server apart.
 """
 
 from __future__ import annotations
@@ -25,15 +27,18 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from kiosk.store.db import migrate
+from tests import templates
 
 PG_ENV = "KIOSK_TEST_POSTGRES_URL"
+CHECKOUT = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+PG_BASE_PREFIX = f"kiosk_test_base_{CHECKOUT}_"
+PG_BASE_LOCK = 72_202_611  # the advisory lock under which the shared base is built
 
 
 def pg_template_name() -> str:
     """This process's template: one per xdist worker (`gw0`, ...) and per checkout."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    checkout = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
-    return f"kiosk_test_template_{worker}_{checkout}"
+    return f"kiosk_test_template_{worker}_{CHECKOUT}"
 
 
 PG_TEMPLATE = pg_template_name()  # xdist sets PYTEST_XDIST_WORKER before any import
@@ -66,17 +71,43 @@ async def _drop_ours(conn: asyncpg.Connection) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
 
 
+async def _shared_base(base: str) -> str:
+    """The migrated database the workers' templates clone, built by the first to need it."""
+    name = PG_BASE_PREFIX + templates.content_key(Path(__file__))
+    conn = await _admin(base)
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", PG_BASE_LOCK)
+        try:
+            if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                # older sources' bases, or one whose building was interrupted
+                stale = await conn.fetch(
+                    "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+                    PG_BASE_PREFIX,
+                )
+                for row in stale:
+                    await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+                building = f"{name}_building"
+                await conn.execute(f'CREATE DATABASE "{building}"')
+                await migrate(with_database(base, building))
+                # renamed only once whole: a base under its name is always migrated
+                await conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", PG_BASE_LOCK)
+    finally:
+        await conn.close()
+    return name
+
+
 async def _make_pg_template(base: str) -> str:
+    shared = await _shared_base(base)
     conn = await _admin(base)
     try:
         # leftovers of an interrupted run may have a stale schema: start again
         await _drop_ours(conn)
-        await conn.execute(f'CREATE DATABASE "{PG_TEMPLATE}"')
+        await conn.execute(f'CREATE DATABASE "{PG_TEMPLATE}" TEMPLATE "{shared}"')
     finally:
         await conn.close()
-    url = with_database(base, PG_TEMPLATE)
-    await migrate(url)
-    return url
+    return with_database(base, PG_TEMPLATE)
 
 
 def make_pg_template(base: str) -> str:
@@ -115,10 +146,13 @@ def drop_pg_template(base: str) -> None:
     asyncio.run(go())
 
 
-def make_sqlite_template(directory: Path) -> Path:
-    path = directory / "template.sqlite3"
-    asyncio.run(migrate(f"sqlite://{path}"))
-    return path
+def make_sqlite_template() -> Path:
+    """The migrated SQLite database, built once for these sources (tests/templates.py)."""
+
+    def build(directory: Path) -> None:
+        asyncio.run(migrate(f"sqlite://{directory / 'template.sqlite3'}"))
+
+    return templates.shared_sqlite("migrated", "template.sqlite3", (Path(__file__),), build)
 
 
 def clone_sqlite(template: Path, target: Path) -> str:

@@ -44,18 +44,16 @@ class Notice(Static):
     Notice.-success { background: $success 20%; border-left: thick $success; }
     """
 
-    def show(self, message: str, kind: Kind = "info", *, reveal: bool = True) -> None:
+    def show(self, message: str, kind: Kind = "info") -> None:
         """Show `message` literally (user data never becomes markup), and bring it into view
-        once laid out: a message drawn below the bottom of an 80x24 screen is not read.
-        `reveal=False` when the screen brings something else into view (the field to correct):
-        two scrolls queued on two widgets run in no set order, and the last one wins."""
+        once laid out: a message drawn below the bottom of an 80x24 screen is not read (unless
+        the screen brings something else into view: `give_way`)."""
         text = Text(_PREFIX[kind].format(_label(kind) + ": "), style="bold")
         text.append_text(literal(message, style="not bold"))
         self.update(text)
         self.set_classes(f"-shown -{kind}")
-        self._reveal_wanted = reveal
-        if reveal:
-            self.call_after_refresh(self._reveal)
+        self._reveal_wanted = True
+        self.call_after_refresh(self._reveal)
 
     def give_way(self) -> None:
         """The screen brings something else into view (a field, a box just shown): a reveal of

@@ -26,6 +26,7 @@ from kiosk.services.runtime import open_services
 from kiosk.settings import Settings
 from tests.bank import free_port
 from tests.conftest import DATA, NOW
+from tests.templates import shared_sqlite
 
 RENEWABLE = "maria.demo@pec.avvocatinocera.it"
 TOO_EARLY = "m.demo@legalmail.it"
@@ -65,16 +66,17 @@ def demo_settings(data_dir: Path, **overrides: Any) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database for NOW's day, built once."""
-    directory = tmp_path_factory.mktemp("demo-template")
+def demo_template() -> Path:
+    """The demo database for NOW's day, built once for these sources (tests/templates.py)."""
 
-    async def build() -> None:
+    async def open_once(directory: Path) -> None:
         async with open_services(demo_settings(directory), FixedClock(NOW)):
             pass
 
-    asyncio.run(build())
-    return directory / "demo.sqlite3"
+    def build(directory: Path) -> None:
+        asyncio.run(open_once(directory))
+
+    return shared_sqlite("demo-app", "demo.sqlite3", (Path(__file__),), build)
 
 
 @pytest.fixture

@@ -123,6 +123,18 @@ async def idle_for(pilot: Pilot[None], idle_clock: FakeMonotonic, seconds: float
     await settle_all(pilot)
 
 
+async def until_the_countdown(pilot: Pilot[None], idle_clock: FakeMonotonic) -> Screen[Any]:
+    """A lawyer logs in and leaves the kiosk alone until the idle countdown shows (5 s into it);
+    the screen that shows it."""
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    await start_session(pilot)
+    await idle_for(pilot, idle_clock, app.settings.idle_timeout - app.settings.idle_warning + 5)
+    assert app.is_running, "the countdown must not crash the kiosk"
+    assert app.screen.query(IdleWarning)
+    return app.screen
+
+
 async def test_idle_timeout_wipes_the_session(
     make_app: Callable[..., KioskApp], idle_clock: FakeMonotonic
 ) -> None:
@@ -181,11 +193,8 @@ async def test_a_key_during_the_idle_warning_keeps_the_session(
 ) -> None:
     app = make_app()
     async with running(app) as pilot:
-        await start_session(pilot)
+        await until_the_countdown(pilot, idle_clock)
         settings = app.settings
-        await idle_for(pilot, idle_clock, settings.idle_timeout - settings.idle_warning + 5)
-        assert app.is_running, "the countdown must not crash the kiosk"
-        assert app.screen.query(IdleWarning)
         await pilot.press("down")  # someone is there
         await pilot.pause()
         assert not app.screen.query(IdleWarning), "the countdown banner stays after a key"
@@ -201,11 +210,7 @@ async def test_a_key_removes_the_countdown_of_a_screen_below_too(
 ) -> None:
     app = make_app()
     async with running(app) as pilot:
-        await start_session(pilot)
-        settings = app.settings
-        await idle_for(pilot, idle_clock, settings.idle_timeout - settings.idle_warning + 5)
-        mailboxes = app.screen
-        assert mailboxes.query(IdleWarning)
+        mailboxes = await until_the_countdown(pilot, idle_clock)
         await app.push_screen(RenewalScreen(pec=RENEWABLE))  # opened without a key
         await settle_all(pilot)
         await pilot.press("down")  # someone is there

@@ -11,8 +11,8 @@ import pytest
 from kiosk.serve.sshd import SshServer
 from kiosk.services.runtime import open_services
 from kiosk.settings import Settings
-from tests.cli.conftest import copy_sqlite
-from tests.cli.helpers import FAST_HASHING, NOW_ARG, Kiosk
+from tests.cli.conftest import copy_sqlite, demo_by_the_cli
+from tests.cli.helpers import FAST_HASHING, NOW_ARG
 from tests.conftest import ROOT
 
 OPERATOR = "operatore.demo"
@@ -21,14 +21,9 @@ LAWYER, LAWYER_PASSWORD = "avv.demo", "Rinnovo2026!"
 
 
 @pytest.fixture(scope="session")
-def ssh_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database as the demo builds it on NOW, once per session."""
-    base = tmp_path_factory.mktemp("ssh-demo-template")
-    kiosk = Kiosk(
-        {"KIOSK_DATA_DIR": str(base), **FAST_HASHING}, subprocess_mode=False, prefix=("--demo",)
-    )
-    kiosk("account", "show", LAWYER, expect=0)
-    return base / "demo.sqlite3"
+def ssh_demo_template() -> Path:
+    """The demo database as the demo builds it on NOW (the CLI tests' template)."""
+    return demo_by_the_cli()
 
 
 @pytest.fixture
