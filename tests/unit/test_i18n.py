@@ -183,13 +183,19 @@ COUNTS = [*range(-3, 120), 1000, 10**6, 10**9 + 1]
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_plural_rule_is_the_languages_own(lang: str) -> None:
     """Italian (the msgids, no catalogue: gettext's NullTranslations) and English (the .mo's
-    Plural-Forms header) both pick the form gettext's rule for the language picks."""
+    Plural-Forms header) both pick the form that the language's rule (Babel's CLDR data, as
+    gettext evaluates it) picks.
+
+    A message has two forms: the first for CLDR's "one" (form 0), the second for every other
+    category. Babel 2.19 gives Italian a third, "many" (whole millions: "1 milione di giorni");
+    our messages have no such form, so it reads as the second, as gettext's n != 1 does."""
     rule = gettext.c2py(get_plural(lang).plural_expr)
     set_language(lang)
     for n in COUNTS:
+        form = min(rule(n), 1)
         expected = ("tra {n} g", "tra {n} gg") if lang == "it" else ("in {n} day", "in {n} days")
-        assert _n("tra {n} g", "tra {n} gg", n) == expected[rule(n)], n
-        assert _n(UNTRANSLATED, "plurale", n) == (UNTRANSLATED, "plurale")[rule(n)], n
+        assert _n("tra {n} g", "tra {n} gg", n) == expected[form], n
+        assert _n(UNTRANSLATED, "plurale", n) == (UNTRANSLATED, "plurale")[form], n
 
 
 def test_the_english_mo_declares_its_plural_forms() -> None:
