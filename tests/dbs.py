@@ -1,9 +1,9 @@
 """Test databases on both backends, cloned from a migrated template so each test starts clean.
 
-SQLite: the template file is migrated once per session and copied per test.
-PostgreSQL (`KIOSK_TEST_POSTGRES_URL`): one database is migrated once per session and every table
-but the migration history is truncated before each test (CREATE DATABASE ... TEMPLATE costs
-~0.4 s here, emptying it ~5 ms). Tests that need a database of their own (several processes) get
+SQLite: the template file is migrated once for these sources (tests/templates.py) and copied per
+test. PostgreSQL (`KIOSK_TEST_POSTGRES_URL`): each process has one database, and every table but
+the migration history is emptied before each test (CREATE DATABASE ... TEMPLATE costs ~0.4 s
+here, emptying it ~5 ms). Tests that need a database of their own (several processes) get
 one cloned from it with `create_pg_database`. Unset variable: the PostgreSQL variants skip and say
 why. Set but unreachable: they fail.
 

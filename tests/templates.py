@@ -41,7 +41,8 @@ def content_key(*makers: Path) -> str:
     """A short hash of the sources, the files in `makers` and the package versions."""
     digest = hashlib.sha256()
     paths = [p for base in SOURCES for p in _files(ROOT / base)]
-    for path in [*paths, *makers, Path(__file__)]:
+    # this file, and the suite's conftest (its NOW is the day the demo databases are built for)
+    for path in [*paths, *makers, Path(__file__), ROOT / "tests" / "conftest.py"]:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
     for package in PACKAGES:
