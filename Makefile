@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 # xdist workers for the parallel pass, two per core: the Pilot tests spend much of their time
-# waiting for the app to be idle, so on 2 cores 4 workers take ~90 s where 2 take ~110 s
+# waiting for the app to be idle (measured on 2 cores when the suite was a fifth of today's:
+# 4 workers ~90 s, 2 workers ~110 s)
 TEST_WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
 # Bytecode is written even where the environment asks not to (PYTHONDONTWRITEBYTECODE=1 here):
 # without it every pytest process compiled the kiosk and rewrote the tests' asserts again
