@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 # xdist workers for the parallel pass, two per core: the Pilot tests spend much of their time
-# waiting for the app to be idle (measured on 2 cores when the suite was a fifth of today's:
+# waiting for the app to be idle (measured on 2 cores when the suite was much smaller:
 # 4 workers ~90 s, 2 workers ~110 s)
 TEST_WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
 # Bytecode is written even where the environment asks not to (PYTHONDONTWRITEBYTECODE=1 here):
