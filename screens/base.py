@@ -226,9 +226,9 @@ class KioskScreen(Screen[ResultT]):
         self._pending_focus = (selector, reveal or selector)
         with contextlib.suppress(NoMatches):
             self.notice.give_way()  # what is focused comes into view, not the notice
-        # queued behind the notice's own scroll (`Notice.show`), on the notice's queue: each
-        # widget runs its queue in order, two widgets' queues in no set order, and the field's
-        # scroll must come last (under load the notice's scroll sometimes won)
+        # on the notice's queue, not the screen's: each widget runs its queue in order, two
+        # widgets' queues in no set order, so a message shown after this (`Notice.show`) is
+        # brought into view after this widget, as asked (one shown before gives way, above)
         pump: Widget = next(iter(self.query("#notice")), self)
         pump.call_after_refresh(self._apply_pending_focus)
 

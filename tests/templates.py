@@ -13,6 +13,7 @@ is `kiosk_test_base_<checkout>_<hash>` on the test server, which each worker's t
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import hashlib
 import importlib.metadata
@@ -82,3 +83,31 @@ def shared_sqlite(
                 finally:
                     shutil.rmtree(work, ignore_errors=True)
     return done / filename
+
+
+def demo_database() -> Path:
+    """The demo database for the suite's day (NOW) as the kiosk builds it at its first demo
+    start, with the suite's cheap hashing: what the Pilot, CLI and SSH tests copy (`demo.sqlite3`).
+    The tests of building it (`--demo` on a missing database, `--reset`, `db load-demo`) build
+    their own."""
+    from kiosk.clock import FixedClock
+    from kiosk.services.runtime import open_services
+    from kiosk.settings import Settings
+    from tests.conftest import DATA, NOW
+
+    async def open_once(directory: Path) -> None:
+        settings = Settings(
+            data_dir=directory,
+            demo=True,
+            refdata_dir=DATA,
+            password_time_cost=1,
+            password_memory_kib=1024,
+            test_mode=True,  # cheap hashing: the test suite only
+        )
+        async with open_services(settings, FixedClock(NOW)):
+            pass
+
+    def build(directory: Path) -> None:
+        asyncio.run(open_once(directory))
+
+    return shared_sqlite("demo", "demo.sqlite3", (), build)

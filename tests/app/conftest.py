@@ -22,11 +22,10 @@ from textual.worker import Worker
 from kiosk.app import KioskApp
 from kiosk.clock import FixedClock
 from kiosk.factory import build_app
-from kiosk.services.runtime import open_services
 from kiosk.settings import Settings
 from tests.bank import free_port
 from tests.conftest import DATA, NOW
-from tests.templates import shared_sqlite
+from tests.templates import demo_database
 
 RENEWABLE = "maria.demo@pec.avvocatinocera.it"
 TOO_EARLY = "m.demo@legalmail.it"
@@ -68,15 +67,7 @@ def demo_settings(data_dir: Path, **overrides: Any) -> Settings:
 @pytest.fixture(scope="session")
 def demo_template() -> Path:
     """The demo database for NOW's day, built once for these sources (tests/templates.py)."""
-
-    async def open_once(directory: Path) -> None:
-        async with open_services(demo_settings(directory), FixedClock(NOW)):
-            pass
-
-    def build(directory: Path) -> None:
-        asyncio.run(open_once(directory))
-
-    return shared_sqlite("demo-app", "demo.sqlite3", (Path(__file__),), build)
+    return demo_database()
 
 
 @pytest.fixture

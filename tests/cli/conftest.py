@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests import dbs
-from tests.cli.helpers import DEMO_USER, FAST_HASHING, Kiosk
-from tests.templates import shared_sqlite
+from tests.cli.helpers import FAST_HASHING, Kiosk
+from tests.templates import demo_database
 
 OPERATOR_OF_RECORD = "admin.demo"  # the demo's administrator (on an empty database: bootstrap)
 
@@ -73,29 +73,10 @@ def copy_sqlite(source: Path, target: Path) -> None:
             shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
 
 
-def demo_by_the_cli() -> Path:
-    """The demo database as `pec-kiosk --demo` builds it on NOW, built once for these sources
-    (tests/templates.py); copy it with `copy_sqlite`, never write to it.
-
-    (The tests about building it - `--demo` on a missing database, `--reset`, `db load-demo` -
-    build their own.)
-    """
-
-    def build(directory: Path) -> None:
-        kiosk = Kiosk(
-            {"KIOSK_DATA_DIR": str(directory), **FAST_HASHING},
-            subprocess_mode=False,
-            prefix=("--demo",),
-        )
-        kiosk("account", "show", DEMO_USER, expect=0)
-
-    makers = (Path(__file__), Path(__file__).with_name("helpers.py"))
-    return shared_sqlite("demo-cli", "demo.sqlite3", makers, build)
-
-
 @pytest.fixture(scope="session")
 def demo_template() -> Path:
-    return demo_by_the_cli()
+    """The demo database on NOW (tests/templates.py); copy it with `copy_sqlite`."""
+    return demo_database()
 
 
 @pytest.fixture

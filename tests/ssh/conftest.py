@@ -11,9 +11,10 @@ import pytest
 from kiosk.serve.sshd import SshServer
 from kiosk.services.runtime import open_services
 from kiosk.settings import Settings
-from tests.cli.conftest import copy_sqlite, demo_by_the_cli
+from tests.cli.conftest import copy_sqlite
 from tests.cli.helpers import FAST_HASHING, NOW_ARG
 from tests.conftest import ROOT
+from tests.templates import demo_database
 
 OPERATOR = "operatore.demo"
 OPERATOR_NAME = "Luca Verdi (sportello)"
@@ -22,8 +23,8 @@ LAWYER, LAWYER_PASSWORD = "avv.demo", "Rinnovo2026!"
 
 @pytest.fixture(scope="session")
 def ssh_demo_template() -> Path:
-    """The demo database as the demo builds it on NOW (the CLI tests' template)."""
-    return demo_by_the_cli()
+    """The demo database on NOW (tests/templates.py)."""
+    return demo_database()
 
 
 @pytest.fixture
