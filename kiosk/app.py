@@ -223,7 +223,9 @@ class KioskApp(HelpDeskMixin):
         first = {SCREENS_DIR / f"{n}.tcss" for n in FIRST_CSS}
         rest = sorted(p for p in SCREENS_DIR.rglob("*.tcss") if p not in first)
         self.stylesheet.read_all(rest)
-        self.stylesheet.reparse()
+        # parse(), not reparse(): this stylesheet keeps what it has parsed, so only the files
+        # just read are parsed (reparse() starts a new stylesheet and parses every source again)
+        self.stylesheet.parse()
 
     def on_link_changed(self, message: LinkChanged) -> None:
         self.link = message.state

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +19,23 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 # a Wednesday morning, well inside 2026: far from year ends and DST changes
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ROME)
+LOG_TAIL = 20_000  # characters of a kiosk.log shown with a failure
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed test's report carries the kiosk's own log (`kiosk.log`, written by the kiosk
+    processes a test starts: SSH children, real terminals, the CLI): the temporary directory it
+    lies in may be gone by the time anyone reads the failure (a clean CI clone)."""
+    report: pytest.TestReport = yield
+    tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
+    if report.failed and isinstance(tmp_path, Path):
+        for log in sorted(tmp_path.rglob("kiosk.log")):
+            tail = log.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL:]
+            report.sections.append((f"{log.relative_to(tmp_path)} (last lines)", tail))
+    return report
 
 
 def pytest_report_header() -> str:

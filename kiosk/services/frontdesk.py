@@ -202,7 +202,10 @@ class FrontDesk:
         while True:
             try:
                 if self._services is None:
+                    started = time.monotonic()
                     self._services = await self.handle.connect()
+                    # how long the kiosk waited for its database: what a slow start is made of
+                    log.info("database ready in %.2f s", time.monotonic() - started)
                 else:
                     await self._services.ping()
             except Exception as exc:

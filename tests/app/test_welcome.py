@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -17,6 +18,7 @@ from screens.register import RegisterScreen
 from screens.welcome import WelcomeScreen
 from tests.app.conftest import log_in, running
 from tests.app.helpers import NBSP, press_button, screen_dump, settle_all, shown_text, squash
+from tests.dbs import clone_sqlite
 
 SALES_PHONE = "06 68417891"
 SALES_EMAIL = "segreteriacommercialelextel@visura.it"
@@ -57,9 +59,10 @@ async def test_welcome_offers_the_ways_in_the_assisted_renewal_and_sales_support
 
 
 async def test_welcome_shows_no_demo_credentials_outside_demo_mode(
-    make_app: Callable[..., KioskApp],
+    make_app: Callable[..., KioskApp], sqlite_template: Path, tmp_path: Path
 ) -> None:
-    app = make_app(demo=False)
+    # a migrated database of its own, as a production kiosk has (not migrated from nothing here)
+    app = make_app(demo=False, database_url=clone_sqlite(sqlite_template, tmp_path / "k.sqlite3"))
     async with running(app):
         assert isinstance(app.screen, WelcomeScreen)
         assert not app.screen.query("#demo")

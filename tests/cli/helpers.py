@@ -2,7 +2,8 @@
 
 Two ways, same results: in process (the real `kiosk.cli.main`, with argv, environment and
 standard streams swapped; fast, used for the long flows) or in a subprocess (`python -m kiosk`,
-the real command; used for usage errors, the database-unreachable exit code and PostgreSQL).
+the real command; used for usage errors, the database-unreachable exit code and a first command
+on PostgreSQL).
 KIOSK_CLI_SUBPROCESS=1 runs every test out of process.
 
 Every call pins the clock with `--now` (default: the suite's NOW, 2026-11-25 10:00 Rome) and
