@@ -74,6 +74,12 @@ class KioskApp(HelpDeskMixin):
     ENABLE_COMMAND_PALETTE = False  # a kiosk has its buttons; the palette speaks English
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "request_quit", N_("Chiudi il programma"), show=False, priority=True),
+        # Priority, as Enter in the forms (screens/base.py): the focus moves the moment the key
+        # arrives, so the keys read with it (a quick typist, a paste) land in the next field;
+        # Textual's own Tab moved it after they had all gone to this one, and a password typed
+        # after "userid, Tab" showed in clear in the userid field.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     session: reactive[SessionUser | None] = reactive(None)
