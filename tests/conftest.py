@@ -47,7 +47,10 @@ def pytest_runtest_makereport(
     tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
     if report.failed and isinstance(tmp_path, Path):
         for log in sorted(tmp_path.rglob("kiosk.log")):
-            tail = log.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL:]
+            try:
+                tail = log.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL:]
+            except OSError as exc:  # the report of the failure itself must not fail
+                tail = f"(not readable: {exc})"
             report.sections.append((f"{log.relative_to(tmp_path)} (last lines)", tail))
     return report
 

@@ -204,7 +204,8 @@ class FrontDesk:
                 if self._services is None:
                     started = time.monotonic()
                     self._services = await self.handle.connect()
-                    # how long the kiosk waited for its database: what a slow start is made of
+                    # how long the kiosk waited for its database, what a slow start is made of:
+                    # real elapsed time for the log (the injected clock stands still in tests)
                     log.info("database ready in %.2f s", time.monotonic() - started)
                 else:
                     await self._services.ping()
