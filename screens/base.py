@@ -50,6 +50,10 @@ service_call = work(exclusive=True, exit_on_error=False)
 event loop), a newer call replaces a running one, and its errors reach `show_error` through
 `on_worker_state_changed` instead of ending the app (Textual's default for worker errors)."""
 
+background_call = work(exclusive=True, exit_on_error=False, group="background")
+"""As `service_call`, for a call nobody waits for (a notice it may add): the panel keeps taking
+input and its focus while it runs, so a key pressed meanwhile is not lost."""
+
 
 class Body(VerticalScroll, can_focus=False):
     """The scrolling body: it follows the focused field, but never takes focus itself."""
@@ -255,7 +259,8 @@ class KioskScreen(Screen[ResultT]):
         if worker.state is WorkerState.ERROR:
             assert worker.error is not None
             self.show_error(worker.error)
-        if worker.group != "default":  # long waits (the bank) show their own progress
+        if worker.group != "default":  # long waits (the bank) show their own progress;
+            # background calls (`background_call`) block nothing
             return
         busy = worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
         if busy or not self._replaced:

@@ -12,7 +12,7 @@ from textual.widgets import Button, Static
 
 from kiosk.domain.model import role_label
 from kiosk.i18n import N_, _, get_language, money, set_language
-from screens.base import KioskScreen, service_call
+from screens.base import KioskScreen, background_call
 from screens.login import LoginScreen
 from screens.recovery import RecoveryScreen
 from screens.register import RegisterScreen
@@ -83,7 +83,7 @@ class WelcomeScreen(KioskScreen[None]):
         if self.desk.facts.demo:
             self.check_demo()
 
-    @service_call
+    @background_call  # the page stays usable: a person may press Accedi at that very moment
     async def check_demo(self) -> None:
         notice = await self.desk.demo_notice()
         if notice:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from textual.widgets import Button
 
 from kiosk.app import KioskApp
 from kiosk.i18n import _translations
+from kiosk.services.frontdesk import FrontDesk
 from screens.login import LoginScreen
 from screens.mailboxes import MailboxesScreen
 from screens.recovery import RecoveryScreen
@@ -148,3 +150,30 @@ async def test_the_chosen_language_carries_into_the_session(
         text = shown_text(app.screen)
         assert "€18.30" in squash(text)  # the prepaid balance, formatted for en_GB
         assert english("Le mie caselle PEC") in text
+
+
+async def test_a_key_on_the_welcome_page_is_not_lost_while_the_demo_is_checked(
+    make_app: Callable[..., KioskApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the database answers, the page asks it whether the demo is another day's: a notice
+    if so, nothing anyone waits for. Enter pressed meanwhile opens Accedi, as at any moment (it
+    was lost: the page took no input while asking, and the focus left Accedi)."""
+    asked, answer = asyncio.Event(), asyncio.Event()
+
+    async def slow_demo_notice(self: FrontDesk) -> str | None:
+        asked.set()
+        await answer.wait()
+        return None
+
+    monkeypatch.setattr(FrontDesk, "demo_notice", slow_demo_notice)
+    app = make_app()
+    async with running(app) as pilot:
+        try:
+            await asyncio.wait_for(asked.wait(), 10)
+            await pilot.pause()
+            assert app.focused is app.screen.query_one("#login")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, LoginScreen)
+        finally:
+            answer.set()
