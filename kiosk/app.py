@@ -147,6 +147,7 @@ class KioskApp(HelpDeskMixin):
             await self.front_desk.close()
 
     def on_mount(self) -> None:
+        heap.tune()
         self.push_screen(self.welcome)
         # the database is opened once the welcome page is on screen: nobody waits for it
         self.call_after_refresh(self._open_database)

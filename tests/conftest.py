@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator, Generator, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from kiosk import heap
 from kiosk.clock import ROME, FixedClock
 from kiosk.i18n import set_language
 from kiosk.services.facade import Services
@@ -21,19 +21,16 @@ DATA = ROOT / "data"
 # a Wednesday morning, well inside 2026: far from year ends and DST changes
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ROME)
 LOG_TAIL = 20_000  # characters of a kiosk.log shown with a failure
-GC_YOUNG_THRESHOLD = 10_000  # allocations between two young collections (CPython: 700)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """The test processes' garbage collector runs a fourteenth as often. A Pilot test makes
-    and drops objects by the hundred thousand (Textual's segments, strips, styles): with
-    CPython's default threshold (700) the collector took a third of such a test's CPU here
-    (7.5 of 22.4 CPU-s for 31 Pilot and snapshot tests; 2.4 s at 10,000, peak memory 150 ->
-    185 MB). Nothing under test depends on when the collector runs (the heap tests collect
-    themselves); the kiosk processes a test starts keep CPython's settings. (`gc.freeze()` here
-    as well saved little more, and hides frozen referrers from `gc.get_referrers`, which
-    Hypothesis's `register_random` check relies on: a false warning.)"""
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    """The test processes collect garbage as the kiosk does (`kiosk.heap.tune`, also for the
+    service, CLI and unit tests that start no app): with CPython's default threshold the
+    collector took a third of a Pilot test's CPU (7.5 of 22.4 CPU-s for 31 Pilot and snapshot
+    tests; 2.4 s tuned; peak memory 150 -> 185 MB). Nothing under test depends on when the
+    collector runs. (`gc.freeze()` here as well saved little more, and hides frozen referrers
+    from `gc.get_referrers`, which Hypothesis's `register_random` check relies on.)"""
+    heap.tune()
 
 
 @pytest.hookimpl(wrapper=True)
