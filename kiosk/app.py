@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from kiosk import heap
 from kiosk.app_helpdesk import HelpDeskMixin
@@ -152,6 +153,19 @@ class KioskApp(HelpDeskMixin):
         # the database is opened once the welcome page is on screen: nobody waits for it
         self.call_after_refresh(self._open_database)
         self.set_interval(self._idle_poll, self._idle_tick)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (the database link, the warm-up, the in-process serve, the SSH
+        session) end only with the app: one that fails is written to the log, or the kiosk
+        would wait for a database that nobody is opening with nothing said anywhere."""
+        worker = event.worker
+        if worker.node is self and worker.state is WorkerState.ERROR:
+            error = worker.error
+            logging.getLogger("kiosk.app").error(
+                "worker %r failed",
+                worker.group,
+                exc_info=(type(error), error, error.__traceback__) if error is not None else None,
+            )
 
     def _open_database(self) -> None:
         self.run_worker(self._settle_and_connect(), group="database", exit_on_error=False)

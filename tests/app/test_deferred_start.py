@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,31 @@ async def test_a_first_open_that_fails_says_so_and_keeps_what_was_typed(
             assert isinstance(app.screen, MailboxesScreen)
     finally:
         await app.front_desk.close()
+
+
+async def test_a_failure_of_the_database_link_itself_is_written_to_the_log(
+    make_app: Callable[..., KioskApp],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The worker that opens the database lives as long as the app: if it fails outside its
+    own retry loop (here, importing the core), the kiosk would wait for a database nobody opens.
+    That is said in the log, with its traceback, not swallowed."""
+
+    def broken_import() -> None:
+        raise RuntimeError("core not importable")
+
+    def failed() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.name == "kiosk.app" and "failed" in r.message]
+
+    monkeypatch.setattr("kiosk.services.frontdesk._import_the_core", broken_import)
+    app = make_app()
+    app.front_desk.enter()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: bool(failed()))
+    finally:
+        await app.front_desk.close()
+    [record] = failed()
+    assert record.getMessage() == "worker 'database' failed"
+    assert record.exc_info is not None and "core not importable" in str(record.exc_info[1])
