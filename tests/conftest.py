@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Generator, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,12 @@ DATA = ROOT / "data"
 # a Wednesday morning, well inside 2026: far from year ends and DST changes
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ROME)
 LOG_TAIL = 20_000  # characters of a kiosk.log shown with a failure
+# argon2id still, at a cost the suite can afford; test_mode: such weak hashing is refused otherwise
+CHEAP_HASHING: dict[str, Any] = {
+    "password_time_cost": 1,
+    "password_memory_kib": 1024,
+    "test_mode": True,
+}
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -122,9 +129,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "kiosk-data",
         database_url=db_url,
         refdata_dir=DATA,
-        password_time_cost=1,  # argon2id still, at a cost the suite can afford
-        password_memory_kib=1024,
-        test_mode=True,  # which only the test suite may ask for
+        **CHEAP_HASHING,
     )
 
 

@@ -93,16 +93,14 @@ def demo_database() -> Path:
     from kiosk.clock import FixedClock
     from kiosk.services.runtime import open_services
     from kiosk.settings import Settings
-    from tests.conftest import DATA, NOW
+    from tests.conftest import CHEAP_HASHING, DATA, NOW
 
     async def open_once(directory: Path) -> None:
         settings = Settings(
             data_dir=directory,
             demo=True,
             refdata_dir=DATA,
-            password_time_cost=1,
-            password_memory_kib=1024,
-            test_mode=True,  # cheap hashing: the test suite only
+            **CHEAP_HASHING,
         )
         async with open_services(settings, FixedClock(NOW)):
             pass

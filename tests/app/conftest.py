@@ -24,7 +24,7 @@ from kiosk.clock import FixedClock
 from kiosk.factory import build_app
 from kiosk.settings import Settings
 from tests.bank import free_port
-from tests.conftest import DATA, NOW
+from tests.conftest import CHEAP_HASHING, DATA, NOW
 from tests.templates import demo_database
 
 RENEWABLE = "maria.demo@pec.avvocatinocera.it"
@@ -52,9 +52,7 @@ def demo_settings(data_dir: Path, **overrides: Any) -> Settings:
         "data_dir": data_dir,
         "demo": True,
         "refdata_dir": DATA,
-        "password_time_cost": 1,
-        "password_memory_kib": 1024,
-        "test_mode": True,  # cheap hashing: the test suite only
+        **CHEAP_HASHING,
         "card_poll_seconds": 0.05,
         # the demo's in-process serve and sandbox bank: a port of its own, no scheduler
         "serve_port": free_port(),

@@ -23,7 +23,7 @@ from screens.widgets.link_banner import LinkBanner
 from tests.app.conftest import short_workers
 from tests.app.helpers import press_button, settle_all, wait_for
 from tests.bank import free_port
-from tests.conftest import DATA, NOW
+from tests.conftest import CHEAP_HASHING, DATA, NOW
 
 
 def overrides(data_dir: Path, **more: Any) -> dict[str, Any]:
@@ -32,9 +32,7 @@ def overrides(data_dir: Path, **more: Any) -> dict[str, Any]:
         "demo": True,
         "refdata_dir": DATA,
         "now": NOW,
-        "password_time_cost": 1,
-        "password_memory_kib": 1024,
-        "test_mode": True,
+        **CHEAP_HASHING,
         "serve_port": free_port(),
         "serve_scheduler": False,
     }
